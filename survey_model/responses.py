@@ -1,0 +1,61 @@
+"""The responses frame: the one shape every part of the package agrees on.
+
+One row per respondent (per wave, once waves are combined). Columns:
+
+=====================  ===========================================================================================
+column                 content
+=====================  ===========================================================================================
+``wave``               wave label (only in frames holding several waves; an ordered categorical, oldest first)
+``respondent_id``      the platform's respondent ID as text, ``""`` when the export has none. Only in frames
+                       fresh from an import: the store never keeps it (see below)
+``respondent_key``     keyed hash (HMAC-SHA256, hex) of the respondent ID, ``""`` when there was none. Links the
+                       same person across waves without keeping the ID
+attribute ids          one text column per codebook attribute present (``school``, ``role``, ...), missing as NA
+item ids               one ``float32`` column per codebook item: the scale value of the answer as exported
+                       (*not* yet reversed), ``NaN`` when unanswered, :data:`NONSUBSTANTIVE` (−1) for an explicit
+                       "Don't know", "N/A", "Prefer not to answer" or a platform code such as −99
+=====================  ===========================================================================================
+
+Keeping the explicit non-answers as −1 lets pages show "N/A" beside a bar and count them per group, while
+:func:`survey_model.scoring.item_values` is the one place that turns them (and reversal) into scoring values.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from survey_model.codebook import Codebook
+
+WAVE = "wave"
+RESPONDENT_ID = "respondent_id"
+RESPONDENT_KEY = "respondent_key"
+NONSUBSTANTIVE = -1.0
+ITEM_DTYPE = np.float32
+
+
+def present_items(frame: pd.DataFrame, codebook: Codebook) -> tuple[str, ...]:
+    """Codebook item ids that have a column in ``frame``, in codebook order."""
+    return tuple(item_id for item_id in codebook.item_ids if item_id in frame.columns)
+
+
+def present_attributes(frame: pd.DataFrame, codebook: Codebook) -> tuple[str, ...]:
+    """Codebook attribute ids that have a column in ``frame``, in codebook order."""
+    return tuple(attribute_id for attribute_id in codebook.attribute_ids if attribute_id in frame.columns)
+
+
+def check_responses(frame: pd.DataFrame, codebook: Codebook) -> None:
+    """Raise ``ValueError`` when ``frame`` does not follow the layout above (a programmer error)."""
+    items = present_items(frame, codebook)
+    if not items:
+        raise ValueError(f"the responses frame has no column for any item of codebook {codebook.id!r}")
+    for item_id in items:
+        column = frame[item_id]
+        if not pd.api.types.is_float_dtype(column):
+            raise ValueError(f"item column {item_id!r} must hold floats (scale values), not {column.dtype}")
+        scale = codebook.scale_of(item_id)
+        values = column.to_numpy()
+        allowed = np.isnan(values) | (values == NONSUBSTANTIVE) | np.isin(values, scale.values)
+        if not allowed.all():
+            bad = np.unique(values[~allowed])[:5].tolist()
+            raise ValueError(f"item column {item_id!r} holds values outside scale {scale.id!r}: {bad}")
