@@ -1,0 +1,390 @@
+"""Condition scores, percent favorable, leader identity and stage bands.
+
+The metric conventions (``PRODUCT.md``), applied in this order:
+
+1. Explicit non-answers ("Don't know", "N/A", "Prefer not to answer", −99; stored as −1) and blanks are missing.
+   They are never zero, and non-answers are counted separately (``n_nonsubstantive``).
+2. Reverse-worded items are recoded before anything else: ``min + max − x`` (``6 − x`` on a 1–5 scale).
+3. A respondent's condition score is the mean of their answered items, only when at least half the condition's
+   items were answered.
+4. A group's condition score is the mean of its respondents' scores (``n`` = respondents with a score).
+   **Percent favorable** is the share of the group's valid item responses at or above the scale's favorable cut
+   (4 or 5 on 1–5, after reversal); percent neutral and unfavorable sit beside it.
+5. **Leader-identity share**: share answering *Yes* among valid answers to the headline item; *Not sure* is a
+   valid answer reported separately. **Informal leaders**: *Yes* from respondents who answered *No* to the
+   formal-role item, as a share of the same valid answers.
+
+Every function is vectorised over respondents (no Python loop over rows).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from survey_model.codebook import Codebook
+from survey_model.responses import NONSUBSTANTIVE, present_items
+from survey_model.settings import DEFAULT_STAGE_BANDS, StageBand
+
+#: Label for respondents who left a breakdown attribute blank, so groups still add up to the whole.
+NOT_ANSWERED = "Not answered"
+
+
+def item_values(frame: pd.DataFrame, codebook: Codebook, items: Sequence[str]) -> np.ndarray:
+    """Scoring values of ``items``: non-answers removed, reverse-worded items reversed.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A responses frame (see :mod:`survey_model.responses`).
+    codebook : Codebook
+        The instrument the frame was recoded with.
+    items : sequence of str
+        Item ids; each must be a column of ``frame``.
+
+    Returns
+    -------
+    ndarray of float64, shape (len(frame), len(items))
+        Scale values (1–5 on an agreement scale), ``NaN`` where unanswered or answered "Don't know"/"N/A".
+
+    Examples
+    --------
+    >>> from survey_model.codebook import load_codebook
+    >>> cb = load_codebook()
+    >>> df = pd.DataFrame({"VS1": [5.0, -1.0], "VS4": [5.0, np.nan]}, dtype="float32")
+    >>> item_values(df, cb, ["VS1", "VS4"]).tolist()  # VS4 is reverse-worded: 6 - 5 = 1
+    [[5.0, 1.0], [nan, nan]]
+    """
+    missing = [item for item in items if item not in frame.columns]
+    if missing:
+        raise ValueError(f"the responses frame has no column for item(s) {missing}")
+    values = frame[list(items)].to_numpy(dtype=np.float64, copy=True, na_value=np.nan)
+    values[values == NONSUBSTANTIVE] = np.nan
+    for column, item_id in enumerate(items):
+        item = codebook.item(item_id)
+        if item.reverse:
+            scale = codebook.scale(item.scale)
+            values[:, column] = scale.min_value + scale.max_value - values[:, column]
+    return values
+
+
+def _condition_matrix(codebook: Codebook, items: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    """Conditions with at least one item present, and an items × conditions 0/1 membership matrix."""
+    conditions = [c.id for c in codebook.conditions if any(codebook.item(i).condition == c.id for i in items)]
+    membership = np.zeros((len(items), len(conditions)))
+    for row, item_id in enumerate(items):
+        condition = codebook.item(item_id).condition
+        if condition in conditions:
+            membership[row, conditions.index(condition)] = 1.0
+    return conditions, membership
+
+
+def score_respondents(frame: pd.DataFrame, codebook: Codebook, *, min_share: float = 0.5) -> pd.DataFrame:
+    """Each respondent's condition scores.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A responses frame.
+    codebook : Codebook
+        The instrument.
+    min_share : float, default=0.5
+        Smallest share of a condition's items (those present in the frame) that must be answered for a score.
+
+    Returns
+    -------
+    DataFrame
+        One column per condition (in codebook order), same index as ``frame``: the mean of the answered items
+        after reversal, in scale points (1–5 on an agreement scale); ``NaN`` when fewer than ``min_share`` of the
+        items were answered.
+
+    Examples
+    --------
+    >>> from survey_model.codebook import load_codebook
+    >>> cb = load_codebook()
+    >>> df = pd.DataFrame({"SI1": [4, 5, np.nan], "SI2": [2, np.nan, np.nan], "SI3": [np.nan, np.nan, np.nan],
+    ...                    "SI4": [1, np.nan, 3]}, dtype="float32")
+    >>> score_respondents(df, cb)["SI"].tolist()  # SI4 reversed: 6 - 1 = 5; row 2 answered 1 of 4; row 3 1 of 4
+    [3.6666666666666665, nan, nan]
+    """
+    if not 0 < min_share <= 1:
+        raise ValueError(f"min_share must be in (0, 1], got {min_share}")
+    items = [item.id for item in codebook.condition_items if item.id in frame.columns]
+    if not items:
+        raise ValueError(f"the responses frame has no condition item of codebook {codebook.id!r}")
+    values = item_values(frame, codebook, items)
+    conditions, membership = _condition_matrix(codebook, items)
+    answered = ~np.isnan(values)
+    sums = np.where(answered, values, 0.0) @ membership
+    counts = answered.astype(np.float64) @ membership
+    needed = membership.sum(axis=0) * min_share - 1e-9
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scores = np.where(counts >= needed, sums / counts, np.nan)
+    scores[counts == 0] = np.nan
+    return pd.DataFrame(scores, index=frame.index, columns=conditions)
+
+
+def _group_keys(frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+    """Breakdown columns with blanks labelled :data:`NOT_ANSWERED`, so the groups partition the frame."""
+    missing = [column for column in by if column not in frame.columns]
+    if missing:
+        raise ValueError(f"cannot break down by {missing}: no such column in the responses frame")
+    keys = pd.DataFrame(index=frame.index)
+    for column in by:
+        series = frame[column]
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            if series.isna().any():
+                series = series.cat.add_categories([NOT_ANSWERED]).fillna(NOT_ANSWERED)
+        else:
+            series = series.astype("string").fillna(NOT_ANSWERED).replace("", NOT_ANSWERED)
+        keys[column] = series
+    return keys
+
+
+def _aggregate(parts: pd.DataFrame, by: Sequence[str], sums: Sequence[str]) -> pd.DataFrame:
+    """Sum ``sums`` columns of ``parts`` per group (or over everything when ``by`` is empty)."""
+    if by:
+        return parts.groupby(list(by), observed=True, sort=True)[list(sums)].sum().reset_index()
+    return parts[list(sums)].sum().to_frame().T
+
+
+def stage_of(pct_favorable: pd.Series | float, bands: Sequence[StageBand] = DEFAULT_STAGE_BANDS) -> pd.Series | str:
+    """Stage band name for a percent favorable (0–100); ``""`` where the percentage is missing.
+
+    >>> stage_of(69.9), stage_of(70.0), stage_of(85)
+    ('Developing', 'Established', 'Sustaining')
+    """
+    edges = [band.lower for band in bands][1:]
+    names = np.array([band.name for band in bands], dtype=object)
+    if np.isscalar(pct_favorable):
+        value = float(pct_favorable)  # type: ignore[arg-type]
+        return "" if np.isnan(value) else str(names[np.searchsorted(edges, value, side="right")])
+    series = pd.Series(pct_favorable, dtype="float64")
+    result = pd.Series(names[np.searchsorted(edges, series.fillna(0).to_numpy(), side="right")], index=series.index)
+    return result.where(series.notna(), "")
+
+
+def condition_summary(
+    frame: pd.DataFrame,
+    codebook: Codebook,
+    *,
+    by: Sequence[str] = (),
+    min_share: float = 0.5,
+    bands: Sequence[StageBand] = DEFAULT_STAGE_BANDS,
+) -> pd.DataFrame:
+    """Group aggregates for every condition.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A responses frame.
+    codebook : Codebook
+        The instrument.
+    by : sequence of str, default=()
+        Columns to break down by (e.g. ``["wave", "school"]``); blanks form a group :data:`NOT_ANSWERED`.
+    min_share : float, default=0.5
+        Half-answered rule for respondent scores (see :func:`score_respondents`).
+    bands : sequence of StageBand
+        Stage bands on percent favorable.
+
+    Returns
+    -------
+    DataFrame
+        One row per group × condition with ``by`` columns, ``condition``, ``n`` (respondents with a score),
+        ``mean`` and ``sd`` of respondent scores (scale points), ``n_responses`` (valid item responses),
+        ``pct_favorable``, ``pct_neutral``, ``pct_unfavorable`` (0–100, of valid item responses),
+        ``n_nonsubstantive`` (explicit non-answers) and ``stage``. No privacy rule is applied here: pass the
+        result through :func:`survey_model.privacy.suppress` before showing it.
+    """
+    scores = score_respondents(frame, codebook, min_share=min_share)
+    keys = _group_keys(frame, by)
+    results = []
+    for condition in scores.columns:
+        items = [item.id for item in codebook.items_for(condition) if item.id in frame.columns]
+        scale = codebook.scale(codebook.item(items[0]).scale)
+        values = item_values(frame, codebook, items)
+        raw = frame[items].to_numpy(dtype=np.float64, na_value=np.nan)
+        score = scores[condition].to_numpy()
+        parts = keys.copy()
+        parts["n"] = ~np.isnan(score)
+        parts["score_sum"] = np.nan_to_num(score)
+        parts["score_sq"] = np.nan_to_num(score) ** 2
+        parts["n_responses"] = (~np.isnan(values)).sum(axis=1)
+        parts["n_favorable"] = (values >= scale.favorable_min).sum(axis=1)
+        parts["n_unfavorable"] = (values <= scale.unfavorable_max).sum(axis=1)
+        parts["n_nonsubstantive"] = (raw == NONSUBSTANTIVE).sum(axis=1)
+        summed = _aggregate(
+            parts, by, ["n", "score_sum", "score_sq", "n_responses", "n_favorable", "n_unfavorable", "n_nonsubstantive"]
+        )
+        summed.insert(len(by), "condition", condition)
+        results.append(summed)
+    table = pd.concat(results, ignore_index=True)
+    n = table["n"].astype("int64")
+    table["n"] = n
+    with np.errstate(invalid="ignore", divide="ignore"):
+        table["mean"] = np.where(n > 0, table["score_sum"] / n, np.nan)
+        variance = (table["score_sq"] - n * table["mean"] ** 2) / (n - 1)
+        table["sd"] = np.where(n > 1, np.sqrt(np.clip(variance, 0, None)), np.nan)
+        responses = table["n_responses"].astype("int64")
+        table["pct_favorable"] = np.where(responses > 0, 100 * table["n_favorable"] / responses, np.nan)
+        table["pct_unfavorable"] = np.where(responses > 0, 100 * table["n_unfavorable"] / responses, np.nan)
+    table["pct_neutral"] = 100 - table["pct_favorable"] - table["pct_unfavorable"]
+    table["n_responses"] = responses
+    table["n_nonsubstantive"] = table["n_nonsubstantive"].astype("int64")
+    table["stage"] = stage_of(table["pct_favorable"], bands)
+    columns = [
+        *by,
+        "condition",
+        "n",
+        "mean",
+        "sd",
+        "n_responses",
+        "pct_favorable",
+        "pct_neutral",
+        "pct_unfavorable",
+        "n_nonsubstantive",
+        "stage",
+    ]
+    return table[columns]
+
+
+def item_summary(
+    frame: pd.DataFrame,
+    codebook: Codebook,
+    *,
+    by: Sequence[str] = (),
+    items: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Answer distribution of each item, per group.
+
+    Returns
+    -------
+    DataFrame
+        One row per group × item with ``by`` columns, ``item``, ``condition``, ``n`` (valid answers),
+        ``count_<v>`` for each scale value *v* after reversal (so ``count_5`` is always the most favorable),
+        ``pct_favorable``, ``pct_neutral``, ``pct_unfavorable`` (0–100 of valid answers; NaN for categorical
+        items), ``n_nonsubstantive`` and ``mean`` (after reversal). Items keep codebook order.
+    """
+    chosen = list(items) if items is not None else list(present_items(frame, codebook))
+    keys = _group_keys(frame, by)
+    values = item_values(frame, codebook, chosen)
+    raw = frame[chosen].to_numpy(dtype=np.float64, na_value=np.nan)
+    scale_values = sorted({v for item in chosen for v in codebook.scale_of(item).values})
+    results = []
+    for column, item_id in enumerate(chosen):
+        item = codebook.item(item_id)
+        scale = codebook.scale(item.scale)
+        parts = keys.copy()
+        col = values[:, column]
+        parts["n"] = ~np.isnan(col)
+        parts["value_sum"] = np.nan_to_num(col)
+        for value in scale_values:
+            parts[f"count_{value}"] = col == value
+        ordinal = scale.ordinal and scale.favorable_min is not None
+        parts["n_favorable"] = (col >= scale.favorable_min) if ordinal else False
+        parts["n_unfavorable"] = (col <= scale.unfavorable_max) if ordinal else False
+        parts["n_nonsubstantive"] = raw[:, column] == NONSUBSTANTIVE
+        sums = [
+            "n",
+            "value_sum",
+            *[f"count_{v}" for v in scale_values],
+            "n_favorable",
+            "n_unfavorable",
+            "n_nonsubstantive",
+        ]
+        summed = _aggregate(parts, by, sums)
+        summed.insert(len(by), "item", item_id)
+        summed.insert(len(by) + 1, "condition", item.condition or "")
+        summed["ordinal"] = ordinal
+        results.append(summed)
+    table = pd.concat(results, ignore_index=True)
+    count_columns = ["n", *[f"count_{v}" for v in scale_values], "n_favorable", "n_unfavorable", "n_nonsubstantive"]
+    table[count_columns] = table[count_columns].astype("int64")
+    n = table["n"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        table["mean"] = np.where(n > 0, table["value_sum"] / n, np.nan)
+        fav = np.where((n > 0) & table["ordinal"], 100 * table["n_favorable"] / n, np.nan)
+        unfav = np.where((n > 0) & table["ordinal"], 100 * table["n_unfavorable"] / n, np.nan)
+    table["pct_favorable"], table["pct_unfavorable"] = fav, unfav
+    table["pct_neutral"] = 100 - table["pct_favorable"] - table["pct_unfavorable"]
+    columns = [
+        *by,
+        "item",
+        "condition",
+        "n",
+        *[f"count_{v}" for v in scale_values],
+        "pct_favorable",
+        "pct_neutral",
+        "pct_unfavorable",
+        "n_nonsubstantive",
+        "mean",
+    ]
+    return table[columns]
+
+
+def leader_identity(frame: pd.DataFrame, codebook: Codebook, *, by: Sequence[str] = ()) -> pd.DataFrame:
+    """Share of educators who consider themselves leaders, per group.
+
+    Returns
+    -------
+    DataFrame
+        One row per group with ``by`` columns, ``n`` (valid answers to the headline item: Yes, No or Not sure),
+        ``n_yes``, ``n_no``, ``n_unsure``, ``share_yes``, ``share_no``, ``share_unsure`` (in [0, 1]),
+        ``n_informal`` and ``share_informal`` (*Yes* with *No* to the formal-role item, as a share of ``n``),
+        ``n_nonsubstantive`` ("Prefer not to answer" and the like).
+
+    Raises
+    ------
+    ValueError
+        When the codebook has no leader-identity block or the frame lacks its headline item.
+
+    Examples
+    --------
+    >>> from survey_model.codebook import load_codebook
+    >>> df = pd.DataFrame({"LI1": [1, 1, 2, 3, -1, np.nan], "FLR": [2, 1, 2, 2, 2, 2]}, dtype="float32")
+    >>> row = leader_identity(df, load_codebook()).iloc[0]
+    >>> int(row.n), int(row.n_yes), float(row.share_yes), int(row.n_informal), int(row.n_nonsubstantive)
+    (4, 2, 0.5, 1, 1)
+    """
+    leader = codebook.leader
+    if leader is None:
+        raise ValueError(f"codebook {codebook.id!r} has no leader-identity block")
+    if leader.item not in frame.columns:
+        raise ValueError(f"the responses frame has no column for the leader-identity item {leader.item!r}")
+    answer = frame[leader.item].to_numpy(dtype=np.float64, na_value=np.nan)
+    valid = ~np.isnan(answer) & (answer != NONSUBSTANTIVE)
+    parts = _group_keys(frame, by)
+    parts["n"] = valid
+    parts["n_yes"] = answer == leader.yes
+    parts["n_unsure"] = (answer == leader.unsure) if leader.unsure is not None else False
+    parts["n_no"] = valid & ~parts["n_yes"].to_numpy() & ~parts["n_unsure"].to_numpy()
+    if leader.formal_role_item and leader.formal_role_item in frame.columns:
+        formal = frame[leader.formal_role_item].to_numpy(dtype=np.float64, na_value=np.nan)
+        no_formal_role = ~np.isnan(formal) & (formal != NONSUBSTANTIVE) & (formal != leader.formal_role_yes)
+        parts["n_informal"] = parts["n_yes"].to_numpy() & no_formal_role
+    else:
+        parts["n_informal"] = False
+    parts["n_nonsubstantive"] = answer == NONSUBSTANTIVE
+    counts = ["n", "n_yes", "n_no", "n_unsure", "n_informal", "n_nonsubstantive"]
+    table = _aggregate(parts, by, counts)
+    table[counts] = table[counts].astype("int64")
+    n = table["n"]
+    for name in ("yes", "no", "unsure", "informal"):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            table[f"share_{name}"] = np.where(n > 0, table[f"n_{name}"] / n, np.nan)
+    columns = [
+        *by,
+        "n",
+        "n_yes",
+        "n_no",
+        "n_unsure",
+        "share_yes",
+        "share_no",
+        "share_unsure",
+        "n_informal",
+        "share_informal",
+        "n_nonsubstantive",
+    ]
+    return table[columns]
