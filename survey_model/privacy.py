@@ -1,0 +1,129 @@
+"""Minimum-n suppression, so no figure ever describes fewer than the minimum number of respondents.
+
+The rules (``PRODUCT.md``, "Privacy rules"):
+
+* **Primary suppression**: a row whose count ``n`` is below ``min_n`` (default 5) shows no figure at all, not
+  even its count; it carries a reason instead (:data:`SMALL_GROUP`).
+* **Complementary suppression**: in a breakdown whose groups add up to a shown total (schools of a district, roles
+  in a school), hiding one group is not enough: its figures could be recovered by subtracting the shown groups
+  from the total. So whenever a breakdown hides anything, it hides the next-smallest groups as well
+  (:data:`COMPLEMENTARY`) until at least two groups are hidden *and* the hidden groups together hold at least
+  ``min_n`` respondents. What subtraction can then recover is only the combined figure of several hidden groups,
+  itself over at least ``min_n`` respondents.
+
+Counts are hidden together with the figures, so a hidden group is described only as "fewer than *n* responses".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+SMALL_GROUP = "small_group"
+COMPLEMENTARY = "complementary"
+SUPPRESSED = "suppressed"
+"""Name of the column saying why a row is hidden: ``""`` when shown."""
+
+
+def hidden_message(min_n: int) -> str:
+    """The words shown in place of a hidden group's figures."""
+    return f"fewer than {min_n} responses — hidden to protect confidentiality"
+
+
+def suppress(
+    table: pd.DataFrame,
+    *,
+    keys: Sequence[str],
+    min_n: int = 5,
+    n_column: str = "n",
+    breakdown: str | None = None,
+) -> pd.DataFrame:
+    """Hide every figure of rows describing fewer than ``min_n`` respondents.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Any aggregate table with one row per group and a count column.
+    keys : sequence of str
+        Columns that name a row (e.g. ``["wave", "school", "condition"]``); they stay visible.
+        Every other column is a figure and is blanked on hidden rows.
+    min_n : int, default=5
+        Smallest count that may be shown.
+    n_column : str, default="n"
+        The count column (respondents behind the row's figures).
+    breakdown : str, optional
+        The key whose groups add up to a total (e.g. ``"school"``). Rows that share every other key form one
+        breakdown and get complementary suppression. ``None`` when rows are not parts of a shown whole.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``table`` with a :data:`SUPPRESSED` column (``""``, :data:`SMALL_GROUP` or
+        :data:`COMPLEMENTARY`) and every figure, including the count, set to missing on hidden rows.
+        Integer figure columns become nullable (``Int64``).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"role": ["Teacher", "Coach", "Admin", "Other"], "n": [40, 3, 6, 9],
+    ...                   "pct": [61.0, 20.0, 50.0, 70.0]})
+    >>> out = suppress(t, keys=["role"], breakdown="role")
+    >>> out[SUPPRESSED].tolist(), out["n"].tolist()
+    (['', 'small_group', 'complementary', ''], [40, <NA>, <NA>, 9])
+    """
+    if min_n < 1:
+        raise ValueError(f"min_n must be positive, got {min_n}")
+    missing = [column for column in (*keys, n_column) if column not in table.columns]
+    if missing:
+        raise ValueError(f"suppress: no column(s) {missing} in the table")
+    if breakdown is not None and breakdown not in keys:
+        raise ValueError(f"breakdown {breakdown!r} must be one of the keys {list(keys)}")
+    result = table.copy()
+    counts = result[n_column].fillna(0).to_numpy(dtype=np.float64)
+    reason = np.where(counts < min_n, SMALL_GROUP, "").astype(object)
+    if breakdown is not None:
+        reason = _complementary(result, counts, reason, keys=keys, breakdown=breakdown, min_n=min_n)
+    hidden = reason != ""
+    for column in result.columns:
+        if column in keys:
+            continue
+        if pd.api.types.is_integer_dtype(result[column]) or pd.api.types.is_bool_dtype(result[column]):
+            result[column] = result[column].astype("Int64")
+        elif not (pd.api.types.is_float_dtype(result[column]) or isinstance(result[column].dtype, pd.StringDtype)):
+            result[column] = result[column].astype(object)
+        result.loc[hidden, column] = pd.NA
+    result[SUPPRESSED] = reason
+    return result
+
+
+def _complementary(
+    table: pd.DataFrame, counts: np.ndarray, reason: np.ndarray, *, keys: Sequence[str], breakdown: str, min_n: int
+) -> np.ndarray:
+    """Hide the next-smallest groups of every breakdown that hides anything (see the module docstring)."""
+    reason = reason.copy()
+    partition = [key for key in keys if key != breakdown]
+    positions = np.arange(len(table))
+    groups = (
+        [positions]
+        if not partition
+        else [
+            np.asarray(index)
+            for index in table.groupby(partition, observed=True, sort=False, dropna=False).indices.values()
+        ]
+    )
+    for rows in groups:
+        hidden = rows[reason[rows] != ""]
+        if len(hidden) == 0:
+            continue
+        shown = sorted(rows[reason[rows] == ""], key=lambda row: (counts[row], row))
+        while shown and (len(hidden) < 2 or counts[hidden].sum() < min_n):
+            row = shown.pop(0)
+            reason[row] = COMPLEMENTARY
+            hidden = np.append(hidden, row)
+    return reason
+
+
+def shown(table: pd.DataFrame) -> pd.DataFrame:
+    """Rows of a suppressed table that may be displayed with their figures."""
+    return table[table[SUPPRESSED] == ""]
