@@ -70,15 +70,16 @@ def item_values(frame: pd.DataFrame, codebook: Codebook, items: Sequence[str]) -
     return values
 
 
-def _condition_matrix(codebook: Codebook, items: Sequence[str]) -> tuple[list[str], np.ndarray]:
-    """Conditions with at least one item present, and an items × conditions 0/1 membership matrix."""
-    conditions = [c.id for c in codebook.conditions if any(codebook.item(i).condition == c.id for i in items)]
-    membership = np.zeros((len(items), len(conditions)))
-    for row, item_id in enumerate(items):
-        condition = codebook.item(item_id).condition
-        if condition in conditions:
-            membership[row, conditions.index(condition)] = 1.0
-    return conditions, membership
+def _condition_blocks(codebook: Codebook, frame: pd.DataFrame) -> tuple[list[str], list[str], np.ndarray]:
+    """Condition items present in ``frame`` ordered condition by condition, the conditions, and block starts."""
+    conditions, items, starts = [], [], []
+    for condition in codebook.conditions:
+        present = [item.id for item in codebook.items_for(condition.id) if item.id in frame.columns]
+        if present:
+            conditions.append(condition.id)
+            starts.append(len(items))
+            items.extend(present)
+    return conditions, items, np.asarray(starts, dtype=np.intp)
 
 
 def score_respondents(frame: pd.DataFrame, codebook: Codebook, *, min_share: float = 0.5) -> pd.DataFrame:
@@ -111,18 +112,21 @@ def score_respondents(frame: pd.DataFrame, codebook: Codebook, *, min_share: flo
     """
     if not 0 < min_share <= 1:
         raise ValueError(f"min_share must be in (0, 1], got {min_share}")
-    items = [item.id for item in codebook.condition_items if item.id in frame.columns]
+    conditions, items, starts = _condition_blocks(codebook, frame)
     if not items:
         raise ValueError(f"the responses frame has no condition item of codebook {codebook.id!r}")
-    values = item_values(frame, codebook, items)
-    conditions, membership = _condition_matrix(codebook, items)
-    answered = ~np.isnan(values)
-    sums = np.where(answered, values, 0.0) @ membership
-    counts = answered.astype(np.float64) @ membership
-    needed = membership.sum(axis=0) * min_share - 1e-9
+    values = item_values(frame, codebook, items)  # column-major: each item's answers are contiguous
+    block_of_item = np.repeat(np.arange(len(conditions)), np.diff(np.append(starts, len(items))))
+    sums = np.zeros((len(frame), len(conditions)), order="F")
+    counts = np.zeros((len(frame), len(conditions)), order="F")
+    for column, block in enumerate(block_of_item):  # a loop over items, not respondents: whole-column adds
+        answers = values[:, column]
+        answered = ~np.isnan(answers)
+        sums[:, block] += np.where(answered, answers, 0.0)
+        counts[:, block] += answered
+    needed = np.diff(np.append(starts, len(items))) * min_share - 1e-9
     with np.errstate(invalid="ignore", divide="ignore"):
-        scores = np.where(counts >= needed, sums / counts, np.nan)
-    scores[counts == 0] = np.nan
+        scores = np.where((counts >= needed) & (counts > 0), sums / counts, np.nan)
     return pd.DataFrame(scores, index=frame.index, columns=conditions)
 
 
