@@ -22,6 +22,8 @@ Keeping the explicit non-answers as −1 lets pages show "N/A" beside a bar and 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -59,3 +61,23 @@ def check_responses(frame: pd.DataFrame, codebook: Codebook) -> None:
         if not allowed.all():
             bad = np.unique(values[~allowed])[:5].tolist()
             raise ValueError(f"item column {item_id!r} holds values outside scale {scale.id!r}: {bad}")
+
+
+def subset(frame: pd.DataFrame, **equals: str | Sequence[str] | None) -> pd.DataFrame:
+    """Rows whose columns equal the given values; ``None`` means no restriction on that column.
+
+    A sequence value keeps rows matching any of its values. Unknown column names raise ``ValueError``.
+
+    >>> df = pd.DataFrame({"wave": ["W1", "W2", "W2"], "school": ["Oak", "Oak", "Elm"]})
+    >>> subset(df, wave="W2", school=None)["school"].tolist()
+    ['Oak', 'Elm']
+    """
+    mask = np.ones(len(frame), dtype=bool)
+    for column, wanted in equals.items():
+        if wanted is None:
+            continue
+        if column not in frame.columns:
+            raise ValueError(f"cannot filter on {column!r}: no such column in the responses frame")
+        values = [wanted] if isinstance(wanted, str) else list(wanted)
+        mask &= frame[column].isin(values).to_numpy(dtype=bool, na_value=False)
+    return frame[mask]

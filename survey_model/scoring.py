@@ -392,3 +392,35 @@ def leader_identity(frame: pd.DataFrame, codebook: Codebook, *, by: Sequence[str
         "n_nonsubstantive",
     ]
     return table[columns]
+
+
+def index_summary(
+    frame: pd.DataFrame, codebook: Codebook, *, by: Sequence[str] = (), min_share: float = 0.5
+) -> pd.DataFrame:
+    """The Collective Leadership Index and its group sub-indices, per group.
+
+    The index is the unweighted mean of the conditions' percent favorable (0–100), so each condition counts
+    the same however many items it has; each condition group (foundational, cultural) gets the same mean over
+    its own conditions. ``n`` is the smallest condition ``n`` of the group, so a suppression rule on ``n``
+    protects every figure the index is built from.
+
+    Returns
+    -------
+    DataFrame
+        One row per group with ``by`` columns, ``n``, ``index`` and one ``index_<group id>`` column per
+        condition group of the codebook.
+    """
+    table = condition_summary(frame, codebook, by=by, min_share=min_share)
+    group_of = {condition.id: condition.group for condition in codebook.conditions}
+    table["group"] = table["condition"].map(group_of)
+    keys = list(by)
+    grouped = table.groupby(keys, observed=True, sort=True) if keys else [((), table)]
+    rows = []
+    for key, part in grouped:
+        row = dict(zip(keys, key if isinstance(key, tuple) else (key,), strict=True))
+        row["n"] = int(part["n"].min())
+        row["index"] = part["pct_favorable"].mean(skipna=False)
+        for group_id in codebook.groups:
+            row[f"index_{group_id}"] = part.loc[part["group"] == group_id, "pct_favorable"].mean(skipna=False)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=[*keys, "n", "index", *[f"index_{g}" for g in codebook.groups]])

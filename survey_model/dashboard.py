@@ -1,0 +1,96 @@
+"""Display-ready, privacy-safe tables for the dashboard's pages.
+
+Each function takes the organization's responses frame (all waves) and the current selection, and returns
+tables that have already been through :func:`survey_model.privacy.suppress`. Pages only draw what they get, so a
+page cannot show a figure the privacy rules hide. Kept free of Streamlit so it is tested directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from survey_model.codebook import Codebook
+from survey_model.privacy import suppress
+from survey_model.responses import WAVE, subset
+from survey_model.scoring import condition_summary, index_summary, leader_identity
+from survey_model.settings import Settings
+
+
+@dataclass(frozen=True)
+class Overview:
+    """Everything the Overview page shows for one selection."""
+
+    respondents: int
+    """Respondents in the selection for the chosen wave (shown only when at least ``min_n``)."""
+    hidden: bool
+    """True when the whole selection is below the minimum n: the page shows no figure at all."""
+    index: pd.DataFrame
+    """Collective Leadership Index per wave (``wave``, ``n``, ``index``, ``index_<group>``), suppressed."""
+    leader: pd.DataFrame | None
+    """Leader identity per wave (see :func:`survey_model.scoring.leader_identity`), suppressed; ``None`` when the
+    codebook has no leader-identity block."""
+    conditions: pd.DataFrame
+    """Condition summary for the chosen wave with ``condition_name`` and ``group_name``, suppressed."""
+
+
+def _with_names(table: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    names = {c.id: c.name for c in codebook.conditions}
+    groups = {c.id: codebook.groups.get(c.group, c.group) for c in codebook.conditions}
+    return table.assign(
+        condition_name=table["condition"].map(names), group_name=table["condition"].map(groups).fillna("")
+    )
+
+
+def overview(
+    frame: pd.DataFrame,
+    codebook: Codebook,
+    *,
+    wave: str,
+    restriction: Mapping[str, str | None] | None = None,
+    settings: Settings | None = None,
+) -> Overview:
+    """Index, leader identity and conditions for one wave of a selection (all waves for the trend rows).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The organization's responses, all waves (``wave`` column).
+    codebook : Codebook
+        The instrument.
+    wave : str
+        The wave whose conditions are shown.
+    restriction : mapping, optional
+        Column → value filters such as ``{"school": "Oak Elementary", "role": None}``.
+    settings : Settings, optional
+        Thresholds; defaults to ``Settings()``.
+    """
+    settings = settings or Settings()
+    selected = subset(frame, **dict(restriction or {}))
+    in_wave = selected[selected[WAVE] == wave]
+    min_n = settings.min_n
+    index = suppress(index_summary(selected, codebook, by=[WAVE]), keys=[WAVE], min_n=min_n)
+    leader = None
+    if codebook.leader is not None:
+        leader = suppress(leader_identity(selected, codebook, by=[WAVE]), keys=[WAVE], min_n=min_n)
+    conditions = condition_summary(in_wave, codebook, bands=settings.stage_bands)
+    conditions = _with_names(suppress(conditions, keys=["condition"], min_n=min_n), codebook)
+    return Overview(
+        respondents=len(in_wave), hidden=len(in_wave) < min_n, index=index, leader=leader, conditions=conditions
+    )
+
+
+def filter_options(frame: pd.DataFrame, codebook: Codebook) -> dict[str, list[str]]:
+    """Values offered by the school, school-level and role filters, in the codebook's order where it has one."""
+    options: dict[str, list[str]] = {}
+    for attribute_id in ("school", "school_level", "role"):
+        if attribute_id not in frame.columns:
+            options[attribute_id] = []
+            continue
+        present = set(frame[attribute_id].dropna().astype(str)) - {""}
+        declared = codebook.attribute(attribute_id).options if attribute_id in codebook.attribute_ids else ()
+        ordered = [value for value in declared if value in present]
+        options[attribute_id] = ordered + sorted(present - set(ordered))
+    return options
