@@ -1,0 +1,71 @@
+"""The dashboard's entry point: page router, shared filters and the frame around every page.
+
+Run with ``streamlit run app.py``. On first start the demo exports in ``data_samples/`` are imported into the
+embedded database through the same path a staff upload takes.
+"""
+
+import streamlit as st
+
+from survey_model.dashboard import filter_options
+from ui import data, state
+from ui.state import ALL, NO_COMPARISON, PARAMS, Filters
+
+st.set_page_config(page_title="Collective leadership survey results", page_icon=":material/groups:", layout="wide")
+
+PAGES = {
+    "Explore results": [
+        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    ],
+    "Staff": [],
+}
+navigation = st.navigation({section: pages for section, pages in PAGES.items() if pages})
+
+
+def draw_filters() -> None:
+    """The sidebar filters shared by every page, mirrored in the URL."""
+    try:
+        organizations = data.store().organizations()
+    except data.StoreError as error:
+        st.error(f"The survey database cannot be opened: {error}")
+        st.stop()
+    if not organizations:
+        st.session_state.pop("filters", None)
+        return
+    names = {org.id: org.name for org in organizations}
+    st.sidebar.header("Filters")
+    org = state.choose("Organization", list(names), PARAMS["org"])
+    st.sidebar.caption(names[org])
+    org_data = data.org_data(org)
+    if not org_data.waves:
+        st.session_state.pop("filters", None)
+        return
+    waves = list(org_data.waves)
+    if PARAMS["wave"] not in st.session_state or st.session_state[PARAMS["wave"]] not in waves:
+        st.session_state[PARAMS["wave"]] = waves[-1]
+    wave = state.choose("Wave", waves, PARAMS["wave"])
+    earlier = [w for w in waves if waves.index(w) < waves.index(wave)]
+    compare = state.choose(
+        "Compare with", [NO_COMPARISON, *reversed(earlier)], PARAMS["compare"], help="An earlier wave to compare with."
+    )
+    options = filter_options(org_data.frame, org_data.codebook)
+    school = state.choose("School", [ALL, *options["school"]], PARAMS["school"])
+    level = state.choose("School level", [ALL, *options["school_level"]], PARAMS["level"])
+    role = state.choose("Role", [ALL, *options["role"]], PARAMS["role"])
+    state.publish(
+        Filters(
+            org=org,
+            wave=wave,
+            compare=None if compare == NO_COMPARISON else compare,
+            school=None if school == ALL else school,
+            school_level=None if level == ALL else level,
+            role=None if role == ALL else role,
+        )
+    )
+    st.sidebar.caption(
+        f"Groups of fewer than {data.settings().min_n} respondents are never shown, to protect confidentiality."
+    )
+
+
+state.seed_from_url()
+draw_filters()
+navigation.run()

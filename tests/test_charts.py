@@ -1,0 +1,87 @@
+"""Chart builders: titles, axis titles, colour-blind-safe palette and n in every tooltip."""
+
+import pandas as pd
+
+from survey_model.codebook import load_codebook
+from survey_model.dashboard import overview
+from survey_model.privacy import SUPPRESSED
+from ui import charts
+
+
+def _layers(spec: dict) -> list[dict]:
+    return spec.get("layer", [spec])
+
+
+def _tooltip_fields(spec: dict) -> set[str]:
+    fields = set()
+    for layer in _layers(spec):
+        for tip in layer.get("encoding", {}).get("tooltip", []):
+            fields.add(tip["field"])
+    return fields
+
+
+def _conditions_table() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "condition_name": ["Vision and strategy", "Shared influence"],
+            "group_name": ["Foundational conditions", "Cultural conditions"],
+            "pct_favorable": [72.4, 41.0],
+            "pct_neutral": [15.0, 20.0],
+            "pct_unfavorable": [12.6, 39.0],
+            "stage": ["Established", "Emerging"],
+            "n": [120, 118],
+            "n_responses": [470, 460],
+        }
+    )
+
+
+def test_condition_bars_have_title_axes_stage_palette_and_n_tooltips():
+    """Percent favorable bars: titled, both axes named or labelled, stage colours from the one palette, n on hover."""
+    spec = charts.condition_favorable_bars(_conditions_table(), subtitle="2026 Spring").to_dict()
+    assert spec["title"]["text"] == "Percent favorable by condition"
+    bars = _layers(spec)[0]
+    assert bars["encoding"]["x"]["title"].startswith("% favorable")
+    assert bars["encoding"]["x"]["scale"]["domain"] == [0, 100]
+    assert bars["encoding"]["color"]["scale"]["range"] == list(charts.STAGE_COLOURS.values())
+    assert {"n", "n_responses", "pct_favorable"} <= _tooltip_fields(spec)
+    assert spec["description"].startswith("Percent favorable by condition")
+    assert spec["config"]["axis"]["labelFontSize"] >= 14  # readable on a projector
+
+
+def test_leader_chart_shows_interval_when_given_and_n_on_hover():
+    """Leader share by wave: one bar per wave, an error bar when the interval is known, n in the tooltip."""
+    table = pd.DataFrame(
+        {
+            "wave": ["2024", "2026"],
+            "share_yes": [0.3, 0.47],
+            "share_unsure": [0.2, 0.15],
+            "n": [400, 410],
+            "n_yes": [120, 193],
+            "ci_low": [0.26, 0.42],
+            "ci_high": [0.35, 0.52],
+        }
+    )
+    spec = charts.leader_share_by_wave(table).to_dict()
+    assert {"n", "n_yes"} <= _tooltip_fields(spec)
+    assert any(layer["mark"]["type"] == "errorbar" for layer in _layers(spec))
+    data = spec["datasets"][next(iter(spec["datasets"]))]
+    assert [round(row["pct"]) for row in data] == [30, 47]
+
+
+def test_overview_of_a_three_person_school_has_no_figures():
+    """A filter leaving 3 respondents: hidden flag set, every condition and index row suppressed."""
+    cb = load_codebook()
+    rows = 3 * [{"wave": "W1", "school": "Tiny"}] + 20 * [{"wave": "W1", "school": "Big"}]
+    frame = pd.DataFrame(rows)
+    for item in cb.condition_items:
+        frame[item.id] = pd.Series([4.0] * len(frame), dtype="float32")
+    frame["LI1"] = pd.Series([1.0] * len(frame), dtype="float32")
+    view = overview(frame, cb, wave="W1", restriction={"school": "Tiny"})
+    assert view.hidden and view.respondents == 3
+    assert (view.conditions[SUPPRESSED] != "").all() and view.conditions["pct_favorable"].isna().all()
+    assert (view.index[SUPPRESSED] != "").all() and view.leader["share_yes"].isna().all()
+    big = overview(frame, cb, wave="W1", restriction={"school": "Big"})
+    # Everyone answered Agree (4): 100% favorable, except that Agree on a reverse-worded item scores 2,
+    # so the five conditions with one reverse item are 3 of 4 favorable.
+    expected = [75.0 if any(i.reverse for i in cb.items_for(c)) else 100.0 for c in big.conditions["condition"]]
+    assert not big.hidden and big.conditions["pct_favorable"].tolist() == expected

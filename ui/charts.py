@@ -1,0 +1,115 @@
+"""Chart builders: tidy frame in, Altair chart out. No Streamlit here, so every chart is testable via ``to_dict()``.
+
+One palette for the whole app, in one place. The categorical colours are Okabe & Ito's colour-blind-safe set;
+the answer scale uses a purple–orange diverging scheme (ColorBrewer PuOr, safe for the common colour-vision
+deficiencies) with a grey neutral. Fonts are large enough to read on a projector. Every chart has a title, axis
+titles, tooltips that carry n, and a ``description`` (shown to screen readers by Vega-Lite) as text alternative.
+Builders receive only rows that privacy rules allow to be shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+
+#: Okabe–Ito categorical palette (colour-blind safe), for waves, groups and lines.
+CATEGORICAL = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+#: Unfavorable → neutral → favorable (PuOr, orange side unfavorable).
+UNFAVORABLE, NEUTRAL, FAVORABLE = "#E08214", "#BDBDBD", "#5E3C99"
+LIKERT = ("#B35806", "#FDB863", "#D9D9D9", "#B2ABD2", "#542788")
+#: Stage bands, light to dark on one purple hue so order reads without colour names.
+STAGE_COLOURS = {"Emerging": "#E7E1EF", "Developing": "#C9B6DB", "Established": "#8E6BBF", "Sustaining": "#4B2C7F"}
+FONT_SIZE = 16
+TITLE_SIZE = 20
+
+
+def _style(chart: alt.Chart | alt.LayerChart, *, title: str, subtitle: str | None = None) -> alt.Chart:
+    title_params = alt.TitleParams(title, subtitle=subtitle or alt.Undefined, fontSize=TITLE_SIZE, anchor="start")
+    return (
+        chart.properties(title=title_params, description=f"{title}. {subtitle or ''}".strip())
+        .configure_axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelLimit=360)
+        .configure_legend(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, orient="bottom")
+        .configure_text(fontSize=FONT_SIZE)
+        .configure_view(strokeWidth=0)
+    )
+
+
+def condition_favorable_bars(
+    table: pd.DataFrame,
+    *,
+    title: str = "Percent favorable by condition",
+    subtitle: str | None = None,
+    band_edges: Sequence[float] = (50, 70, 85),
+) -> alt.Chart:
+    """Horizontal bars of percent favorable per condition, coloured by stage band, with band edges marked.
+
+    ``table`` needs ``condition_name``, ``group_name``, ``pct_favorable``, ``pct_neutral``, ``pct_unfavorable``,
+    ``n``, ``n_responses`` and ``stage`` (rows in display order).
+    """
+    order = table["condition_name"].tolist()
+    data = table.assign(label=table["pct_favorable"].round().astype("Int64").astype(str) + "% · " + table["stage"])
+    tooltip = [
+        alt.Tooltip("condition_name:N", title="Condition"),
+        alt.Tooltip("pct_favorable:Q", title="% favorable", format=".0f"),
+        alt.Tooltip("pct_neutral:Q", title="% neutral", format=".0f"),
+        alt.Tooltip("pct_unfavorable:Q", title="% unfavorable", format=".0f"),
+        alt.Tooltip("stage:N", title="Stage (project default bands)"),
+        alt.Tooltip("n:Q", title="n (respondents)"),
+        alt.Tooltip("n_responses:Q", title="Item responses"),
+    ]
+    y = alt.Y("condition_name:N", sort=order, title=None)
+    bars = (
+        alt.Chart(data)
+        .mark_bar(height={"band": 0.7})
+        .encode(
+            x=alt.X("pct_favorable:Q", title="% favorable (Agree or Strongly agree)", scale=alt.Scale(domain=[0, 100])),
+            y=y,
+            color=alt.Color(
+                "stage:N",
+                title="Stage",
+                scale=alt.Scale(domain=list(STAGE_COLOURS), range=list(STAGE_COLOURS.values())),
+            ),
+            tooltip=tooltip,
+        )
+    )
+    labels = alt.Chart(data).mark_text(align="left", dx=6).encode(x="pct_favorable:Q", y=y, text="label:N")
+    edges = (
+        alt.Chart(pd.DataFrame({"edge": list(band_edges)}))
+        .mark_rule(strokeDash=[4, 4], color="#555555")
+        .encode(x="edge:Q")
+    )
+    return _style(
+        alt.layer(bars, labels, edges).properties(width="container", height=48 * max(len(order), 1)),
+        title=title,
+        subtitle=subtitle,
+    )
+
+
+def leader_share_by_wave(table: pd.DataFrame, *, title: str = "Educators who consider themselves leaders") -> alt.Chart:
+    """Share answering Yes per wave, with its 95% interval when the table has ``ci_low``/``ci_high``.
+
+    ``table`` needs ``wave``, ``share_yes`` (0–1), ``share_unsure``, ``n`` and ``n_yes``.
+    """
+    data = table.assign(pct=100 * table["share_yes"], pct_unsure=100 * table["share_unsure"])
+    data["label"] = data["pct"].round().astype("Int64").astype(str) + "%"
+    tooltip = [
+        alt.Tooltip("wave:N", title="Wave"),
+        alt.Tooltip("pct:Q", title="% Yes", format=".0f"),
+        alt.Tooltip("pct_unsure:Q", title="% Not sure", format=".0f"),
+        alt.Tooltip("n_yes:Q", title="Yes answers"),
+        alt.Tooltip("n:Q", title="n (valid answers)"),
+    ]
+    x = alt.X("wave:N", sort=table["wave"].tolist(), title="Survey wave", axis=alt.Axis(labelAngle=0))
+    bars = (
+        alt.Chart(data)
+        .mark_bar(color=CATEGORICAL[0], size=70)
+        .encode(x=x, y=alt.Y("pct:Q", title="% answering Yes", scale=alt.Scale(domain=[0, 100])), tooltip=tooltip)
+    )
+    labels = alt.Chart(data).mark_text(dy=-12).encode(x=x, y="pct:Q", text="label:N")
+    layers = [bars, labels]
+    if {"ci_low", "ci_high"} <= set(table.columns):
+        interval = data.assign(lo=100 * data["ci_low"], hi=100 * data["ci_high"])
+        layers.append(alt.Chart(interval).mark_errorbar(color="#000000", thickness=2).encode(x=x, y="lo:Q", y2="hi:Q"))
+    return _style(alt.layer(*layers).properties(width="container", height=320), title=title)

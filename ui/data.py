@@ -1,0 +1,74 @@
+"""Cached access to the store and to the dashboard's tables.
+
+``st.cache_data`` is shared by every user of a server, so each cached function is keyed by the organization
+*and* by the store's data version for that organization: one organization's cache never serves another's data,
+and a new upload (which changes the version) is never answered from an old entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from survey_model import dashboard
+from survey_model.codebook import Codebook
+from survey_model.settings import Settings, load_settings
+from survey_model.store import Store, StoreError
+
+
+@st.cache_resource(show_spinner="Opening the survey database…")
+def store() -> Store:
+    """The one store of this server process; on first start it loads the demo data through the upload path."""
+    from survey_model.samples import load_samples
+
+    instance = Store.from_settings(load_settings())
+    if instance.is_empty():
+        load_samples(instance, user="first start (demo data)")
+    return instance
+
+
+@st.cache_resource
+def settings() -> Settings:
+    """Thresholds and paths, read once from the environment."""
+    return load_settings()
+
+
+@dataclass(frozen=True)
+class OrgData:
+    """One organization's stored responses, as the pages need them."""
+
+    org: str
+    version: str
+    codebook: Codebook
+    frame: pd.DataFrame
+    waves: tuple[str, ...]
+    """Wave labels, oldest first."""
+
+
+@st.cache_data(max_entries=16, show_spinner="Loading survey waves…")
+def _org_data(org: str, version: str) -> OrgData:
+    current = store()
+    frame = current.load_responses(org)
+    waves = tuple(record.label for record in current.waves(org))
+    return OrgData(org=org, version=version, codebook=current.codebook_for(org), frame=frame, waves=waves)
+
+
+def org_data(org: str) -> OrgData:
+    """The organization's data at its current version (cached per organization and version)."""
+    return _org_data(org, store().data_version(org))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _overview(org: str, version: str, wave: str, restriction: tuple[tuple[str, str | None], ...]) -> dashboard.Overview:
+    data = _org_data(org, version)
+    return dashboard.overview(data.frame, data.codebook, wave=wave, restriction=dict(restriction), settings=settings())
+
+
+def overview(org: str, wave: str, restriction: dict[str, str | None]) -> dashboard.Overview:
+    """Cached :func:`survey_model.dashboard.overview` for the current selection."""
+    return _overview(org, store().data_version(org), wave, tuple(sorted(restriction.items())))
+
+
+__all__ = ["OrgData", "StoreError", "org_data", "overview", "settings", "store"]

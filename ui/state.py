@@ -1,0 +1,95 @@
+"""The shared selection (organization, waves, school, level, role): one owner, kept in the URL.
+
+``app.py`` draws the filters once in the sidebar; pages read :func:`current`. Every filter is mirrored in the
+URL's query parameters, so a view can be shared as a link and survives a page switch or reload. Only the
+names below are read from the URL, and each value is checked against what exists before it is used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+ALL = "All"
+#: Query parameter → session-state key of its widget.
+PARAMS = {
+    "org": "filter_org",
+    "wave": "filter_wave",
+    "compare": "filter_compare",
+    "school": "filter_school",
+    "level": "filter_level",
+    "role": "filter_role",
+}
+NO_COMPARISON = "None"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user is looking at. ``None`` means "all" for school, level and role."""
+
+    org: str
+    """Organization id."""
+    wave: str
+    """Wave label being shown."""
+    compare: str | None
+    """Earlier wave to compare with, or ``None``."""
+    school: str | None = None
+    school_level: str | None = None
+    role: str | None = None
+
+    @property
+    def restriction(self) -> dict[str, str | None]:
+        """Column → value for :func:`survey_model.responses.subset` (the wave excluded)."""
+        return {"school": self.school, "school_level": self.school_level, "role": self.role}
+
+    def describe(self) -> str:
+        """The filters in words, for captions and exports."""
+        parts = [f"wave {self.wave}"]
+        if self.compare:
+            parts.append(f"compared with {self.compare}")
+        for name, value in (("school", self.school), ("level", self.school_level), ("role", self.role)):
+            if value:
+                parts.append(f"{name}: {value}")
+        return ", ".join(parts)
+
+
+def seed_from_url() -> None:
+    """Copy query parameters into widget state once per session, before the widgets are drawn."""
+    if st.session_state.get("_filters_seeded"):
+        return
+    for param, key in PARAMS.items():
+        if param in st.query_params and key not in st.session_state:
+            st.session_state[key] = st.query_params[param]
+    st.session_state["_filters_seeded"] = True
+
+
+def choose(label: str, options: list[str], key: str, *, help: str | None = None) -> str:
+    """A selectbox whose remembered value is dropped when it is no longer one of the options."""
+    if st.session_state.get(key) not in options:
+        st.session_state.pop(key, None)
+    return st.sidebar.selectbox(label, options, key=key, help=help)
+
+
+def publish(filters: Filters) -> None:
+    """Write the current filters to the URL (and drop the ones at their default)."""
+    values = {
+        "org": filters.org,
+        "wave": filters.wave,
+        "compare": filters.compare,
+        "school": filters.school,
+        "level": filters.school_level,
+        "role": filters.role,
+    }
+    for param, value in values.items():
+        if value:
+            if st.query_params.get(param) != value:
+                st.query_params[param] = value
+        elif param in st.query_params:
+            del st.query_params[param]
+    st.session_state["filters"] = filters
+
+
+def current() -> Filters | None:
+    """The filters chosen in the sidebar on this run, or ``None`` when there is no data yet."""
+    return st.session_state.get("filters")
