@@ -1027,7 +1027,13 @@ class Store:
             ).all()
             books = {record.codebook_sha256: self._codebook(conn, record.codebook_sha256) for record in chosen}
         rows.sort(key=lambda row: order[row.wave_id])  # stable: chunks stay in order within a wave
-        tables = [pq.read_table(pa.BufferReader(row.data)) for row in rows]
+        try:
+            tables = [pq.read_table(pa.BufferReader(row.data)) for row in rows]
+        except (pa.ArrowException, OSError):
+            raise StoreError(
+                f"The stored responses of organization {org_id!r} in {self.location} are damaged.",
+                action="Restore the database from a backup, or delete and re-import the affected waves.",
+            ) from None
         codes = np.concatenate(
             [
                 np.full(table.num_rows, order[row.wave_id], dtype=np.int16)
