@@ -1,0 +1,425 @@
+"""``import``, ``list``, ``delete`` and ``export``: put survey waves into the store and manage them.
+
+::
+
+    python -m survey_model import FILE --org ORG --wave LABEL [--date YYYY-MM-DD] [--codebook NAME_OR_PATH]
+                                       [--mapping NAME] [--save-mapping NAME] [--dry-run] [--replace]
+    python -m survey_model list [--org ORG] [--json]
+    python -m survey_model delete --org ORG --wave LABEL --yes
+    python -m survey_model export --org ORG [--wave LABEL ...] --out FILE.csv [--values]
+
+Every command takes ``--db URL_OR_PATH`` (default: ``CLD_DATABASE_URL``, else ``instance/survey.db``) and the
+changing ones ``--user NAME`` for the audit log (default: the login name).
+
+Exit codes: ``0`` done; ``1`` nothing was changed because of the data or the database (validation errors, a file
+already stored, a taken label, a missing wave, a busy or damaged database: the message says which and what to do);
+``2`` wrong arguments.
+
+``export`` writes the cleaned data of an organization (``wave``, ``respondent_key``, attributes, items as answer
+labels, or scale values with ``--values``) and never a raw respondent id. Cells a spreadsheet would read as a
+formula (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return) get a leading ``'``; plain numbers
+such as ``-1`` (the code for an explicit non-answer) stay numbers, as a spreadsheet cannot run them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import getpass
+import hashlib
+import json
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+import numpy as np
+import pandas as pd
+
+from survey_model.codebook import Codebook, codebook_from_spreadsheet, load_codebook
+from survey_model.responses import NONSUBSTANTIVE, RESPONDENT_KEY, WAVE
+from survey_model.settings import load_settings
+from survey_model.store import Store, StoreError, WaveRecord
+
+NONSUBSTANTIVE_LABEL = "Don't know / N/A"
+"""Label written by ``export`` for an explicit non-answer (value −1)."""
+
+_FORMULA_START = re.compile(r"^[=+\-@\t\r]")
+_PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``import``, ``list``, ``delete`` and ``export`` subcommands."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        metavar="URL_OR_PATH",
+        help="database: a SQLite file path or a SQLAlchemy URL (default: CLD_DATABASE_URL, else instance/survey.db)",
+    )
+    who = argparse.ArgumentParser(add_help=False)
+    who.add_argument("--user", default=_login_name(), help="who makes the change, for the audit log")
+
+    imp = subparsers.add_parser(
+        "import",
+        parents=[common, who],
+        help="validate a survey export and store it as a wave",
+        description="Read an export (CSV/TSV/XLSX from Qualtrics, SurveyMonkey, Google Forms, MS Forms or a plain "
+        "table), print the validation report, and store it as one wave if it has no errors.",
+    )
+    imp.add_argument("file", type=Path, metavar="FILE", help="the export file")
+    imp.add_argument("--org", required=True, help="organization id, e.g. district-7 (created when new)")
+    imp.add_argument("--wave", required=True, help='wave label, e.g. "Spring 2025"')
+    imp.add_argument("--date", type=_iso_date, help="when the survey ran, YYYY-MM-DD (orders the waves)")
+    imp.add_argument(
+        "--codebook",
+        metavar="NAME_OR_PATH",
+        help="shipped codebook name, a codebook .toml, or a spreadsheet codebook (.xlsx/.csv); default: the "
+        "organization's current codebook, else collective-leadership",
+    )
+    imp.add_argument("--mapping", metavar="NAME", help="use a saved mapping profile")
+    imp.add_argument("--save-mapping", metavar="NAME", help="save the column mapping used under this name")
+    imp.add_argument("--dry-run", action="store_true", help="validate and report only; write nothing")
+    imp.add_argument("--replace", action="store_true", help="replace the organization's wave with this label")
+    imp.set_defaults(func=run_import)
+
+    lst = subparsers.add_parser("list", parents=[common], help="list the stored waves")
+    lst.add_argument("--org", help="only this organization")
+    lst.add_argument("--json", action="store_true", help="print JSON (for scripts)")
+    lst.set_defaults(func=run_list)
+
+    delete = subparsers.add_parser("delete", parents=[common, who], help="delete one stored wave")
+    delete.add_argument("--org", required=True, help="organization id")
+    delete.add_argument("--wave", required=True, help="wave label")
+    delete.add_argument("--yes", action="store_true", help="confirm the deletion (required)")
+    delete.set_defaults(func=run_delete)
+
+    export = subparsers.add_parser(
+        "export", parents=[common], help="write an organization's cleaned responses to CSV (no raw ids)"
+    )
+    export.add_argument("--org", required=True, help="organization id")
+    export.add_argument("--wave", action="append", metavar="LABEL", help="only this wave (repeat for several)")
+    export.add_argument("--out", required=True, type=Path, metavar="FILE.csv", help="CSV file to write")
+    export.add_argument("--values", action="store_true", help="write scale values instead of answer labels")
+    export.set_defaults(func=run_export)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# import
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Validate an export, print the report, and save it as a wave when it has no errors."""
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        return _fail(f"Cannot read {args.file}: {exc.strerror or exc}.", "Check the path.")
+    file_sha256 = hashlib.sha256(data).hexdigest()
+    try:
+        store = _open_store(args, create=not args.dry_run)
+    except StoreError as exc:
+        if not (args.dry_run and "no database" in exc.message.casefold()):
+            return _fail(exc.message, exc.action)
+        store = None  # a dry run against a database that does not exist yet: nothing to compare with
+    try:
+        if store is not None:
+            holder = store.find_file(file_sha256)
+            if holder is not None:
+                return _fail(f"This file is already stored as {holder.describe()}.", "Nothing was saved.")
+        codebook = _codebook(args, store)
+        if codebook is None:
+            return 1
+        mapping = None
+        if args.mapping:
+            profile = store.mapping_profile(args.mapping) if store is not None else None
+            if profile is None:
+                names = [p.name for p in store.mapping_profiles()] if store is not None else []
+                return _fail(
+                    f"There is no mapping profile {args.mapping!r}.",
+                    f"Saved profiles: {', '.join(names) or 'none'}.",
+                )
+            from survey_model.importers import ColumnMapping
+
+            mapping = ColumnMapping.from_dict(profile.mapping)
+
+        print(f"Reading {args.file.name} …", file=sys.stderr)
+        result = _run_importer(data, filename=args.file.name, codebook=codebook, mapping=mapping)
+        print(f"Platform: {result.platform} (layout {result.layout}); codebook: {codebook.id} {codebook.version}")
+        if result.dropped_personal_data:
+            print(f"Dropped personal-data columns (never stored): {', '.join(result.dropped_personal_data)}")
+        print(result.report.to_text())
+        if not result.report.ok:
+            return _fail("Not saved: the file has errors (listed above).", "Fix them, or adjust the mapping.")
+        n = len(result.frame)
+        if args.dry_run:
+            print(f"Dry run: {n:,} respondents would be saved as wave {args.wave!r} of {args.org!r}. Nothing written.")
+            return 0
+        with _ProgressBar(sys.stderr) as bar:
+            saved = store.save_wave(
+                args.org,
+                args.wave,
+                result.frame,
+                codebook=codebook,
+                platform=result.platform,
+                file_sha256=file_sha256,
+                user=args.user,
+                date=args.date,
+                replace=args.replace,
+                counts=result.report.counts,
+                on_progress=bar.update,
+            )
+        if not saved.ok:
+            hint = "Add --replace to replace it." if saved.status == "exists" else "Nothing was saved."
+            return _fail(saved.message, hint)
+        print(saved.message)
+        if args.save_mapping:
+            store.save_mapping_profile(args.save_mapping, result.platform, result.mapping.to_dict(), user=args.user)
+            print(f"Saved the column mapping as profile {args.save_mapping!r}.")
+        return 0
+    except StoreError as exc:
+        return _fail(exc.message, exc.action)
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _run_importer(data: bytes, *, filename: str, codebook: Codebook, mapping: Any) -> Any:
+    """The importer's result for the file (``survey_model.importers.import_export``)."""
+    from survey_model.importers import import_export
+
+    return import_export(data, filename=filename, codebook=codebook, mapping=mapping)
+
+
+def _codebook(args: argparse.Namespace, store: Store | None) -> Codebook | None:
+    """The codebook named on the command line, else the organization's current one, else the default."""
+    if args.codebook:
+        value = args.codebook
+        suffix = Path(value).suffix.casefold()
+        if suffix in (".xlsx", ".xlsm", ".csv"):
+            try:
+                content = Path(value).read_bytes()
+            except OSError as exc:
+                _fail(f"Cannot read codebook {value}: {exc.strerror or exc}.", "Check the path.")
+                return None
+            codebook, report = codebook_from_spreadsheet(content, filename=Path(value).name)
+            if codebook is None:
+                print(report.to_text())
+                _fail(f"The codebook {value} has errors (listed above).", "Fix the spreadsheet and try again.")
+            return codebook
+        try:
+            return load_codebook(value)
+        except ValueError as exc:
+            _fail(str(exc), "Use a shipped codebook name, a .toml file, or a spreadsheet codebook.")
+            return None
+    if store is not None and store.waves(args.org):
+        return store.codebook_for(args.org)
+    return load_codebook()
+
+
+class _ProgressBar:
+    """A one-line progress bar on a terminal; silent when the output is a file or a pipe."""
+
+    def __init__(self, stream: TextIO, width: int = 30) -> None:
+        self.stream = stream
+        self.width = width
+        self.active = stream.isatty()
+        self.drawn = False
+
+    def update(self, done: int, total: int) -> None:
+        if not self.active or total <= 0:
+            return
+        filled = round(self.width * done / total)
+        bar = "#" * filled + "-" * (self.width - filled)
+        self.stream.write(f"\rSaving [{bar}] {100 * done / total:3.0f}%  {done:,} / {total:,} respondents")
+        self.stream.flush()
+        self.drawn = True
+
+    def __enter__(self) -> _ProgressBar:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.drawn:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+# --------------------------------------------------------------------------------------------------------------
+# list, delete, export
+
+
+def run_list(args: argparse.Namespace) -> int:
+    """Print the stored waves, as a table or as JSON."""
+    try:
+        with _open_store(args, create=False) as store:
+            records = store.waves(args.org)
+            names = {org.id: org.name for org in store.organizations()}
+    except StoreError as exc:
+        return _fail(exc.message, exc.action)
+    if args.json:
+        print(json.dumps([_wave_json(r, names.get(r.org_id, r.org_id)) for r in records], indent=2))
+        return 0
+    if not records:
+        print("No waves stored" + (f" for organization {args.org!r}." if args.org else "."))
+        return 0
+    header = ("organization", "wave", "date", "respondents", "platform", "codebook", "file sha256", "imported")
+    rows = [
+        (
+            r.org_id,
+            r.label,
+            r.date.isoformat() if r.date else "-",
+            f"{r.n_respondents:,}",
+            r.platform,
+            f"{r.codebook_id} {r.codebook_version}",
+            r.file_sha256[:12],
+            f"{r.imported_at:%Y-%m-%d %H:%M} UTC by {r.imported_by}",
+        )
+        for r in records
+    ]
+    widths = [max(len(str(row[i])) for row in (header, *rows)) for i in range(len(header))]
+    for row in (header, *rows):
+        cells = [
+            str(c).rjust(w) if i == 3 else str(c).ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        print("  ".join(cells).rstrip())
+    return 0
+
+
+def _wave_json(record: WaveRecord, org_name: str) -> dict[str, Any]:
+    return {
+        "organization": record.org_id,
+        "organization_name": org_name,
+        "label": record.label,
+        "date": record.date.isoformat() if record.date else None,
+        "respondents": record.n_respondents,
+        "file_sha256": record.file_sha256,
+        "platform": record.platform,
+        "codebook_id": record.codebook_id,
+        "codebook_version": record.codebook_version,
+        "imported_at": record.imported_at.isoformat(),
+        "imported_by": record.imported_by,
+    }
+
+
+def run_delete(args: argparse.Namespace) -> int:
+    """Delete one wave, only with ``--yes``."""
+    try:
+        with _open_store(args, create=False) as store:
+            record = store.wave(args.org, args.wave)
+            if not args.yes:
+                return _fail(
+                    f"Not deleted: this would delete {record.describe()}.",
+                    "Run the command again with --yes to confirm.",
+                )
+            store.delete_wave(args.org, args.wave, user=args.user, confirm=True)
+    except StoreError as exc:
+        return _fail(exc.message, exc.action)
+    print(f"Deleted {record.describe()}. The audit log records the deletion.")
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Write the organization's cleaned responses to a CSV file that is safe to open in a spreadsheet."""
+    try:
+        with _open_store(args, create=False) as store:
+            frame = store.load_responses(args.org, waves=args.wave)
+            books = {label: store.codebook_for(args.org, wave=label) for label in frame[WAVE].cat.categories}
+    except StoreError as exc:
+        return _fail(exc.message, exc.action)
+    if frame.empty:
+        return _fail(f"Organization {args.org!r} has no stored responses.", "Nothing was written.")
+    table = export_table(frame, books, labels=not args.values)
+    try:
+        table.to_csv(args.out, index=False, encoding="utf-8-sig")
+    except OSError as exc:
+        return _fail(f"Cannot write {args.out}: {exc.strerror or exc}.", "Check the folder exists and is writable.")
+    print(f"Wrote {len(table):,} respondents × {table.shape[1]} columns to {args.out}.")
+    return 0
+
+
+def export_table(frame: pd.DataFrame, codebooks: dict[str, Codebook], *, labels: bool = True) -> pd.DataFrame:
+    """The responses frame as text cells for a CSV export, escaped against formula injection.
+
+    ``codebooks`` maps each wave label to the codebook it was imported with (answer labels come from it).
+    Items become answer labels (``labels=True``) or whole-number scale values; an explicit non-answer is
+    :data:`NONSUBSTANTIVE_LABEL` or ``-1``; unanswered is empty. A raw ``respondent_id`` column is refused.
+    """
+    if "respondent_id" in frame.columns:
+        raise ValueError("an export never carries raw respondent ids")
+    out: dict[str, pd.Series] = {WAVE: frame[WAVE].astype("str"), RESPONDENT_KEY: frame[RESPONDENT_KEY]}
+    latest = codebooks[list(codebooks)[-1]]
+    item_ids = {item_id for book in codebooks.values() for item_id in book.item_ids}
+    for column in frame.columns:
+        if column in out:
+            continue
+        if column not in item_ids:
+            out[column] = frame[column].astype("str").fillna("")
+            continue
+        values = frame[column].to_numpy(dtype=np.float64)
+        if labels:
+            text = np.full(len(frame), "", dtype=object)
+            text[values == NONSUBSTANTIVE] = NONSUBSTANTIVE_LABEL
+            for wave, book in codebooks.items():
+                owner = book if column in book.item_ids else latest
+                scale = owner.scale_of(column)
+                in_wave = (frame[WAVE] == wave).to_numpy()
+                for option in scale.options:
+                    text[in_wave & (values == option.value)] = option.label
+        else:
+            text = np.where(np.isnan(values), "", np.nan_to_num(values).astype(np.int64).astype(str))
+        out[column] = pd.Series(text, index=frame.index, dtype="str")
+    table = pd.DataFrame(out)
+    table.columns = [escape_formula(str(c)) for c in table.columns]
+    return table.apply(_escape_column)
+
+
+def escape_formula(cell: str) -> str:
+    """Prefix ``'`` to text a spreadsheet would run as a formula; plain numbers stay as they are.
+
+    >>> escape_formula("=HYPERLINK(\\"http://x\\")"), escape_formula("-1"), escape_formula("@SUM(A1)")
+    ('\\'=HYPERLINK("http://x")', '-1', "'@SUM(A1)")
+    """
+    if _FORMULA_START.match(cell) and not _PLAIN_NUMBER.match(cell):
+        return "'" + cell
+    return cell
+
+
+def _escape_column(column: pd.Series) -> pd.Series:
+    text = column.astype("str").fillna("")
+    risky = text.str.match(_FORMULA_START.pattern) & ~text.str.fullmatch(_PLAIN_NUMBER.pattern)
+    return text.where(~risky, "'" + text)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# shared
+
+
+def _open_store(args: argparse.Namespace, *, create: bool) -> Store:
+    try:
+        settings = load_settings()
+    except ValueError as exc:
+        raise StoreError(str(exc), action="Fix the environment variable.") from None
+    if args.db:
+        settings = dataclasses.replace(settings, database_url=args.db)
+    return Store.from_settings(settings, create=create)
+
+
+def _fail(message: str, action: str = "") -> int:
+    print(f"error: {message}", file=sys.stderr)
+    if action:
+        print(f"  → {action}", file=sys.stderr)
+    return 1
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (containers)
+        return os.environ.get("USER", "") or "unknown"
+
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-04-30") from None

@@ -1,0 +1,236 @@
+"""Staff manage waves from the command line: import, list, delete and a spreadsheet-safe export."""
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from survey_model.cli import main
+from survey_model.codebook import load_codebook
+from survey_model.commands.store import _ProgressBar, escape_formula
+from survey_model.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+CODEBOOK = load_codebook()
+RISKY = ['=HYPERLINK("http://evil.example","x")', "+1+1", "-2+3+cmd|' /C calc'!A0", "@SUM(A1:A9)", "\tTabbed"]
+
+
+def cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    """``python -m survey_model ARGS --db tmp/survey.db`` in a new process, the hashing secret in tmp_path."""
+    env = {**os.environ, "CLD_DATA_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
+    env.pop("CLD_DATABASE_URL", None)
+    command = [sys.executable, "-m", "survey_model", *args, "--db", str(tmp_path / "survey.db")]
+    return subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch, capsys):
+    """The same command line run in this process (each new process costs over a second of imports)."""
+    monkeypatch.setenv("CLD_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("CLD_DATABASE_URL", raising=False)
+
+    def run_in_process(*args: str) -> subprocess.CompletedProcess:
+        code = main([*args, "--db", str(tmp_path / "survey.db")])
+        out, err = capsys.readouterr()
+        return subprocess.CompletedProcess(args, code, out, err)
+
+    return run_in_process
+
+
+def seeded_store(tmp_path: Path) -> Store:
+    """A store at the path and secret the CLI uses, holding two waves of district-7 and one of another org."""
+    store = Store(str(tmp_path / "survey.db"), secret_path=tmp_path / "respondent_key.secret")
+    for org, label, date, n, seed in (
+        ("district-7", "Fall 2024", dt.date(2024, 10, 1), 12, 1),
+        ("district-7", "Spring 2025", dt.date(2025, 4, 1), 9, 2),
+        ("north-network", "Spring 2025", None, 7, 3),
+    ):
+        store.save_wave(
+            org, label, frame(n, seed=seed), codebook=CODEBOOK, platform="qualtrics",
+            file_sha256=hashlib.sha256(f"{org} {label}".encode()).hexdigest(), user="ana", date=date,
+        )  # fmt: skip
+    return store
+
+
+def frame(n: int, *, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    schools = [*RISKY, "Oak Elementary"]
+    data: dict[str, object] = {
+        "respondent_id": [f"RAWID-{seed}-{i}" for i in range(n)],
+        "school": pd.array([schools[i % len(schools)] for i in range(n)], dtype="str"),
+    }
+    for item in CODEBOOK.items:
+        values = np.array([*CODEBOOK.scale_of(item.id).values, np.nan, -1.0], dtype=np.float32)
+        data[item.id] = rng.choice(values, n)
+    data["VS1"] = np.resize(np.array([4.0, -1.0, np.nan], dtype=np.float32), n)
+    return pd.DataFrame(data)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# list
+
+
+def test_list_json_prints_every_wave_with_org_label_date_count_and_hash(tmp_path, run):
+    """`list --json` gives scripts the waves, oldest first per organization, with their file hashes."""
+    seeded_store(tmp_path).close()
+    result = cli(tmp_path, "list", "--json")
+    assert result.returncode == 0, result.stderr
+    waves = json.loads(result.stdout)
+    assert [(w["organization"], w["label"], w["date"], w["respondents"]) for w in waves] == [
+        ("district-7", "Fall 2024", "2024-10-01", 12),
+        ("district-7", "Spring 2025", "2025-04-01", 9),
+        ("north-network", "Spring 2025", None, 7),
+    ]
+    assert waves[0]["file_sha256"] == hashlib.sha256(b"district-7 Fall 2024").hexdigest()
+
+    only = json.loads(run("list", "--org", "north-network", "--json").stdout)
+    assert [w["organization"] for w in only] == ["north-network"]
+
+
+def test_list_prints_a_readable_table(tmp_path, run):
+    """Plain `list` prints one line per wave with the respondent count."""
+    seeded_store(tmp_path).close()
+    result = run("list")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[:4] == ["organization", "wave", "date", "respondents"]
+    assert re.search(r"district-7\s+Fall 2024\s+2024-10-01\s+12\s+qualtrics", lines[1])
+    assert len(lines) == 4
+
+
+def test_list_on_a_missing_database_fails_without_creating_it(tmp_path, run):
+    """A mistyped --db is reported (exit 1) and no empty database appears."""
+    result = run("list")
+    assert result.returncode == 1
+    assert "no database at" in result.stderr
+    assert not (tmp_path / "survey.db").exists()
+
+
+def test_a_damaged_database_gives_a_message_not_a_traceback(tmp_path):
+    """Random bytes instead of a database: exit 1 with what to do, and no Python traceback."""
+    (tmp_path / "survey.db").write_bytes(np.random.default_rng(0).bytes(8192))
+    result = cli(tmp_path, "list", "--json")
+    assert result.returncode == 1
+    assert "damaged or is not a database" in result.stderr and "backup" in result.stderr
+    assert "Traceback" not in result.stderr and "sqlalchemy" not in result.stderr.casefold()
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# delete
+
+
+def test_delete_without_yes_changes_nothing(tmp_path, run):
+    """`delete` without --yes says what it would delete and exits 1; the wave stays."""
+    seeded_store(tmp_path).close()
+    result = cli(tmp_path, "delete", "--org", "district-7", "--wave", "Fall 2024")
+    assert result.returncode == 1
+    assert "--yes" in result.stderr and "12 respondents" in result.stderr
+    labels = [w["label"] for w in json.loads(run("list", "--org", "district-7", "--json").stdout)]
+    assert labels == ["Fall 2024", "Spring 2025"]
+
+
+def test_delete_with_yes_removes_the_wave_and_records_who(tmp_path, run):
+    """`delete --yes --user ben` removes the wave; the audit log names ben."""
+    seeded_store(tmp_path).close()
+    result = run("delete", "--org", "district-7", "--wave", "Fall 2024", "--yes", "--user", "ben")
+    assert result.returncode == 0, result.stderr
+    assert "Deleted wave 'Fall 2024'" in result.stdout
+    store = Store(str(tmp_path / "survey.db"), secret_path=tmp_path / "respondent_key.secret")
+    assert [w.label for w in store.waves("district-7")] == ["Spring 2025"]
+    last = store.audit_log("district-7").iloc[-1]
+    assert (last["action"], last["user"], last["wave"]) == ("delete_wave", "ben", "Fall 2024")
+
+
+def test_delete_of_an_unknown_wave_names_the_stored_ones(tmp_path, run):
+    """A typo in the label exits 1 and lists the labels that exist."""
+    seeded_store(tmp_path).close()
+    result = run("delete", "--org", "district-7", "--wave", "Fall 2042", "--yes")
+    assert result.returncode == 1
+    assert "'Fall 2024'" in result.stderr and "'Spring 2025'" in result.stderr
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# export
+
+
+def read_csv_cells(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+@pytest.mark.parametrize("mode", ["labels", "values"])
+def test_export_cells_cannot_run_as_spreadsheet_formulas(tmp_path, run, mode):
+    """No exported cell starts with = + - @ tab or CR unless escaped with ' (or it is a plain number)."""
+    seeded_store(tmp_path).close()
+    out = tmp_path / "export.csv"
+    args = ["export", "--org", "district-7", "--out", str(out)] + (["--values"] if mode == "values" else [])
+    result = cli(tmp_path, *args) if mode == "labels" else run(*args)
+    assert result.returncode == 0, result.stderr
+    rows = read_csv_cells(out)
+    cells = [cell for row in rows for cell in row]
+    unsafe = [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r") and not re.fullmatch(r"-?\d+", c)]
+    assert unsafe == []
+    schools = {row[rows[0].index("school")] for row in rows[1:]}
+    assert {"'" + text for text in RISKY} <= schools  # the dangerous texts are there, but escaped
+    assert "Oak Elementary" in schools
+
+
+def test_export_writes_labels_keys_and_never_raw_ids(tmp_path, run):
+    """The export holds wave, respondent_key, attributes and item labels; raw ids appear nowhere."""
+    store = seeded_store(tmp_path)
+    keys = store.load_responses("district-7", waves=["Spring 2025"])["respondent_key"].tolist()
+    store.close()
+    out = tmp_path / "export.csv"
+    assert run("export", "--org", "district-7", "--wave", "Spring 2025", "--out", str(out)).returncode == 0
+    assert "RAWID" not in out.read_text(encoding="utf-8-sig")
+    rows = read_csv_cells(out)
+    header = rows[0]
+    assert header[:3] == ["wave", "respondent_key", "school"] and "respondent_id" not in header
+    assert [row[1] for row in rows[1:]] == keys
+    vs1 = [row[header.index("VS1")] for row in rows[1:4]]
+    assert vs1 == ["Agree", "Don't know / N/A", ""]  # frame() sets VS1 to 4, -1, NaN in turn
+    values = tmp_path / "values.csv"
+    run("export", "--org", "district-7", "--wave", "Spring 2025", "--out", str(values), "--values")
+    value_rows = read_csv_cells(values)
+    assert [row[value_rows[0].index("VS1")] for row in value_rows[1:4]] == ["4", "-1", ""]
+
+
+def test_escape_formula_prefixes_only_what_a_spreadsheet_would_run():
+    """Text starting with = + - @ tab CR gets a quote; plain numbers and ordinary text do not."""
+    assert [escape_formula(t) for t in ["=1+1", "+A1", "-A1", "@x", "\tx", "\rx"]] == [
+        "'=1+1", "'+A1", "'-A1", "'@x", "'\tx", "'\rx",
+    ]  # fmt: skip
+    assert [escape_formula(t) for t in ["-1", "-2.5", "Teacher", "", "a=b"]] == ["-1", "-2.5", "Teacher", "", "a=b"]
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# progress bar
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_draws_on_a_terminal_and_stays_silent_in_a_pipe():
+    """On a terminal the bar shows percent and counts; redirected output gets no control characters."""
+    screen = Terminal()
+    with _ProgressBar(screen) as bar:
+        bar.update(0, 200_000)
+        bar.update(100_000, 200_000)
+    assert "\r" in screen.getvalue() and " 50%  100,000 / 200,000 respondents" in screen.getvalue()
+    assert screen.getvalue().endswith("\n")
+    piped = io.StringIO()
+    with _ProgressBar(piped) as bar:
+        bar.update(100_000, 200_000)
+    assert piped.getvalue() == ""
