@@ -1,0 +1,66 @@
+"""Honest change statistics between survey waves: intervals, tests, effect sizes, verdicts and statements.
+
+Conventions (``PRODUCT.md``, "Change between waves"):
+
+* Wave 1 is the earlier wave; every change is *wave 2 − wave 1*; shares are in [0, 1] (× 100 for percent and
+  percentage points); means are in scale points.
+* **Leader identity and single items** (one answer per respondent) are binomial: Newcombe's hybrid score interval
+  for the difference (method 10), the log (Katz) interval for the ratio ("57% more"), the pooled two-proportion
+  z-test, Cohen's h.
+* **A condition's percent favorable** pools item responses, but the respondent is the unit of independence: the
+  estimate is the pooled share shown on the pages, its interval and test come from Welch's t on respondent-level
+  linearised values (exactly Welch's t on respondents' favorable shares when everyone answered every item).
+* **Condition means**: Welch's t and Hedges' g.
+* **Matched analysis** (the same respondents, linked across waves by ``respondent_key``): Newcombe's paired
+  interval, the Bonett–Price ratio, McNemar's test (mid-p); paired t and Cohen's d_z for means.
+* **Many comparisons**: Benjamini–Hochberg adjusted p-values (:func:`adjust_fdr`); a change is *clear* only if its
+  interval excludes zero and, in a corrected family, its adjusted p-value is below 1 − confidence.
+* **Minimum n**: a comparison where either wave has fewer than ``min_n`` respondents carries no figures at all.
+
+Modules: :mod:`~survey_model.shifts.results` (result objects, verdicts, FDR), :mod:`~survey_model.shifts.single`
+(one comparison), :mod:`~survey_model.shifts.waves` (whole frames: :func:`compare_waves`, :func:`trend`),
+:mod:`~survey_model.shifts.statements` (:func:`impact_statement`). The formulas live in
+:mod:`survey_model.intervals`.
+"""
+
+from survey_model.shifts.results import (
+    CLEAR_DECREASE,
+    CLEAR_INCREASE,
+    NO_CLEAR_CHANGE,
+    TOO_FEW,
+    MeanShift,
+    ProportionShift,
+    Shift,
+    adjust_fdr,
+    verdict_of,
+)
+from survey_model.shifts.single import (
+    matched_mean_shift,
+    matched_proportion_shift,
+    mean_shift,
+    pooled_share_shift,
+    proportion_shift,
+)
+from survey_model.shifts.statements import impact_statement
+from survey_model.shifts.waves import ShiftReport, compare_waves, trend
+
+__all__ = [
+    "CLEAR_DECREASE",
+    "CLEAR_INCREASE",
+    "NO_CLEAR_CHANGE",
+    "TOO_FEW",
+    "MeanShift",
+    "ProportionShift",
+    "Shift",
+    "ShiftReport",
+    "adjust_fdr",
+    "compare_waves",
+    "impact_statement",
+    "matched_mean_shift",
+    "matched_proportion_shift",
+    "mean_shift",
+    "pooled_share_shift",
+    "proportion_shift",
+    "trend",
+    "verdict_of",
+]
