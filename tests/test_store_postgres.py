@@ -1,0 +1,169 @@
+"""The store on a PostgreSQL server, as a deployment with several app instances uses it.
+
+Runs when ``CLD_TEST_POSTGRES_URL`` names a reachable server (e.g.
+``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``) and the driver (``psycopg``) is installed; each test
+works in a schema of its own that it drops afterwards. Skipped otherwise, with the reason.
+"""
+
+import datetime as dt
+import hashlib
+import os
+import subprocess
+import sys
+import textwrap
+import uuid
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from survey_model.codebook import load_codebook
+from survey_model.responses import RESPONDENT_KEY, WAVE
+from survey_model.store import SCHEMA_VERSION, Store, StoreError
+
+ROOT = Path(__file__).resolve().parents[1]
+CODEBOOK = load_codebook()
+SERVER = os.environ.get("CLD_TEST_POSTGRES_URL", "")
+
+
+def make_frame(n: int, *, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    data: dict[str, object] = {
+        "respondent_id": [f"R_{seed}_{i}" for i in range(n)],
+        "school": pd.array(rng.choice(["Oak Elementary", "Elm Middle", None], n), dtype="str"),
+    }
+    for item in CODEBOOK.items:
+        values = np.array([*CODEBOOK.scale_of(item.id).values, np.nan, -1.0], dtype=np.float32)
+        data[item.id] = rng.choice(values, n)
+    return pd.DataFrame(data)
+
+
+def sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def test_an_unreachable_server_gives_a_store_error_without_the_password():
+    """A server that does not answer (or a missing driver) is a StoreError whose message hides the password."""
+    url = "postgresql+psycopg://survey:s3cret-pw@127.0.0.1:1/survey"
+    with pytest.raises(StoreError) as caught:
+        Store(url, secret_path=Path("unused.secret"), busy_timeout=1)
+    assert "s3cret-pw" not in str(caught.value)
+    assert "Cannot reach the database server" in caught.value.message or "not installed" in caught.value.message
+
+
+@pytest.fixture
+def pg_url():
+    """A URL whose connections work in a fresh schema, dropped after the test."""
+    if not SERVER:
+        pytest.skip("set CLD_TEST_POSTGRES_URL to a PostgreSQL server to run the PostgreSQL store tests")
+    pytest.importorskip("psycopg", reason="the PostgreSQL driver psycopg is not installed")
+    admin = sa.create_engine(SERVER)
+    schema = f"cld_test_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    except sa.exc.OperationalError as exc:
+        pytest.skip(f"CLD_TEST_POSTGRES_URL is not reachable: {str(exc.orig).splitlines()[0]}")
+    url = sa.make_url(SERVER).update_query_dict({"options": f"-csearch_path={schema}"})
+    yield url.render_as_string(hide_password=False)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def test_postgres_round_trip_duplicates_replace_and_delete(pg_url, tmp_path):
+    """On PostgreSQL a wave loads back, a duplicate file is refused, replace and delete are audited."""
+    store = Store(pg_url, secret_path=tmp_path / "key.secret")
+    assert store.schema_version == SCHEMA_VERSION and store.is_empty()
+    first = make_frame(2_000, seed=1)
+    assert store.save_wave(
+        "district-7", "Fall 2024", first, codebook=CODEBOOK, platform="qualtrics", file_sha256=sha("a"),
+        user="ana", date=dt.date(2024, 10, 1),
+    ).status == "saved"  # fmt: skip
+    loaded = store.load_responses("district-7")
+    expected = first.drop(columns="respondent_id")
+    pd.testing.assert_frame_equal(loaded[expected.columns], expected)
+    assert loaded[RESPONDENT_KEY].str.len().eq(64).all()
+
+    again = store.save_wave(
+        "other-org", "W", first, codebook=CODEBOOK, platform="qualtrics", file_sha256=sha("a"), user="ana"
+    )
+    assert again.status == "duplicate" and "Fall 2024" in again.message
+
+    replaced = store.save_wave(
+        "district-7", "Fall 2024", make_frame(300, seed=2), codebook=CODEBOOK, platform="qualtrics",
+        file_sha256=sha("b"), user="ben", replace=True,
+    )  # fmt: skip
+    assert replaced.status == "replaced" and len(store.load_responses("district-7")) == 300
+    store.delete_wave("district-7", "Fall 2024", user="cy", confirm=True)
+    log = store.audit_log("district-7")
+    assert log["action"].tolist() == ["create_organization", "save_wave", "replace_wave", "delete_wave"]
+    assert log.iloc[2]["details"]["replaced"]["file_sha256"] == sha("a")
+    assert store.waves() == [] and store.load_responses("district-7")[WAVE].size == 0
+
+
+def test_postgres_version_1_schema_is_upgraded(pg_url, tmp_path):
+    """A PostgreSQL store at schema version 1 upgrades on open and keeps its waves."""
+    store = Store(pg_url, secret_path=tmp_path / "key.secret")
+    store.save_wave(
+        "district-7", "W1", make_frame(50), codebook=CODEBOOK, platform="q", file_sha256=sha("w1"), user="ana"
+    )
+    before = store.load_responses("district-7")
+    store.close()
+    engine = sa.create_engine(pg_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE mapping_profiles"))
+        conn.execute(sa.text("DROP INDEX ix_audit_log_org_id_id"))
+        conn.execute(sa.text("DELETE FROM schema_version WHERE version = 2"))
+    engine.dispose()
+    upgraded = Store(pg_url, secret_path=tmp_path / "key.secret")
+    assert upgraded.schema_version == 2
+    pd.testing.assert_frame_equal(upgraded.load_responses("district-7"), before)
+    upgraded.save_mapping_profile("p", "qualtrics", {"x": [1, 2]}, user="ana")
+    assert upgraded.mapping_profile("p").mapping == {"x": [1, 2]}
+
+
+CONCURRENT_SAVE = textwrap.dedent(
+    """
+    import hashlib, sys
+    from pathlib import Path
+    import numpy as np, pandas as pd
+    from survey_model.codebook import load_codebook
+    from survey_model.store import Store
+
+    codebook = load_codebook()
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"respondent_id": [f"R_{i}" for i in range(60_000)]})
+    for item in codebook.items:
+        frame[item.id] = rng.choice(np.array(codebook.scale_of(item.id).values, dtype=np.float32), len(frame))
+    store = Store(sys.argv[1], secret_path=Path(sys.argv[2]))
+    result = store.save_wave("district-7", sys.argv[3], frame, codebook=codebook, platform="q",
+                             file_sha256=hashlib.sha256(b"one file").hexdigest(), user=sys.argv[3])
+    print(result.status)
+    """
+)
+
+
+def test_two_instances_saving_the_same_file_store_it_once(pg_url, tmp_path):
+    """Two app instances importing the same file at the same moment: one saves it, the other gets duplicate."""
+    Store(pg_url, secret_path=tmp_path / "key.secret").close()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    script = tmp_path / "save.py"
+    script.write_text(CONCURRENT_SAVE)
+    children = [
+        subprocess.Popen(
+            [sys.executable, str(script), pg_url, str(tmp_path / "key.secret"), label],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for label in ("instance A", "instance B")
+    ]
+    outputs = [child.communicate(timeout=120) for child in children]
+    assert [child.returncode for child in children] == [0, 0], [err for _, err in outputs]
+    assert sorted(out.strip() for out, _ in outputs) == ["duplicate", "saved"]
+    store = Store(pg_url, secret_path=tmp_path / "key.secret")
+    assert len(store.waves()) == 1 and store.waves()[0].n_respondents == 60_000
