@@ -211,7 +211,7 @@ def map_columns(
     candidates: Collection[int] | None = None,
     id_columns: Sequence[int] = (),
     protected: Collection[int] = (),
-    overrides: ColumnMapping | Mapping[str, str] | None = None,
+    overrides: ColumnMapping | Mapping[str, Any] | None = None,
     platform: str = "",
 ) -> tuple[ColumnMapping, list[ValidationIssue]]:
     """Match columns to the codebook's items and attributes and to the respondent ID (module docstring).
@@ -228,8 +228,9 @@ def map_columns(
         Positions that may become the respondent ID automatically, preferred first.
     protected : collection of int
         Positions of personal-data columns: only a manual mapping to the respondent ID is allowed.
-    overrides : ColumnMapping or mapping of str to str, optional
-        A saved profile, or manual decisions keyed by column label, platform name or ``c<position>``.
+    overrides : ColumnMapping or mapping, optional
+        A saved profile, or manual decisions ``{column label | platform name | "c<position>": target}``, or a
+        profile's :meth:`ColumnMapping.to_dict` with manual decisions added as extra keys (manual ones win).
     platform : str
         Recorded in the returned mapping.
 
@@ -248,6 +249,8 @@ def map_columns(
 
     for position, target, method in _resolve_overrides(overrides, columns, issues):
         column = by_position[position]
+        if method == "profile" and (position in decided or (target and target in taken)):
+            continue  # a manual decision for this column or target wins over the saved profile
         if target and target not in targets:
             issues.append(
                 ValidationIssue(
@@ -332,39 +335,43 @@ def _targets(codebook: Codebook) -> dict[str, _Target]:
     return targets
 
 
-def _resolve_overrides(
-    overrides: ColumnMapping | Mapping[str, str] | None, columns: Sequence[Column], issues: list[ValidationIssue]
-) -> list[tuple[int, str, str]]:
-    """(position, target, method) for every decision in ``overrides`` that names a column of this export."""
+_PROFILE_KEYS = frozenset(
+    {"format", "version", "name", "platform", "entries", "unmapped_columns", "unmatched_items", "unmatched_attributes"}
+)
+
+
+def _split_overrides(
+    overrides: ColumnMapping | Mapping[str, Any] | None,
+) -> tuple[dict[str, str], ColumnMapping | None]:
+    """Manual decisions and a saved profile from the ``mapping`` argument.
+
+    A plain dict made by :meth:`ColumnMapping.to_dict` counts as a profile; extra string keys beside it are
+    manual decisions (so a caller may add edits to a stored profile's dict).
+    """
     if overrides is None:
-        return []
-    resolved: list[tuple[int, str, str]] = []
-    used: set[int] = set()
+        return {}, None
     if isinstance(overrides, ColumnMapping):
-        seen: Counter[tuple[str, str]] = Counter()
-        for entry in overrides.entries:
-            key = (entry.name, entry.column)
-            matches = [c.position for c in columns if (entry.name and c.name == entry.name) or c.label == entry.column]
-            occurrence = seen[key]
-            seen[key] += 1
-            if occurrence < len(matches):
-                resolved.append((matches[occurrence], entry.target, "profile"))
-            elif entry.target:
-                issues.append(
-                    ValidationIssue(
-                        "info",
-                        "profile_column_missing",
-                        f"the saved mapping's column {entry.column!r} ({entry.target}) is not in this export",
-                        action="Check the mapping below; the item may be under a new column name.",
-                        column=entry.column,
-                        value=entry.target,
-                    )
-                )
-        return resolved
+        return {}, overrides
     if not isinstance(overrides, Mapping):
         raise ValueError("mapping must be a ColumnMapping, a mapping of column to target, or None")
-    for key, target in overrides.items():
-        position = _find_column(str(key), columns, used)
+    if isinstance(overrides.get("entries"), list):
+        manual = {str(k): str(v or "") for k, v in overrides.items() if k not in _PROFILE_KEYS and isinstance(v, str)}
+        return manual, ColumnMapping.from_dict(overrides)
+    return {str(k): str(v or "") for k, v in overrides.items()}, None
+
+
+def _resolve_overrides(
+    overrides: ColumnMapping | Mapping[str, Any] | None, columns: Sequence[Column], issues: list[ValidationIssue]
+) -> list[tuple[int, str, str]]:
+    """(position, target, method) for every decision in ``overrides`` that names a column of this export.
+
+    Manual decisions come first, so they win over a profile's decision for the same column or target.
+    """
+    manual, profile = _split_overrides(overrides)
+    resolved: list[tuple[int, str, str]] = []
+    used: set[int] = set()
+    for key, target in manual.items():
+        position = _find_column(key, columns, used)
         if position is None:
             issues.append(
                 ValidationIssue(
@@ -372,13 +379,34 @@ def _resolve_overrides(
                     "mapping_column_missing",
                     f"the mapping names a column {key!r} that is not in this export",
                     action="Check the column name, or remove it from the mapping.",
-                    column=str(key),
-                    value=str(target),
+                    column=key,
+                    value=target,
                 )
             )
             continue
         used.add(position)
-        resolved.append((position, str(target or "").strip(), "manual"))
+        resolved.append((position, target.strip(), "manual"))
+    if profile is None:
+        return resolved
+    seen: Counter[tuple[str, str]] = Counter()
+    for entry in profile.entries:
+        key = (entry.name, entry.column)
+        matches = [c.position for c in columns if (entry.name and c.name == entry.name) or c.label == entry.column]
+        occurrence = seen[key]
+        seen[key] += 1
+        if occurrence < len(matches):
+            resolved.append((matches[occurrence], entry.target, "profile"))
+        elif entry.target:
+            issues.append(
+                ValidationIssue(
+                    "info",
+                    "profile_column_missing",
+                    f"the saved mapping's column {entry.column!r} ({entry.target}) is not in this export",
+                    action="Check the mapping below; the item may be under a new column name.",
+                    column=entry.column,
+                    value=entry.target,
+                )
+            )
     return resolved
 
 
@@ -511,8 +539,6 @@ def _mapping_issues(mapping: ColumnMapping, codebook: Codebook) -> list[Validati
                 + ", ".join(mapping.unmatched_items),
                 action="Map them by hand if the questions were asked under other wording; otherwise they stay "
                 "empty for this wave.",
-                value=", ".join(mapping.unmatched_items[:10]),
-                count=len(mapping.unmatched_items),
             )
         )
     if mapping.unmatched_attributes:
@@ -522,8 +548,6 @@ def _mapping_issues(mapping: ColumnMapping, codebook: Codebook) -> list[Validati
                 "unmatched_attributes",
                 "no column for the respondent attribute(s) " + ", ".join(mapping.unmatched_attributes),
                 action="Map them by hand if the export has them under other wording.",
-                value=", ".join(mapping.unmatched_attributes),
-                count=len(mapping.unmatched_attributes),
             )
         )
     if mapping.unmapped_columns:
@@ -534,7 +558,6 @@ def _mapping_issues(mapping: ColumnMapping, codebook: Codebook) -> list[Validati
                 f"{len(mapping.unmapped_columns)} question column(s) match nothing in the codebook and are not stored",
                 action="Map a column by hand if it is one of the codebook's questions.",
                 value="; ".join(mapping.unmapped_columns[:5]),
-                count=len(mapping.unmapped_columns),
             )
         )
     return issues

@@ -135,7 +135,8 @@ def import_export(
         The instrument the columns are mapped to.
     mapping : ColumnMapping or mapping of str to str, optional
         A saved mapping profile, or manual decisions ``{column label | platform name | "c<position>": target}``
-        where target is an item id, an attribute id, ``respondent_id`` or ``""`` (leave unmapped).
+        where target is an item id, an attribute id, ``respondent_id`` or ``""`` (leave unmapped). A profile's
+        ``to_dict()`` is accepted as it is, and manual decisions added to it as extra keys win over it.
     keep_partial : bool, default True
         Keep unfinished responses with at least half of the mapped items answered (module docstring).
     exclude_tests : bool, default True
@@ -223,7 +224,6 @@ def import_raw(
                     f"kept_{reason}",
                     f"{int(flagged.sum())} {reason} response(s) are kept because excluding tests was switched off",
                     action="Switch exclusion back on unless these are real responses.",
-                    count=int(flagged.sum()),
                 )
     blank = remaining & ~any_answer
     excluded["blank"] = int(blank.sum())
@@ -259,7 +259,6 @@ def import_raw(
                 action="Check whether these are resubmissions; remove the earlier ones in the survey tool if so.",
                 row=first_row,
                 column=duplicate_source.label,
-                count=int(repeated.sum()),
             )
 
     frame_data: dict[str, pd.Series | np.ndarray] = {}
@@ -350,8 +349,6 @@ def import_raw(
             "info",
             "personal_data_dropped",
             f"{len(personal)} personal-data column(s) dropped and never stored: {', '.join(personal)}",
-            value=", ".join(personal),
-            count=len(personal),
         )
     rows_read = int(report.counts.get("rows_read", n))
     if rows_read and not kept.any():
@@ -427,7 +424,6 @@ def _report_exclusions(
                 "info",
                 f"excluded_{reason}",
                 f"{excluded[reason]} {descriptions[reason]}",
-                count=excluded[reason],
             )
     if kept_partial:
         report.add(
@@ -435,5 +431,4 @@ def _report_exclusions(
             "partial_kept",
             f"{kept_partial} unfinished response(s) are kept: at least half of their items are answered",
             action="Switch off keeping partial responses to leave them out.",
-            count=kept_partial,
         )

@@ -21,8 +21,9 @@ anything else                                              ``NaN`` **and** repor
                                                            count and first row (an error: it blocks saving)
 ========================================================  ============================================
 
-Attribute answers keep their text (stripped, blank → missing); an answer equal to one of the attribute's options
-up to case, spaces and punctuation takes the codebook's spelling, and other answers are reported (a warning).
+Attribute answers keep their text (stripped; blank and "no answer" labels such as "Prefer not to answer" →
+missing); an answer equal to one of the attribute's options up to case, spaces and punctuation takes the
+codebook's spelling, and other answers of an attribute with options are reported (a warning) and kept as written.
 """
 
 from __future__ import annotations
@@ -141,7 +142,7 @@ def recode_attribute(values: pd.Series, attribute: Attribute) -> tuple[pd.Series
 
     Returns the recoded column (``str`` dtype, missing for blanks) and, for an attribute with options, each
     answer that is not one of them → (number of cells, index of the first one). "No answer" labels such as
-    "Prefer not to answer" are kept as written and not reported.
+    "Prefer not to answer" become missing and are not reported.
     """
     codes, uniques = pd.factorize(values)
     options = {normalise_label(option): option for option in attribute.options}
@@ -156,10 +157,12 @@ def recode_attribute(values: pd.Series, attribute: Attribute) -> tuple[pd.Series
         key = normalise_label(text)
         if key in options:
             texts.append(options[key])
-            continue
-        texts.append(text)
-        if options and key not in missing and not _MISSING_WORDS.search(key):
-            unexpected_codes.append(code)
+        elif key in missing or _MISSING_WORDS.search(key):
+            texts.append(None)  # "Prefer not to answer" is not a group to break results down by
+        else:
+            texts.append(text)
+            if options:
+                unexpected_codes.append(code)
     table = np.array([*texts, None], dtype=object)
     column = pd.Series(table[codes], index=values.index, dtype="str")
     unexpected: dict[str, tuple[int, int]] = {}
