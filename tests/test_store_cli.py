@@ -1,11 +1,13 @@
 """Staff manage waves from the command line: import, list, delete and a spreadsheet-safe export."""
 
+import contextlib
 import csv
 import datetime as dt
 import hashlib
 import io
 import json
 import os
+import pty
 import re
 import subprocess
 import sys
@@ -234,3 +236,107 @@ def test_progress_bar_draws_on_a_terminal_and_stays_silent_in_a_pipe():
     with _ProgressBar(piped) as bar:
         bar.update(100_000, 200_000)
     assert piped.getvalue() == ""
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# import
+
+
+def plain_export(path: Path, n: int, *, seed: int = 0, bad_answer: str | None = None) -> Path:
+    """A plain CSV export (one header row): staff id, school, every item as its answer label."""
+    rng = np.random.default_rng(seed)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["Staff ID", CODEBOOK.attribute("school").question, *(item.text for item in CODEBOOK.items)])
+    for row in range(n):
+        answers = [rng.choice([o.label for o in CODEBOOK.scale_of(item.id).options]) for item in CODEBOOK.items]
+        writer.writerow([f"STAFF-{seed}-{row}", "Oak Elementary", *answers])
+    if bad_answer is not None:
+        writer.writerow(["STAFF-x", "Oak Elementary", bad_answer, *answers[1:]])
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    return path
+
+
+def test_import_saves_a_valid_export_with_a_progress_bar_on_a_terminal(tmp_path, run):
+    """`import` prints the report, saves the wave, and draws a progress bar when stderr is a terminal."""
+    export = plain_export(tmp_path / "spring.csv", 40)
+    controller, terminal = pty.openpty()
+    env = {**os.environ, "CLD_DATA_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
+    env.pop("CLD_DATABASE_URL", None)
+    command = [
+        sys.executable, "-m", "survey_model", "import", str(export), "--org", "district-7", "--wave", "Spring 2025",
+        "--date", "2025-04-01", "--user", "ana", "--db", str(tmp_path / "survey.db"),
+    ]  # fmt: skip
+    child = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=terminal, text=True)
+    os.close(terminal)
+    stdout, _ = child.communicate(timeout=120)
+    screen = b""
+    with contextlib.suppress(OSError):  # reading the controller side ends with EIO once the child is gone
+        while chunk := os.read(controller, 4096):
+            screen += chunk
+    os.close(controller)
+    assert child.returncode == 0, screen.decode()
+    assert "no problems found" in stdout
+    assert "Saved wave 'Spring 2025' of organization 'district-7' (40 respondents" in stdout
+    assert b"\rSaving [" in screen and b"100%  40 / 40 respondents" in screen
+
+    waves = json.loads(run("list", "--json").stdout)
+    assert [(w["label"], w["date"], w["respondents"]) for w in waves] == [("Spring 2025", "2025-04-01", 40)]
+    assert waves[0]["file_sha256"] == hashlib.sha256(export.read_bytes()).hexdigest()
+
+
+def test_importing_the_same_file_again_is_refused(tmp_path, run):
+    """A second import of the same file exits 1 naming the wave that already holds it."""
+    export = plain_export(tmp_path / "spring.csv", 10)
+    assert run("import", str(export), "--org", "district-7", "--wave", "Spring 2025").returncode == 0
+    again = run("import", str(export), "--org", "district-7", "--wave", "Spring 2025 again")
+    assert again.returncode == 1
+    assert "already stored as wave 'Spring 2025' of organization 'district-7'" in again.stderr
+    assert len(json.loads(run("list", "--json").stdout)) == 1
+
+
+def test_an_export_with_errors_is_reported_and_not_saved(tmp_path, run):
+    """An answer that is not on the item's scale is listed in the report; exit 1 and nothing is stored."""
+    export = plain_export(tmp_path / "bad.csv", 10, bad_answer="Maybe on Tuesdays")
+    result = run("import", str(export), "--org", "district-7", "--wave", "Spring 2025")
+    assert result.returncode == 1
+    assert "ERROR" in result.stdout and "Maybe on Tuesdays" in result.stdout
+    assert "Not saved" in result.stderr
+    assert json.loads(run("list", "--json").stdout) == []
+
+
+def test_dry_run_validates_without_writing_anything(tmp_path, run):
+    """--dry-run prints the report and how many respondents would be saved, and creates no database."""
+    export = plain_export(tmp_path / "spring.csv", 12)
+    result = run("import", str(export), "--org", "district-7", "--wave", "Spring 2025", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "Dry run: 12 respondents would be saved" in result.stdout
+    assert not (tmp_path / "survey.db").exists()
+
+
+def test_replace_needs_the_flag_and_a_saved_mapping_can_be_reused(tmp_path, run):
+    """A taken label needs --replace; a mapping saved with --save-mapping is used again with --mapping."""
+    first = plain_export(tmp_path / "first.csv", 10, seed=1)
+    second = plain_export(tmp_path / "second.csv", 15, seed=2)
+    saved = run("import", str(first), "--org", "district-7", "--wave", "Fall 2024", "--save-mapping", "d7 plain")
+    assert saved.returncode == 0 and "Saved the column mapping as profile 'd7 plain'" in saved.stdout
+
+    taken = run("import", str(second), "--org", "district-7", "--wave", "Fall 2024", "--mapping", "d7 plain")
+    assert taken.returncode == 1 and "--replace" in taken.stderr
+    replaced = run(
+        "import", str(second), "--org", "district-7", "--wave", "Fall 2024", "--mapping", "d7 plain", "--replace"
+    )
+    assert replaced.returncode == 0, replaced.stderr
+    assert "Replaced wave 'Fall 2024'" in replaced.stdout
+    assert json.loads(run("list", "--json").stdout)[0]["respondents"] == 15
+
+    unknown = run("import", str(first), "--org", "district-7", "--wave", "W", "--mapping", "no such profile")
+    assert unknown.returncode == 1 and "'d7 plain'" in unknown.stderr
+
+
+def test_import_refuses_a_bad_organization_id_as_a_usage_error(tmp_path, run):
+    """An organization id with spaces is an argument error (exit 2), before anything is read."""
+    export = plain_export(tmp_path / "spring.csv", 3)
+    with pytest.raises(SystemExit) as caught:
+        run("import", str(export), "--org", "my district", "--wave", "W")
+    assert caught.value.code == 2

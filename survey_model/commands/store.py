@@ -39,9 +39,11 @@ import numpy as np
 import pandas as pd
 
 from survey_model.codebook import Codebook, codebook_from_spreadsheet, load_codebook
+from survey_model.importers import ColumnMapping, ExportReadError, import_export
 from survey_model.responses import NONSUBSTANTIVE, RESPONDENT_KEY, WAVE
 from survey_model.settings import load_settings
 from survey_model.store import Store, StoreError, WaveRecord
+from survey_model.store.records import ORG_ID_PATTERN
 
 NONSUBSTANTIVE_LABEL = "Don't know / N/A"
 """Label written by ``export`` for an explicit non-answer (value −1)."""
@@ -69,8 +71,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "table), print the validation report, and store it as one wave if it has no errors.",
     )
     imp.add_argument("file", type=Path, metavar="FILE", help="the export file")
-    imp.add_argument("--org", required=True, help="organization id, e.g. district-7 (created when new)")
-    imp.add_argument("--wave", required=True, help='wave label, e.g. "Spring 2025"')
+    imp.add_argument("--org", required=True, type=_org_id, help="organization id, e.g. district-7 (created when new)")
+    imp.add_argument("--wave", required=True, type=_wave_label, help='wave label, e.g. "Spring 2025"')
     imp.add_argument("--date", type=_iso_date, help="when the survey ran, YYYY-MM-DD (orders the waves)")
     imp.add_argument(
         "--codebook",
@@ -137,14 +139,18 @@ def run_import(args: argparse.Namespace) -> int:
                 names = [p.name for p in store.mapping_profiles()] if store is not None else []
                 return _fail(
                     f"There is no mapping profile {args.mapping!r}.",
-                    f"Saved profiles: {', '.join(names) or 'none'}.",
+                    f"Saved profiles: {', '.join(repr(name) for name in names) or 'none'}.",
                 )
-            from survey_model.importers import ColumnMapping
-
-            mapping = ColumnMapping.from_dict(profile.mapping)
+            try:
+                mapping = ColumnMapping.from_dict(profile.mapping)
+            except ValueError as exc:
+                return _fail(f"The mapping profile {args.mapping!r} cannot be used: {exc}.", "Save it again.")
 
         print(f"Reading {args.file.name} …", file=sys.stderr)
-        result = _run_importer(data, filename=args.file.name, codebook=codebook, mapping=mapping)
+        try:
+            result = import_export(data, args.file.name, codebook, mapping=mapping)
+        except ExportReadError as exc:
+            return _fail(exc.message, exc.action)
         print(f"Platform: {result.platform} (layout {result.layout}); codebook: {codebook.id} {codebook.version}")
         if result.dropped_personal_data:
             print(f"Dropped personal-data columns (never stored): {', '.join(result.dropped_personal_data)}")
@@ -182,13 +188,6 @@ def run_import(args: argparse.Namespace) -> int:
     finally:
         if store is not None:
             store.close()
-
-
-def _run_importer(data: bytes, *, filename: str, codebook: Codebook, mapping: Any) -> Any:
-    """The importer's result for the file (``survey_model.importers.import_export``)."""
-    from survey_model.importers import import_export
-
-    return import_export(data, filename=filename, codebook=codebook, mapping=mapping)
 
 
 def _codebook(args: argparse.Namespace, store: Store | None) -> Codebook | None:
@@ -423,3 +422,17 @@ def _iso_date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-04-30") from None
+
+
+def _org_id(text: str) -> str:
+    if not ORG_ID_PATTERN.match(text):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an organization id: use 1-64 letters, digits, '_', '.' or '-', e.g. district-7"
+        )
+    return text
+
+
+def _wave_label(text: str) -> str:
+    if not 0 < len(text.strip()) <= 100:
+        raise argparse.ArgumentTypeError("a wave label needs 1 to 100 characters")
+    return text.strip()
