@@ -1,6 +1,7 @@
 """One comparison between two waves: figures, verdicts, FDR correction and the exact impact-statement wording."""
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -139,7 +140,7 @@ def test_decrease_in_a_mean_is_worded_as_a_decrease():
 def test_breakdown_group_is_named_before_the_subject():
     """A school's statement starts with the school, and the subject can be overridden."""
     s = proportion_shift(20, 60, 40, 62, label=LEADERS)
-    s = type(s)(**{**s.__dict__, "group": (("school", "Oak Elementary"),)})
+    s = replace(s, group=(("school", "Oak Elementary"),))
     assert impact_statement(s, subject="Staff who see themselves as leaders", unit="staff").startswith(
         "Oak Elementary — Staff who see themselves as leaders: clear increase, 33% → 65%"
     )

@@ -282,3 +282,16 @@ def test_trend_can_be_limited_to_chosen_waves(three_waves):
     """Only the waves asked for, in the order asked."""
     table = trend(three_waves, CB, waves=["Spring 2025", "Spring 2024"])
     assert table["wave"].unique().tolist() == ["Spring 2025", "Spring 2024"]
+
+
+def test_instrument_without_leader_block_compares_its_conditions():
+    """The school-improvement codebook has no leader item: the report holds its 7 components and 21 items."""
+    cb = load_codebook("school-improvement")
+    ids = [item.id for item in cb.condition_items]
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.integers(1, 6, (100, len(ids))), columns=ids).astype("float32")
+    frame[WAVE] = pd.Categorical(["Fall"] * 50 + ["Spring"] * 50, categories=["Fall", "Spring"], ordered=True)
+    report = compare_waves(frame, cb, from_wave="Fall", to_wave="Spring")
+    measures = [s.measure for s in report.shifts]
+    assert "leader_identity" not in measures and len(measures) == 7 * 2 + len(ids)
+    assert report.to_frame().columns[:4].tolist() == ["measure", "target", "label", "kind"]

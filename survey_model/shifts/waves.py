@@ -55,6 +55,32 @@ from survey_model.shifts.statements import impact_statement
 LEADER_LABEL = "Educators who consider themselves leaders"
 LEADER_UNIT = "educators"
 MEASURES = ("leader_identity", "condition_mean", "condition_favorable", "item_favorable")
+REPORT_COLUMNS = (
+    "measure",
+    "target",
+    "label",
+    "kind",
+    "matched",
+    "verdict",
+    "suppressed",
+    "n1",
+    "n2",
+    "estimate1",
+    "estimate2",
+    "diff",
+    "diff_lo",
+    "diff_hi",
+    "ratio",
+    "ratio_lo",
+    "ratio_hi",
+    "effect_size",
+    "effect_size_name",
+    "p_value",
+    "p_adjusted",
+    "family_size",
+    "method",
+    "statement",
+)
 
 
 @dataclass(frozen=True)
@@ -81,10 +107,8 @@ class ShiftReport:
     def to_frame(self, *, matched: bool = False) -> pd.DataFrame:
         """One row per comparison: figures, verdict and statement (shares in [0, 1], means in scale points).
 
-        Columns: the ``by`` columns, ``measure``, ``target``, ``label``, ``kind`` (``"proportion"`` or
-        ``"mean"``), ``matched``, ``verdict``, ``suppressed``, ``n1``, ``n2``, ``estimate1``, ``estimate2``,
-        ``diff``, ``diff_lo``, ``diff_hi``, ``ratio``, ``ratio_lo``, ``ratio_hi``, ``effect_size``,
-        ``effect_size_name``, ``p_value``, ``p_adjusted``, ``family_size``, ``method``, ``statement``.
+        Columns: the ``by`` columns, then :data:`REPORT_COLUMNS`; ``kind`` is ``"proportion"`` or ``"mean"``;
+        ``n1``/``n2`` are nullable integers, missing (like every figure) where the comparison is hidden.
         """
         rows = []
         for shift in self.matched if matched else self.shifts:
@@ -117,8 +141,8 @@ class ShiftReport:
                 statement=_statement(shift),
             )
             rows.append(row)
-        columns = [*self.by, "measure", "target", "label", "kind", "matched", "verdict", "suppressed", "n1", "n2"]
-        table = pd.DataFrame(rows, columns=[*columns, *(rows[0].keys() - set(columns))] if rows else columns)
+        columns = [*self.by, *REPORT_COLUMNS]
+        table = pd.DataFrame(rows, columns=columns)
         for column in ("n1", "n2"):
             table[column] = table[column].astype("Int64")
         return table
