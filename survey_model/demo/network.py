@@ -39,7 +39,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.special import ndtr
 
 from survey_model.codebook import Codebook, load_codebook, normalise_label
 from survey_model.responses import ITEM_DTYPE, NONSUBSTANTIVE, RESPONDENT_ID, WAVE
@@ -1068,6 +1067,8 @@ def _truth(
     latent: pd.DataFrame,
 ) -> dict[str, object]:
     """Planted parameters and their expected consequences, JSON-ready (floats rounded to 4 decimals)."""
+    from scipy.special import ndtr  # here, not at the top: the command line imports this module on every start
+
     real = answers[answers["kind"] != "preview"].reset_index(drop=True)
     sigma = float(np.sqrt(model.person_sd**2 + model.person_condition_sd**2 + model.answer_sd**2))
     planted = []

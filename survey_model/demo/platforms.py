@@ -28,7 +28,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
 
 from survey_model.demo.network import (
     COHORT,
@@ -160,6 +159,8 @@ def _google_forms(rows: pd.DataFrame, questions: Sequence[SurveyQuestion], path:
 
 
 def _surveymonkey(rows: pd.DataFrame, questions: Sequence[SurveyQuestion], path: Path, wave: DemoWave) -> None:
+    from openpyxl import Workbook  # here, not at the top: the command line imports this module on every start
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Sheet"
