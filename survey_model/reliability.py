@@ -131,13 +131,13 @@ def item_rest_correlations(items: pd.DataFrame | np.ndarray) -> pd.Series:
 
 
 def _groups(frame: pd.DataFrame, by: Sequence[str]) -> list[tuple[dict, np.ndarray]]:
-    """(group values, row mask) for each wave × breakdown group; blanks grouped as in scoring."""
+    """(group values, row positions) for each wave × breakdown group; blanks grouped as in scoring."""
     columns = ([WAVE] if WAVE in frame.columns else []) + [column for column in by if column != WAVE]
     missing = [column for column in columns if column not in frame.columns]
     if missing:
         raise ValueError(f"cannot break down by {missing}: no such column in the responses frame")
     if not columns:
-        return [({}, np.ones(len(frame), dtype=bool))]
+        return [({}, np.arange(len(frame)))]
     keys = pd.DataFrame(
         {c: frame[c].astype("string").fillna(NOT_ANSWERED).replace("", NOT_ANSWERED) for c in columns},
         index=frame.index,
@@ -148,9 +148,7 @@ def _groups(frame: pd.DataFrame, by: Sequence[str]) -> list[tuple[dict, np.ndarr
     result = []
     for key, index in grouped.indices.items():
         values = key if isinstance(key, tuple) else (key,)
-        mask = np.zeros(len(frame), dtype=bool)
-        mask[index] = True
-        result.append((dict(zip(columns, (str(v) for v in values), strict=True)), mask))
+        result.append((dict(zip(columns, (str(v) for v in values), strict=True)), np.asarray(index)))
     return result
 
 
@@ -187,13 +185,13 @@ def condition_reliability(
         ``suppressed`` (as :func:`survey_model.privacy.suppress`: figures and n missing when not ``""``).
     """
     rows = []
-    for values_of, mask, condition, ids, values in _condition_blocks(frame, codebook, by):
+    for values_of, rows_of, condition, ids, values in _condition_blocks(frame, codebook, by):
         row = {**values_of, "condition": condition.id, "condition_name": condition.name, "n_items": len(ids)}
         if len(ids) < 2:
             rows.append(
                 {
                     **row,
-                    "n": int(mask.sum()),
+                    "n": len(rows_of),
                     "alpha": np.nan,
                     "ci_lo": np.nan,
                     "ci_hi": np.nan,
@@ -258,15 +256,15 @@ def item_reliability(
 
 
 def _condition_blocks(frame: pd.DataFrame, codebook: Codebook, by: Sequence[str]):
-    """(group values, mask, condition, item ids present, scoring values) for each group × condition."""
+    """(group values, row positions, condition, item ids present, scoring values) for each group × condition."""
     blocks = []
     for condition in codebook.conditions:
         ids = [item.id for item in codebook.items_for(condition.id) if item.id in frame.columns]
         if ids:
             blocks.append((condition, ids, item_values(frame, codebook, ids)))
-    for values_of, mask in _groups(frame, by):
+    for values_of, positions in _groups(frame, by):
         for condition, ids, values in blocks:
-            yield values_of, mask, condition, ids, values[mask]
+            yield values_of, positions, condition, ids, values[positions]
 
 
 def _suppressed(

@@ -203,7 +203,7 @@ def _waves(frame: pd.DataFrame, *names: str) -> list[np.ndarray]:
     if WAVE not in frame.columns:
         raise ValueError("the responses frame has no 'wave' column: combine at least two waves first")
     labels = frame[WAVE].astype("string")
-    known = set(labels.dropna())
+    known = set(labels.dropna().unique())
     masks = []
     for name in names:
         if name not in known:
@@ -586,7 +586,7 @@ def trend(
         raise ValueError("the responses frame has no 'wave' column")
     labels = frame[WAVE].astype("string")
     if waves is None:
-        present = set(labels.dropna())
+        present = set(labels.dropna().unique())
         order = list(frame[WAVE].cat.categories) if isinstance(frame[WAVE].dtype, pd.CategoricalDtype) else []
         waves = [str(w) for w in order if str(w) in present] + sorted(present - {str(w) for w in order})
     masks = _waves(frame, *waves)
