@@ -4,7 +4,7 @@
 verdict            wording
 =================  ==========================================================================================
 clear increase     "Educators who consider themselves leaders: clear increase, 30% → 47% (+17 points, 95% CI +10
-                   to +23; 57% more educators, 95% CI 31% to 88% more). n = 400 and 400."
+                   to +24; 57% more educators, 95% CI 31% to 88% more). n = 400 and 400."
 clear decrease     the same with "clear decrease", negative points and "fewer"
 no clear change    "…: no clear change, 30% → 32% (+2 points, 95% CI −4 to +8). n = 400 and 400." No relative
                    change is given when the change is not clear. When the interval excludes zero but the
