@@ -1,6 +1,6 @@
 """Store speed: load 5 waves x 100,000 respondents back into the dashboard's frame, against a Parquet file.
 
-    python -m bench.bench_store [--waves 5] [--respondents 100000] [--repeat 3] [--keep DIR]
+    python -m bench.bench_store [--waves 5] [--respondents 100000] [--repeat 3] [--keep DIR] [--db URL]
 
 Builds ``--waves`` responses frames of the default codebook (33 items, 8 attributes, raw respondent ids), saves
 each through :meth:`Store.save_wave` into a fresh SQLite file, then times :meth:`Store.load_responses` for the
@@ -8,6 +8,8 @@ whole organization on a **new** ``Store`` object each time (no Python-level cach
 cache is warm, as it is for a running app). Beside it, the same loaded frame is written to one Parquet file
 in the same run and read back with ``pandas.read_parquet``. Prints the best of ``--repeat`` runs of each, their
 ratio, the save time per wave and the database size. Goal: the store load within 3x of the Parquet read.
+With ``--db URL`` (e.g. a PostgreSQL server) the waves go to that database under a fresh organization id and are
+deleted again at the end.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import argparse
 import hashlib
 import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -57,6 +60,7 @@ def main() -> None:
     parser.add_argument("--respondents", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="folder to keep the database and Parquet file in")
+    parser.add_argument("--db", help="SQLAlchemy URL of another database to measure (default: a new SQLite file)")
     args = parser.parse_args()
     codebook = load_codebook()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="bench_store_"))
@@ -64,16 +68,18 @@ def main() -> None:
     db = folder / "bench.db"
     for stale in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
         stale.unlink(missing_ok=True)
+    url = args.db or str(db)
+    org = f"bench-{uuid.uuid4().hex[:8]}"
     print(f"{args.waves} waves x {args.respondents:,} respondents, {len(codebook.items)} items, "
           f"{len(codebook.attributes)} attributes; files in {folder}")  # fmt: skip
 
-    store = Store(str(db), secret_path=folder / "bench.secret")
+    store = Store(url, secret_path=folder / "bench.secret")
     save_times = []
     for wave in range(args.waves):
         frame = wave_frame(args.respondents, wave)
         start = time.perf_counter()
         result = store.save_wave(
-            "bench-org", f"Wave {wave + 1}", frame, codebook=codebook, platform="generic",
+            org, f"Wave {wave + 1}", frame, codebook=codebook, platform="generic",
             file_sha256=hashlib.sha256(f"bench {wave} {time.time_ns()}".encode()).hexdigest(), user="bench",
         )  # fmt: skip
         save_times.append(time.perf_counter() - start)
@@ -82,9 +88,9 @@ def main() -> None:
     store.close()  # checkpoints the WAL, so the size below is the whole database
 
     def load_from_store() -> pd.DataFrame:
-        fresh = Store(str(db), secret_path=folder / "bench.secret")
+        fresh = Store(url, secret_path=folder / "bench.secret")
         try:
-            return fresh.load_responses("bench-org")
+            return fresh.load_responses(org)
         finally:
             fresh.close()
 
@@ -102,6 +108,12 @@ def main() -> None:
     print(f"store load (cold obj): {store_seconds:6.3f} s")
     print(f"Parquet file read:     {parquet_seconds:6.3f} s")
     print(f"ratio:                 {store_seconds / parquet_seconds:6.2f}x (goal: within 3x)")
+    if args.db:
+        with Store(url, secret_path=folder / "bench.secret") as cleanup:
+            for record in cleanup.waves(org):
+                cleanup.delete_wave(org, record.label, user="bench", confirm=True)
+        print(f"Parquet file size:     {parquet.stat().st_size / 1e6:6.1f} MB (waves deleted from {cleanup.location})")
+        return
     sizes = db.stat().st_size / 1e6, parquet.stat().st_size / 1e6
     print(f"database size:         {sizes[0]:6.1f} MB  (Parquet file {sizes[1]:.1f} MB)")
 
