@@ -441,15 +441,14 @@ def _column_texts(column: Column) -> tuple[str, ...]:
     return tuple(dict.fromkeys(text for text in (normalise_text(part) for part in parts) if text))
 
 
-def _similarity(texts: Sequence[str], target_texts: Sequence[str]) -> float:
+def _similarity(texts: Sequence[str], matchers: Sequence[SequenceMatcher]) -> float:
+    """Best difflib ratio between a column's texts and a target's; the target side is prepared once."""
     best = 0.0
     for text in texts:
         if len(text) < _FUZZY_MIN_LENGTH:
             continue
-        for target in target_texts:
-            if len(target) < _FUZZY_MIN_LENGTH:
-                continue
-            matcher = SequenceMatcher(None, text, target, autojunk=False)
+        for matcher in matchers:
+            matcher.set_seq1(text)
             if matcher.real_quick_ratio() < FUZZY_MIN or matcher.quick_ratio() < FUZZY_MIN:
                 continue
             best = max(best, matcher.ratio())
@@ -465,6 +464,12 @@ def _match_automatically(
     issues: list[ValidationIssue],
 ) -> None:
     order = {target_id: index for index, target_id in enumerate(targets)}
+    matchers = {
+        target.id: [
+            SequenceMatcher(None, "", text, autojunk=False) for text in target.texts if len(text) >= _FUZZY_MIN_LENGTH
+        ]
+        for target in targets.values()
+    }
     proposals: list[tuple[int, float, int, int, str, str]] = []
     for position in sorted(positions):
         column = by_position[position]
@@ -477,7 +482,7 @@ def _match_automatically(
             elif set(texts) & set(target.texts):
                 method, score = "text", 1.0
             else:
-                score = _similarity(texts, target.texts)
+                score = _similarity(texts, matchers[target.id])
                 if score < FUZZY_MIN:
                     continue
                 method = "fuzzy"

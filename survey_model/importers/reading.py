@@ -426,7 +426,6 @@ def _parse_fast(payload: bytes, delimiter: str) -> pd.DataFrame:
             header=None,
             dtype=str,
             keep_default_na=False,
-            na_filter=False,
             engine="pyarrow",
         )
     except (pd.errors.ParserError, ValueError) as exc:
