@@ -33,7 +33,7 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import numpy as np
 import pandas as pd
@@ -42,8 +42,12 @@ from survey_model.codebook import Codebook, codebook_from_spreadsheet, load_code
 from survey_model.importers import ColumnMapping, ExportReadError, import_export
 from survey_model.responses import NONSUBSTANTIVE, RESPONDENT_KEY, WAVE
 from survey_model.settings import load_settings
-from survey_model.store import Store, StoreError, WaveRecord
-from survey_model.store.records import ORG_ID_PATTERN
+
+if TYPE_CHECKING:
+    from survey_model.store import Store, WaveRecord
+
+# survey_model.store (SQLAlchemy) is imported inside the commands that use it: every command module is imported
+# to build the parser, and a third of a second matters for `--help` and the other commands.
 
 NONSUBSTANTIVE_LABEL = "Don't know / N/A"
 """Label written by ``export`` for an explicit non-answer (value −1)."""
@@ -113,6 +117,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_import(args: argparse.Namespace) -> int:
     """Validate an export, print the report, and save it as a wave when it has no errors."""
+    from survey_model.store import StoreError
+
     try:
         data = args.file.read_bytes()
     except OSError as exc:
@@ -249,6 +255,8 @@ class _ProgressBar:
 
 def run_list(args: argparse.Namespace) -> int:
     """Print the stored waves, as a table or as JSON."""
+    from survey_model.store import StoreError
+
     try:
         with _open_store(args, create=False) as store:
             records = store.waves(args.org)
@@ -302,6 +310,8 @@ def _wave_json(record: WaveRecord, org_name: str) -> dict[str, Any]:
 
 def run_delete(args: argparse.Namespace) -> int:
     """Delete one wave, only with ``--yes``."""
+    from survey_model.store import StoreError
+
     try:
         with _open_store(args, create=False) as store:
             record = store.wave(args.org, args.wave)
@@ -319,6 +329,8 @@ def run_delete(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     """Write the organization's cleaned responses to a CSV file that is safe to open in a spreadsheet."""
+    from survey_model.store import StoreError
+
     try:
         with _open_store(args, create=False) as store:
             frame = store.load_responses(args.org, waves=args.wave)
@@ -394,6 +406,8 @@ def _escape_column(column: pd.Series) -> pd.Series:
 
 
 def _open_store(args: argparse.Namespace, *, create: bool) -> Store:
+    from survey_model.store import Store, StoreError
+
     try:
         settings = load_settings()
     except ValueError as exc:
@@ -425,6 +439,8 @@ def _iso_date(text: str) -> dt.date:
 
 
 def _org_id(text: str) -> str:
+    from survey_model.store.records import ORG_ID_PATTERN
+
     if not ORG_ID_PATTERN.match(text):
         raise argparse.ArgumentTypeError(
             f"{text!r} is not an organization id: use 1-64 letters, digits, '_', '.' or '-', e.g. district-7"
