@@ -11,7 +11,8 @@ How a file is read
 * **Lines and fields**: CR-only line ends are accepted, answers may hold line breaks inside quotes, and the
   delimiter (``,``, ``;`` or tab) is sniffed from the first rows. Rows are parsed by pyarrow, falling back to
   Python's ``csv`` module for ragged rows.
-* **Workbook cells** come back as text: whole numbers without ``.0``, dates as ``YYYY-MM-DD HH:MM:SS``,
+* **Workbook cells** come back as text: whole numbers without ``.0``, dates as ``YYYY-MM-DD HH:MM:SS`` (or
+  ``YYYY-MM-DD`` at midnight),
   formulas as their literal text (never evaluated).
 * **Header rows** are found by :mod:`survey_model.importers.detection`; trailing columns with no header and no
   value are dropped; blank rows are not responses. Excel date serials in the platform's date columns become
@@ -291,6 +292,9 @@ def _cell_text(value: object) -> str:
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
     if isinstance(value, dt.datetime):
+        # Excel stores a date as a date-time at midnight: show it as the date the person typed.
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
         return value.isoformat(sep=" ", timespec="seconds")
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
