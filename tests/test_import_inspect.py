@@ -1,0 +1,140 @@
+"""``python -m survey_model inspect FILE``: what the importer makes of an export, as text or JSON."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from survey_model.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL_EXPORTS = ROOT.parent / "shared" / "real-exports"
+
+QUALTRICS = (
+    "StartDate,Status,Finished,ResponseId,IPAddress,RecipientEmail,StaffID,Q1,Q2\r\n"
+    "Start Date,Response Type,Finished,Response ID,IP Address,Recipient Email,StaffID,"
+    "Do you consider yourself a leader in your school?,Which school do you work in?\r\n"
+    + ",".join(
+        f'"{{""ImportId"":""{iid}""}}"'
+        for iid in (
+            "startDate",
+            "status",
+            "finished",
+            "_recordId",
+            "ipAddress",
+            "recipientEmail",
+            "StaffID",
+            "QID1",
+            "QID2",
+        )
+    )
+    + "\r\n"
+    "2026-04-13 09:00:00,Survey Preview,True,R_1,192.0.2.1,,,Yes,Lincoln\r\n"
+    "2026-04-13 09:10:00,IP Address,True,R_2,192.0.2.2,jo@example.org,S-2,Not sure,Lincoln\r\n"
+    "2026-04-13 09:20:00,IP Address,True,R_3,192.0.2.3,al@example.org,S-3,No,Roosevelt\r\n"
+)
+
+
+@pytest.fixture
+def export(tmp_path: Path) -> Path:
+    path = tmp_path / "wave3.csv"
+    path.write_text(QUALTRICS, encoding="utf-8", newline="")
+    return path
+
+
+def test_inspect_prints_platform_respondents_questions_and_dropped_columns(export: Path, capsys) -> None:
+    """The text report names the platform, respondents kept and left out, questions, personal data and mapping."""
+    assert main(["inspect", str(export)]) == 0
+    out = capsys.readouterr().out
+    assert "Platform: qualtrics (layout qualtrics_v3); encoding: utf-8" in out
+    assert "Respondents: 2 kept of 3 read; left out: preview 1" in out
+    assert "  - Do you consider yourself a leader in your school?" in out
+    assert "Personal-data columns dropped (2): IP Address, Recipient Email" in out
+    assert "Do you consider yourself a leader in your school? → LI1 (text)" in out
+    assert "jo@example.org" not in out
+
+
+def test_inspect_json_has_the_documented_keys(export: Path, capsys) -> None:
+    """--json prints one object with platform, respondents, excluded, questions, dropped_personal_data, issues."""
+    assert main(["inspect", str(export), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["platform"] == "qualtrics"
+    assert summary["respondents"] == 2
+    assert summary["excluded"] == {"preview": 1, "test": 0, "spam": 0, "blank": 0, "partial": 0}
+    assert summary["questions"] == ["Do you consider yourself a leader in your school?", "Which school do you work in?"]
+    assert summary["dropped_personal_data"] == ["IP Address", "Recipient Email"]
+    assert summary["respondent_id_column"] == "StaffID"
+    assert {issue["code"] for issue in summary["issues"]} >= {"excluded_preview", "unmatched_items"}
+    assert {entry["target"] for entry in summary["mapping"]} == {"respondent_id", "LI1", "school"}
+
+
+def test_inspect_with_another_codebook(export: Path, capsys) -> None:
+    """--codebook picks the instrument; with school-improvement nothing maps, and the command still succeeds."""
+    assert main(["inspect", str(export), "--codebook", "school-improvement", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["codebook"]["id"] == "school-improvement"
+    assert "no_items_mapped" in [issue["code"] for issue in summary["issues"]]
+
+
+def test_inspect_unreadable_file_exits_non_zero_with_a_message(tmp_path: Path, capsys) -> None:
+    """A PDF renamed .csv gives exit code 1 and a one-line reason on stderr."""
+    path = tmp_path / "export.csv"
+    path.write_bytes(b"%PDF-1.7\n1 0 obj\n")
+    assert main(["inspect", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "a PDF document, not a survey export" in err
+
+
+def test_inspect_missing_file_exits_non_zero(tmp_path: Path, capsys) -> None:
+    """A path that does not exist gives exit code 1."""
+    assert main(["inspect", str(tmp_path / "nope.csv"), "--json"]) == 1
+    assert "cannot be opened" in json.loads(capsys.readouterr().out)["error"]
+
+
+def test_inspect_unknown_codebook_is_a_usage_error(export: Path, capsys) -> None:
+    """An unknown codebook name gives exit code 2."""
+    assert main(["inspect", str(export), "--codebook", "no-such-codebook"]) == 2
+    assert "no codebook named" in capsys.readouterr().err
+
+
+def test_inspect_applies_a_saved_mapping(export: Path, tmp_path: Path, capsys) -> None:
+    """--mapping FILE.json applies manual decisions, here leaving the school question out."""
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(json.dumps({"Which school do you work in?": ""}), encoding="utf-8")
+    assert main(["inspect", str(export), "--mapping", str(mapping), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["unmapped_columns"] == ["Which school do you work in?"]
+
+
+@pytest.mark.skipif(not REAL_EXPORTS.is_dir(), reason="the shared real exports are not here")
+def test_inspect_runs_as_a_module_on_a_real_export() -> None:
+    """`python -m survey_model inspect` on the real SurveyMonkey file: 550 respondents, 14 questions, no crash."""
+    path = REAL_EXPORTS / "surveymonkey" / "surveymonkey_steak_html_in_header.csv"
+    out = subprocess.run(
+        [sys.executable, "-m", "survey_model", "inspect", str(path), "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    summary = json.loads(out.stdout)
+    # 552 csv records minus 2 header rows; 15 columns minus RespondentID (derived in test_import_real_exports.py).
+    assert (summary["platform"], summary["respondents"], len(summary["questions"])) == ("surveymonkey", 550, 14)
+    assert summary["dropped_personal_data"] == []
+
+
+def test_inspect_module_exit_code_for_random_bytes(tmp_path: Path) -> None:
+    """`python -m survey_model inspect` on random bytes exits 1 without a traceback."""
+    path = tmp_path / "noise.csv"
+    path.write_bytes(bytes(range(256)) * 8)
+    out = subprocess.run(
+        [sys.executable, "-m", "survey_model", "inspect", str(path)], cwd=ROOT, capture_output=True, text=True
+    )
+    assert out.returncode == 1
+    assert "Traceback" not in out.stderr
+    assert "not a text table" in out.stderr
