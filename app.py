@@ -15,8 +15,12 @@ st.set_page_config(page_title="Collective leadership survey results", page_icon=
 PAGES = {
     "Explore results": [
         st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page("pages/subgroups.py", title="Subgroups", icon=":material/diversity_3:"),
     ],
-    "Staff": [],
+    "Staff": [
+        st.Page("pages/upload.py", title="Upload a wave", icon=":material/upload_file:"),
+        st.Page("pages/manage.py", title="Manage data", icon=":material/database:"),
+    ],
 }
 navigation = st.navigation({section: pages for section, pages in PAGES.items() if pages})
 

@@ -71,4 +71,10 @@ def overview(org: str, wave: str, restriction: dict[str, str | None]) -> dashboa
     return _overview(org, store().data_version(org), wave, tuple(sorted(restriction.items())))
 
 
-__all__ = ["OrgData", "StoreError", "org_data", "overview", "settings", "store"]
+def current_org() -> str | None:
+    """The organization chosen in the sidebar, if any."""
+    filters = st.session_state.get("filters")
+    return filters.org if filters is not None else None
+
+
+__all__ = ["OrgData", "StoreError", "current_org", "org_data", "overview", "settings", "store"]

@@ -1,0 +1,72 @@
+"""Staff: the stored waves, deleting or replacing one, school groups, codebooks and the audit log."""
+
+import streamlit as st
+
+from ui import data, staff
+
+st.title("Manage data")
+store = data.store()
+organizations = {org.id: org.name for org in store.organizations()}
+if not organizations:
+    st.info("Nothing is stored yet. Add a wave on the **Upload a wave** page.")
+    st.stop()
+
+default = data.current_org() if data.current_org() in organizations else next(iter(organizations))
+org = st.selectbox(
+    "Organization",
+    list(organizations),
+    index=list(organizations).index(default),
+    format_func=organizations.get,
+    key="manage_org",
+)
+
+st.subheader("Stored waves")
+waves = store.waves(org)
+st.dataframe(staff.waves_table(waves), hide_index=True, width="stretch")
+st.caption("To replace a wave, upload the new export on **Upload a wave** with the same label and tick *Replace*.")
+
+if waves:
+    left, right = st.columns(2)
+    with left, st.container(border=True):
+        st.markdown("**Delete a wave**")
+        target = st.selectbox("Wave to delete", [w.label for w in waves], key="delete_wave")
+        typed = st.text_input(f"Type the wave's label to confirm: {target}", key="delete_confirm")
+        if st.button("Delete this wave", disabled=typed.strip() != target, key="delete_button"):
+            removed = store.delete_wave(org, target, user=staff.user(), confirm=True)
+            st.success(f"Deleted {removed.describe()}. The audit log keeps the record.")
+            st.rerun()
+    with right, st.container(border=True):
+        st.markdown("**Download the cleaned data**")
+        st.caption(
+            "Answers as labels, one row per respondent; no names, emails or raw IDs (respondent keys are keyed "
+            "hashes). Cells that a spreadsheet would run as a formula are escaped."
+        )
+        st.download_button(
+            "Download CSV",
+            data=lambda: staff.cleaned_csv(store, org),
+            file_name=f"{org}-cleaned-responses.csv",
+            mime="text/csv",
+            key="download_cleaned",
+        )
+
+st.subheader("School groups")
+st.caption(
+    "Mark schools as *cohort* (taking part in the collective-leadership work) or *comparison*; the Shifts page "
+    "compares the two groups."
+)
+edited = st.data_editor(
+    staff.schools_table(store, org),
+    column_config=staff.school_column_config(),
+    disabled=["School"],
+    hide_index=True,
+    key=f"schools_editor_{org}",
+)
+if st.button("Save school groups", key="save_schools"):
+    store.set_schools(org, staff.schools_from(edited), user=staff.user())
+    st.success("School groups saved.")
+
+st.subheader("Codebooks")
+staff.codebook_section(store)
+
+st.subheader("Audit log")
+st.dataframe(store.audit_log(org), hide_index=True, width="stretch")

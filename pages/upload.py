@@ -1,0 +1,117 @@
+"""Staff: upload a new survey wave — check the file, fix the mapping, see what will be stored, confirm."""
+
+import datetime as dt
+
+import streamlit as st
+
+from survey_model.codebook import available_codebooks
+from ui import data, staff
+
+st.title("Upload a survey wave")
+st.caption(
+    "Drop in an export from Qualtrics, SurveyMonkey, Google Forms, Microsoft Forms or a plain spreadsheet. "
+    "Nothing is stored until you confirm; personal data (names, emails, IP addresses, locations) is dropped and "
+    "respondent IDs are kept only as keyed hashes."
+)
+
+store = data.store()
+organizations = {org.id: org.name for org in store.organizations()}
+NEW = "+ New organization"
+left, right = st.columns(2)
+choice = left.selectbox(
+    "Organization", [*organizations, NEW], format_func=lambda o: organizations.get(o, o), key="upload_org"
+)
+if choice == NEW:
+    org_name = left.text_input("New organization's name", key="upload_new_org", placeholder="e.g. Lakeside Schools")
+    org_id = staff.slug(org_name)
+else:
+    org_id, org_name = choice, organizations[choice]
+label = right.text_input("Wave label", key="upload_wave", placeholder="e.g. 2027 Spring")
+date = right.date_input("Date the survey closed", value=dt.date.today(), key="upload_date")
+codebook_names = staff.codebook_choices(store, org_id if choice != NEW else None)
+codebook_name = left.selectbox(
+    "Instrument (codebook)",
+    list(codebook_names),
+    format_func=lambda name: codebook_names[name],
+    key="upload_codebook",
+    help=f"Shipped: {', '.join(available_codebooks())}. Upload your own on the Manage data page.",
+)
+profiles = ["(match automatically)", *[p.name for p in store.mapping_profiles()]]
+profile = right.selectbox(
+    "Mapping profile", profiles, key="upload_profile", help="A saved mapping from an earlier wave."
+)
+
+upload = st.file_uploader(
+    "Survey export", type=["csv", "tsv", "txt", "xlsx"], key="upload_file", help="CSV, TSV or Excel (.xlsx)."
+)
+if upload is None:
+    st.stop()
+if not org_id or not label.strip():
+    st.info("Name the organization and the wave to continue.")
+    st.stop()
+
+codebook = staff.codebook_by_name(store, codebook_name)
+raw = upload.getvalue()
+edits = st.session_state.get(staff.overrides_key(raw), {})
+saved_profile = None if profile == profiles[0] else store.mapping_profile(profile)
+outcome = staff.read_upload(raw, upload.name, codebook, saved_profile, edits)
+
+if outcome.result is None:
+    st.error(outcome.message)
+    st.stop()
+result = outcome.result
+
+st.subheader("What was found")
+staff.show_detection(result)
+
+st.subheader("How the columns map to the instrument")
+shown = staff.mapping_table(result, codebook)
+edited = st.data_editor(
+    shown,
+    column_config=staff.mapping_column_config(codebook),
+    disabled=["Column", "Codebook text", "Matched by", "Score"],
+    hide_index=True,
+    width="stretch",
+    key=f"mapping_editor_{staff.overrides_key(raw)}",
+)
+changed = staff.edits_from(edited, shown, edits)
+if changed != edits:
+    st.session_state[staff.overrides_key(raw)] = changed
+    st.rerun()
+with st.expander("Save this mapping as a profile for next time"):
+    name = st.text_input("Profile name", key="profile_name", placeholder=f"{org_name} {result.platform}")
+    if st.button("Save profile", disabled=not name):
+        store.save_mapping_profile(name, result.platform, result.mapping.to_dict(), user=staff.user())
+        st.success(f"Saved mapping profile “{name}”.")
+
+st.subheader("Validation report")
+staff.show_report(result.report)
+
+st.subheader("What will be stored")
+staff.show_what_will_be_stored(result, codebook, org_name, label)
+existing = {wave.label for wave in store.waves(org_id)} if choice != NEW else set()
+replace = False
+if label in existing:
+    replace = st.checkbox(
+        f"Replace the stored wave “{label}” (its history stays in the audit log)", key="upload_replace"
+    )
+blocked = not result.report.ok or (label in existing and not replace)
+if st.button("Confirm and store this wave", type="primary", disabled=blocked):
+    with st.status("Storing the wave…", expanded=True) as status:
+        progress = st.progress(0.0, text="Saving responses")
+        saved = staff.save(
+            store,
+            org_id=org_id,
+            org_name=org_name,
+            label=label,
+            date=date,
+            codebook=codebook,
+            raw=raw,
+            result=result,
+            replace=replace,
+            on_progress=lambda share: progress.progress(share, text="Saving responses"),
+        )
+        status.update(label=saved.headline, state="complete" if saved.ok else "error")
+    (st.success if saved.ok else st.warning)(saved.message)
+elif blocked and not result.report.ok:
+    st.caption("Fix the errors above (or the mapping) before the wave can be stored.")

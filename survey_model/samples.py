@@ -1,0 +1,94 @@
+"""The demo exports in ``data_samples/``, loaded into a store through the same path a staff upload takes.
+
+Each export is read by :func:`survey_model.importers.import_export` and saved by
+:meth:`survey_model.store.Store.save_wave`, exactly as the upload page does; the school groups (cohort or
+comparison) come from ``data_samples/schools.csv``. The list of files, their organizations, wave labels and dates
+comes from the generator's manifest, ``data_samples/truth.json``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from survey_model.codebook import load_codebook
+from survey_model.importers import import_export
+from survey_model.settings import PROJECT_ROOT
+from survey_model.store import SaveResult, School, Store
+
+SAMPLES_DIR = PROJECT_ROOT / "data_samples"
+
+
+@dataclass(frozen=True)
+class SampleFile:
+    """One demo export and where it belongs."""
+
+    path: Path
+    org_id: str
+    org_name: str
+    wave: str
+    date: dt.date
+
+
+def sample_files(folder: Path = SAMPLES_DIR) -> list[SampleFile]:
+    """The demo exports listed in the generator's manifest, oldest wave first."""
+    manifest = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
+    dates = {wave["label"]: dt.date.fromisoformat(wave["date"]) for wave in manifest["waves"]}
+    names = {org["id"]: org["name"] for org in manifest["organizations"]}
+    files = [
+        SampleFile(
+            folder / entry["path"],
+            entry["organization"],
+            names[entry["organization"]],
+            entry["wave"],
+            dates[entry["wave"]],
+        )
+        for entry in manifest["files"]
+    ]
+    return sorted(files, key=lambda sample: (sample.date, sample.org_id))
+
+
+def load_samples(
+    store: Store,
+    *,
+    user: str,
+    folder: Path = SAMPLES_DIR,
+    on_file: Callable[[SampleFile, SaveResult], None] | None = None,
+) -> list[SaveResult]:
+    """Import every demo export into ``store`` and mark cohort and comparison schools.
+
+    Raises ``ValueError`` when a demo export does not import cleanly: the shipped demo data must always work.
+    """
+    codebook = load_codebook()
+    results = []
+    for sample in sample_files(folder):
+        data = sample.path.read_bytes()
+        imported = import_export(data, sample.path.name, codebook)
+        if not imported.report.ok:
+            raise ValueError(f"demo export {sample.path.name} does not import cleanly:\n{imported.report.to_text()}")
+        store.ensure_organization(sample.org_id, sample.org_name, user=user)
+        saved = store.save_wave(
+            sample.org_id,
+            sample.wave,
+            imported.frame,
+            codebook=codebook,
+            platform=imported.platform,
+            file_sha256=hashlib.sha256(data).hexdigest(),
+            user=user,
+            date=sample.date,
+            counts=imported.report.counts,
+        )
+        results.append(saved)
+        if on_file is not None:
+            on_file(sample, saved)
+    with (folder / "schools.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for org_id in {row["organization"] for row in rows}:
+        schools = [School(row["school"], row["group"]) for row in rows if row["organization"] == org_id]
+        store.set_schools(org_id, schools, user=user)
+    return results

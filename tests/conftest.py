@@ -1,0 +1,80 @@
+"""Shared fixtures: the demo database built once per session, and an AppTest of the app on a private copy."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL_EXPORTS = ROOT.parent / "shared" / "real-exports"
+
+
+@pytest.fixture(scope="session")
+def demo_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder whose embedded database holds the demo waves, loaded the way the app does on first start."""
+    from survey_model.samples import load_samples
+    from survey_model.settings import Settings
+    from survey_model.store import Store
+
+    folder = tmp_path_factory.mktemp("demo-instance")
+    store = Store.from_settings(Settings(data_dir=folder))
+    load_samples(store, user="test setup")
+    store.close()
+    return folder
+
+
+@pytest.fixture
+def data_dir(demo_data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the demo data folder, selected through the environment like a real deployment."""
+    folder = tmp_path / "instance"
+    shutil.copytree(demo_data_dir, folder)
+    monkeypatch.setenv("CLD_DATA_DIR", str(folder))
+    monkeypatch.delenv("CLD_DATABASE_URL", raising=False)
+    _clear_streamlit_caches()
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def navigation_apps_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make AppTest run every rerun through ``app.py``, as the real server does.
+
+    Streamlit 1.67's AppTest resets ``PagesManager.uses_pages_directory`` before each run, and because this
+    repository has a ``pages/`` folder beside ``app.py`` the flag turns True again. Every run after the first then
+    takes the legacy multipage path (``_mpa_v1`` in ``script_runner.py``), which executes the page file *directly*
+    and skips the router: the shared filters vanish and page tests pass without testing the real app. The server
+    itself sets the flag once and ``st.navigation`` clears it for good, so pinning it to False here matches what
+    users get.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+@pytest.fixture
+def app(data_dir: Path) -> Callable[..., object]:
+    """Build an AppTest of ``app.py`` on the private demo copy; call it with query parameters if needed."""
+    from streamlit.testing.v1 import AppTest
+
+    def build(**query: str) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        for key, value in query.items():
+            at.query_params[key] = value
+        return at
+
+    return build
+
+
+def _clear_streamlit_caches() -> None:
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()

@@ -1,0 +1,362 @@
+"""Glue for the staff pages (upload and manage): reading an upload, the mapping editor, saving, tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from survey_model.codebook import (
+    Codebook,
+    available_codebooks,
+    codebook_from_spreadsheet,
+    load_codebook,
+    spreadsheet_template,
+)
+from survey_model.exports import csv_bytes, export_table
+from survey_model.importers import RESPONDENT_ID_TARGET, ExportReadError, ImportResult, import_export
+from survey_model.store import MappingProfile, School, Store, StoreError, codebook_sha256
+from survey_model.validation import ValidationReport
+
+IGNORE = "(ignore)"
+PLATFORM_NAMES = {
+    "qualtrics": "Qualtrics",
+    "surveymonkey": "SurveyMonkey",
+    "google_forms": "Google Forms",
+    "ms_forms": "Microsoft Forms",
+    "generic": "Plain table",
+}
+GROUPS = ["", "cohort", "comparison"]
+
+
+def user() -> str:
+    """Who is acting, for the audit log: the signed-in user when the deployment has one, else the OS account."""
+    try:
+        if st.user.get("is_logged_in"):
+            return str(st.user.get("email") or st.user.get("name"))
+    except (AttributeError, KeyError, RuntimeError):
+        pass
+    try:
+        return f"{getpass.getuser()} (dashboard)"
+    except OSError:
+        return "dashboard user"
+
+
+def slug(name: str) -> str:
+    """Organization id from its name: ``"Lakeside Schools"`` → ``"lakeside-schools"``."""
+    return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Codebooks
+
+
+def codebook_choices(store: Store, org_id: str | None) -> dict[str, str]:
+    """Codebook key → label: the organization's current codebook first, then partner and shipped codebooks."""
+    choices: dict[str, str] = {}
+    if org_id and store.waves(org_id):
+        current = store.codebook_for(org_id)
+        choices[f"org:{org_id}"] = f"{current.name} (v{current.version}, used by this organization's latest wave)"
+    for stored in store.codebooks():
+        choices[f"stored:{stored.id}:{stored.version}"] = f"{stored.name} (v{stored.version}, uploaded)"
+    for name in available_codebooks():
+        codebook = load_codebook(name)
+        choices[f"shipped:{name}"] = f"{codebook.name} (shipped)"
+    return choices
+
+
+def codebook_by_name(store: Store, key: str) -> Codebook:
+    """The codebook a key from :func:`codebook_choices` stands for."""
+    kind, _, rest = key.partition(":")
+    if kind == "org":
+        return store.codebook_for(rest)
+    if kind == "stored":
+        codebook_id, _, version = rest.rpartition(":")
+        return store.codebook(codebook_id, version)
+    return load_codebook(rest)
+
+
+def codebook_section(store: Store) -> None:
+    """Template download, upload of a partner's codebook spreadsheet with its validation report."""
+    template = spreadsheet_template()
+    left, right = st.columns(2)
+    left.download_button(
+        "Download the codebook template (CSV)",
+        data=csv_bytes(template),
+        file_name="codebook-template.csv",
+        mime="text/csv",
+        key="codebook_template",
+    )
+    left.caption(
+        "One row per item: item_id, text, condition_id, condition_name, condition_group, reverse (yes/no), "
+        "scale (agree5, agree4, frequency5, yes_no_unsure, yes_no) and role (condition, leader_identity, "
+        "formal_role, leader_scale, attribute)."
+    )
+    upload = right.file_uploader("Upload a codebook (.xlsx or .csv)", type=["xlsx", "csv"], key="codebook_upload")
+    if upload is None:
+        return
+    codebook, report = codebook_from_spreadsheet(upload.getvalue(), filename=upload.name)
+    if codebook is None:
+        st.error(f"The codebook cannot be used: {report.summary()}.")
+        show_report(report)
+        return
+    st.success(
+        f"“{codebook.name}”: {len(codebook.conditions)} conditions, {len(codebook.condition_items)} condition items"
+        + (", with a leader-identity block." if codebook.leader else ", no leader-identity block.")
+    )
+    if report.issues:
+        show_report(report)
+    if st.button("Store this codebook", key="codebook_store"):
+        stored = store.save_codebook(codebook, user=user())
+        st.success(f"Stored codebook {stored.id} version {stored.version}; choose it on the Upload page.")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Reading an upload
+
+
+@dataclass(frozen=True)
+class UploadOutcome:
+    """An import result, or the message explaining why the file could not be read."""
+
+    result: ImportResult | None
+    message: str = ""
+
+
+def overrides_key(raw: bytes) -> str:
+    """Session-state key for the mapping edits of one uploaded file."""
+    return "mapping_overrides_" + hashlib.sha256(raw).hexdigest()[:16]
+
+
+@st.cache_data(max_entries=8, show_spinner="Reading the export…")
+def _import(
+    raw: bytes, filename: str, codebook: Codebook, profile: dict | None, edits: tuple[tuple[str, str], ...]
+) -> UploadOutcome:
+    mapping: dict = dict(profile or {})
+    mapping.update(dict(edits))  # the importer reads extra "c<position>" keys beside a profile as manual edits
+    try:
+        return UploadOutcome(import_export(raw, filename, codebook, mapping=mapping or None))
+    except ExportReadError as error:
+        return UploadOutcome(None, str(error))
+
+
+def read_upload(
+    raw: bytes, filename: str, codebook: Codebook, profile: MappingProfile | None, edits: Mapping[str, str]
+) -> UploadOutcome:
+    """Import the uploaded bytes with a saved profile and the user's edits applied (cached per content)."""
+    return _import(raw, filename, codebook, dict(profile.mapping) if profile else None, tuple(sorted(edits.items())))
+
+
+def show_detection(result: ImportResult) -> None:
+    """Platform, layout, encoding and counts, then what was left out and why."""
+    counts = result.report.counts
+    columns = st.columns(4)
+    columns[0].metric("Platform", PLATFORM_NAMES.get(result.platform, result.platform))
+    columns[1].metric("Rows read", f"{counts.get('rows_read', 0):,}")
+    columns[2].metric("Respondents kept", f"{len(result.frame):,}")
+    columns[3].metric("Left out", f"{sum(result.excluded.values()):,}")
+    st.caption(f"Layout: {result.layout} · encoding: {result.encoding}")
+    left_out = {reason: count for reason, count in result.excluded.items() if count}
+    if left_out:
+        st.markdown(
+            "Left out: " + ", ".join(f"{count} {reason.replace('_', ' ')}" for reason, count in left_out.items())
+        )
+    if result.dropped_personal_data:
+        st.markdown(
+            "**Personal data dropped (never stored):** " + ", ".join(f"`{c}`" for c in result.dropped_personal_data)
+        )
+    if result.duplicates:
+        st.warning(f"{result.duplicates} respondents appear more than once in this file (see the report).")
+    with st.expander("Preview of the cleaned data (first rows, no personal data)"):
+        st.dataframe(result.preview, hide_index=True)
+
+
+def _target_options(codebook: Codebook) -> list[str]:
+    return [IGNORE, RESPONDENT_ID_TARGET, *codebook.attribute_ids, *codebook.item_ids]
+
+
+def _target_text(codebook: Codebook, target: str) -> str:
+    if target in codebook.item_ids:
+        return codebook.item(target).text
+    if target in codebook.attribute_ids:
+        return f"Attribute: {codebook.attribute(target).label}"
+    return "Stable respondent ID (stored only as a keyed hash)" if target == RESPONDENT_ID_TARGET else ""
+
+
+def mapping_table(result: ImportResult, codebook: Codebook) -> pd.DataFrame:
+    """One row per question column of the export: its label, what it maps to, how and how well."""
+    entries = {entry.position: entry for entry in result.mapping.entries}
+    rows = []
+    for column, role in zip(result.columns, result.roles, strict=True):
+        entry = entries.get(column.position)
+        if role != "question" and entry is None:
+            continue
+        target = entry.target if entry and entry.target else IGNORE
+        rows.append(
+            {
+                "Column": column.label,
+                "Maps to": target,
+                "Codebook text": _target_text(codebook, target),
+                "Matched by": entry.method if entry and entry.target else "not matched",
+                "Score": round(entry.score, 2) if entry and entry.target else None,
+                "position": column.position,
+            }
+        )
+    return pd.DataFrame(rows).set_index("position")
+
+
+def mapping_column_config(codebook: Codebook) -> dict:
+    """Editor settings: the target is a choice among the codebook's items and attributes."""
+    return {
+        "Maps to": st.column_config.SelectboxColumn(
+            "Maps to",
+            options=_target_options(codebook),
+            required=True,
+            help="Item or attribute id of the codebook; (ignore) leaves the column out.",
+        ),
+        "Codebook text": st.column_config.TextColumn("Codebook text", width="large"),
+    }
+
+
+def edits_from(edited: pd.DataFrame, shown: pd.DataFrame, edits: Mapping[str, str]) -> dict[str, str]:
+    """The user's edits so far plus the rows changed in the editor, as ``{"c<position>": target}``."""
+    merged = dict(edits)
+    for position, row in edited.iterrows():
+        if row["Maps to"] != shown.loc[position, "Maps to"]:
+            merged[f"c{position}"] = "" if row["Maps to"] == IGNORE else str(row["Maps to"])
+    return merged
+
+
+def show_report(report: ValidationReport) -> None:
+    """The validation report: a one-line verdict, then every issue in a table (errors first)."""
+    if not report.issues:
+        st.success("No problems found.")
+        return
+    summary = report.summary()
+    (st.error if report.errors else st.warning)(
+        f"{summary}. " + ("Errors block storing the wave." if report.errors else "Warnings do not block storing.")
+    )
+    table = report.to_frame()
+    table.columns = [c.capitalize() for c in table.columns]
+    st.dataframe(table, hide_index=True, width="stretch")
+
+
+def show_what_will_be_stored(result: ImportResult, codebook: Codebook, org_name: str, label: str) -> None:
+    """Exactly what a confirmation writes, in plain words."""
+    items = [i for i in codebook.item_ids if i in result.frame.columns]
+    attributes = [a for a in codebook.attribute_ids if a in result.frame.columns]
+    attribute_names = [codebook.attribute(a).label for a in attributes]
+    linked = int((result.frame["respondent_id"].astype(str) != "").sum()) if "respondent_id" in result.frame else 0
+    st.markdown(
+        f"- **{len(result.frame):,} respondents** as wave **{label or '…'}** of **{org_name or '…'}**, "
+        f"scored with *{codebook.name}* v{codebook.version}\n"
+        f"- **{len(items)} of {len(codebook.item_ids)} items**"
+        + (
+            f" (missing: {', '.join(i for i in codebook.item_ids if i not in items)})"
+            if len(items) < len(codebook.item_ids)
+            else ""
+        )
+        + f"\n- **{len(attributes)} attributes**: {', '.join(attribute_names) or 'none'}\n"
+        f"- **{linked:,} respondent IDs**, stored only as keyed hashes (so waves can be linked without keeping IDs)\n"
+        "- No names, emails, IP addresses, locations or other personal data"
+    )
+
+
+def save(
+    store: Store,
+    *,
+    org_id: str,
+    org_name: str,
+    label: str,
+    date: dt.date,
+    codebook: Codebook,
+    raw: bytes,
+    result: ImportResult,
+    replace: bool,
+    on_progress: Callable[[float], None],
+) -> SaveOutcome:
+    """Store the wave; a database problem becomes a message, never a traceback."""
+    try:
+        store.ensure_organization(org_id, org_name, user=user())
+        saved = store.save_wave(
+            org_id,
+            label.strip(),
+            result.frame,
+            codebook=codebook,
+            platform=result.platform,
+            file_sha256=hashlib.sha256(raw).hexdigest(),
+            user=user(),
+            date=date,
+            replace=replace,
+            counts=result.report.counts,
+            on_progress=lambda done, total: on_progress(done / total if total else 1.0),
+        )
+    except StoreError as error:
+        return SaveOutcome(False, "The wave was not stored", str(error))
+    headline = {"saved": "Wave stored", "replaced": "Wave replaced"}.get(saved.status, "Nothing was stored")
+    return SaveOutcome(saved.ok, headline, saved.message)
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    """What happened when the user confirmed."""
+
+    ok: bool
+    headline: str
+    message: str
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Manage page tables
+
+
+def waves_table(waves: list) -> pd.DataFrame:
+    """Stored waves as a display table."""
+    return pd.DataFrame(
+        {
+            "Wave": [w.label for w in waves],
+            "Date": [w.date.isoformat() if w.date else "" for w in waves],
+            "Platform": [w.platform for w in waves],
+            "Respondents": [w.n_respondents for w in waves],
+            "Codebook": [f"{w.codebook_id} v{w.codebook_version}" for w in waves],
+            "Imported": [w.imported_at.strftime("%Y-%m-%d %H:%M UTC") for w in waves],
+            "By": [w.imported_by for w in waves],
+            "File SHA-256": [w.file_sha256[:12] + "…" for w in waves],
+        }
+    )
+
+
+def cleaned_csv(store: Store, org_id: str) -> bytes:
+    """The organization's cleaned responses as a formula-safe CSV."""
+    frame = store.load_responses(org_id)
+    codebooks = {w.label: store.codebook_for(org_id, wave=w.label) for w in store.waves(org_id)}
+    return csv_bytes(export_table(frame, codebooks))
+
+
+def schools_table(store: Store, org_id: str) -> pd.DataFrame:
+    """The organization's schools with their comparison group, for the editor."""
+    known = {school.name: school.group for school in store.schools(org_id)}
+    frame = store.load_responses(org_id)
+    names = sorted(set(known) | set(frame["school"].dropna().astype(str)) - {""}) if "school" in frame else []
+    return pd.DataFrame({"School": names, "Group": [known.get(name, "") for name in names]})
+
+
+def school_column_config() -> dict:
+    """Column settings of the school-group editor."""
+    return {"Group": st.column_config.SelectboxColumn("Group", options=GROUPS, help="cohort, comparison or blank")}
+
+
+def schools_from(table: pd.DataFrame) -> list[School]:
+    """Schools from the edited table."""
+    return [School(str(row.School), str(row.Group or "")) for row in table.itertuples()]
+
+
+def codebook_fingerprint(codebook: Codebook) -> str:
+    """Short content hash shown next to a codebook."""
+    return codebook_sha256(codebook)[:10]
