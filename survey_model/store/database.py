@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -487,19 +488,7 @@ class Store:
             self._ensure_organization(conn, org_id, "", user)
             if existing is not None:
                 self._delete_wave_rows(conn, org_id, label)
-            if (
-                conn.execute(sa.select(codebooks_table.c.sha256).where(codebooks_table.c.sha256 == book_sha)).first()
-                is None
-            ):
-                conn.execute(
-                    codebooks_table.insert().values(
-                        sha256=book_sha,
-                        codebook_id=codebook.id,
-                        version=codebook.version,
-                        content=content,
-                        created_at=utcnow(),
-                    )
-                )
+            self._ensure_codebook(conn, codebook, book_sha, content)
             now = utcnow()
             wave_id = conn.execute(
                 waves_table.insert().values(
@@ -655,6 +644,62 @@ class Store:
             )
         with self._read() as conn:
             return self._codebook(conn, record.codebook_sha256)
+
+    @_translating_errors
+    def save_codebook(self, codebook: Codebook, *, user: str) -> Codebook:
+        """Keep a partner's codebook (e.g. read from a spreadsheet) so uploads can use it; recorded in the audit log.
+
+        Storing the same content twice changes nothing. A different content under an id and version already
+        stored gets the next free version (``"1"`` → ``"2"``), so a wave's codebook version always means one
+        content.
+        """
+        _check_user(user)
+        with self._write() as conn:
+            taken = {
+                row.version: row.sha256
+                for row in conn.execute(
+                    sa.select(codebooks_table.c.version, codebooks_table.c.sha256).where(
+                        codebooks_table.c.codebook_id == codebook.id
+                    )
+                )
+            }
+            content = canonical_json(codebook_to_dict(codebook))
+            sha = hashlib.sha256(content.encode()).hexdigest()
+            if sha in taken.values():
+                return codebook
+            if codebook.version in taken:
+                numbers = [int(v) for v in taken if v.isdigit()]
+                codebook = dataclasses.replace(codebook, version=str(max(numbers, default=0) + 1))
+                content = canonical_json(codebook_to_dict(codebook))
+                sha = hashlib.sha256(content.encode()).hexdigest()
+            self._ensure_codebook(conn, codebook, sha, content)
+            self._audit(
+                conn, "save_codebook", user=user, details={"codebook": codebook.id, "version": codebook.version}
+            )
+        return codebook
+
+    @_translating_errors
+    def codebooks(self) -> list[Codebook]:
+        """Every stored codebook version (those uploaded and those waves were imported with), by id and version."""
+        with self._read() as conn:
+            rows = conn.execute(sa.select(codebooks_table.c.sha256).order_by(codebooks_table.c.created_at)).all()
+            return [self._codebook(conn, row.sha256) for row in rows]
+
+    @_translating_errors
+    def codebook(self, codebook_id: str, version: str) -> Codebook:
+        """One stored codebook version."""
+        with self._read() as conn:
+            sha = conn.execute(
+                sa.select(codebooks_table.c.sha256).where(
+                    codebooks_table.c.codebook_id == codebook_id, codebooks_table.c.version == version
+                )
+            ).scalar()
+            if sha is None:
+                raise StoreError(
+                    f"No codebook {codebook_id!r} version {version!r} is stored.",
+                    action="Upload it on the Manage data page.",
+                )
+            return self._codebook(conn, sha)
 
     @_translating_errors
     def delete_wave(self, org_id: str, label: str, *, user: str, confirm: bool) -> WaveRecord:
@@ -837,6 +882,18 @@ class Store:
         )
         conn.execute(responses_table.delete().where(responses_table.c.wave_id == wave_ids))
         conn.execute(waves_table.delete().where(waves_table.c.org_id == org_id, waves_table.c.label == label))
+
+    @staticmethod
+    def _ensure_codebook(conn: sa.Connection, codebook: Codebook, sha: str, content: str) -> bool:
+        """Insert a codebook's content unless that exact content is stored; True when it was new."""
+        if conn.execute(sa.select(codebooks_table.c.sha256).where(codebooks_table.c.sha256 == sha)).first():
+            return False
+        conn.execute(
+            codebooks_table.insert().values(
+                sha256=sha, codebook_id=codebook.id, version=codebook.version, content=content, created_at=utcnow()
+            )
+        )
+        return True
 
     @staticmethod
     def _codebook(conn: sa.Connection, sha: str) -> Codebook:
