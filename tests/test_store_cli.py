@@ -19,7 +19,8 @@ import pytest
 
 from survey_model.cli import main
 from survey_model.codebook import load_codebook
-from survey_model.commands.store import _ProgressBar, escape_formula
+from survey_model.commands.store import _ProgressBar
+from survey_model.exports import escape_formula
 from survey_model.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
