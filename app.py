@@ -37,8 +37,7 @@ def draw_filters() -> None:
         return
     names = {org.id: org.name for org in organizations}
     st.sidebar.header("Filters")
-    org = state.choose("Organization", list(names), PARAMS["org"])
-    st.sidebar.caption(names[org])
+    org = state.choose("Organization", list(names), PARAMS["org"], names=names)
     org_data = data.org_data(org)
     if not org_data.waves:
         st.session_state.pop("filters", None)

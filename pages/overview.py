@@ -3,7 +3,7 @@
 import streamlit as st
 
 from survey_model.privacy import SUPPRESSED, hidden_message
-from ui import charts, data, state, tables
+from ui import charts, data, display, state, tables
 
 filters = state.current()
 st.title("Overview")
@@ -57,19 +57,18 @@ if now is not None:
     if group_parts:
         st.caption(" · ".join(group_parts) + f" (n = {now['n']})")
 
-st.altair_chart(
+display.chart(
     charts.condition_favorable_bars(
         view.conditions[view.conditions[SUPPRESSED] == ""],
         subtitle=f"{filters.wave}. Dashed lines: stage band edges (project defaults 50 / 70 / 85).",
-    ),
-    width="stretch",
+    )
 )
 st.dataframe(tables.conditions(view.conditions, min_n=min_n), hide_index=True, width="stretch")
 
 if view.leader is not None:
     shown = view.leader[view.leader[SUPPRESSED] == ""]
     if not shown.empty:
-        st.altair_chart(charts.leader_share_by_wave(shown), width="stretch")
+        display.chart(charts.leader_share_by_wave(shown))
     hidden = view.leader[view.leader[SUPPRESSED] != ""]
     for wave in hidden["wave"]:
         st.caption(f"Leader identity in {wave}: {hidden_message(min_n)}.")

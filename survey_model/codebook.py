@@ -336,9 +336,16 @@ def codebook_from_dict(data: Mapping[str, object]) -> Codebook:
         items=items,
         attributes=attributes,
         leader=leader,
-        groups=dict(data.get("groups", {})),  # type: ignore[arg-type]
+        groups=_groups(data.get("groups", {})),
         description=str(data.get("description", "")),
     )
+
+
+def _groups(data: object) -> dict[str, str]:
+    """Condition groups in display order, from a TOML table or a list of ``{"id", "name"}`` (stored form)."""
+    if isinstance(data, Mapping):
+        return {str(key): str(name) for key, name in data.items()}
+    return {str(group["id"]): str(group["name"]) for group in data}  # type: ignore[union-attr]
 
 
 def check_codebook(codebook: Codebook) -> list[ValidationIssue]:

@@ -50,3 +50,11 @@ def test_asking_for_an_unknown_codebook_says_what_to_do(store):
     with pytest.raises(StoreError, match="No codebook") as info:
         store.codebook("nope", "1")
     assert info.value.action
+
+
+def test_condition_groups_keep_their_display_order_through_the_store(store):
+    """Foundational conditions are listed before cultural ones after a round trip, as in the codebook."""
+    from survey_model.codebook import load_codebook
+
+    stored = store.save_codebook(load_codebook(), user="staff")
+    assert list(store.codebook(stored.id, stored.version).groups) == ["foundational", "cultural"]

@@ -25,10 +25,27 @@ FONT_SIZE = 16
 TITLE_SIZE = 20
 
 
+#: Room for the title, axis and legend around a chart's plotting area, in pixels.
+FRAME_HEIGHT = 150
+
+
+def element_height(chart: alt.TopLevelMixin) -> int:
+    """Height of the whole chart element: its plotting area plus :data:`FRAME_HEIGHT`."""
+    meta = chart.usermeta if isinstance(chart.usermeta, dict) else {}
+    return int(meta.get("element_height", 350))
+
+
 def _style(chart: alt.Chart | alt.LayerChart, *, title: str, subtitle: str | None = None) -> alt.Chart:
     title_params = alt.TitleParams(title, subtitle=subtitle or alt.Undefined, fontSize=TITLE_SIZE, anchor="start")
+    height = getattr(chart, "height", None)  # concatenated charts have no height of their own
+    height = height if isinstance(height, int) else 300
     return (
-        chart.properties(title=title_params, description=f"{title}. {subtitle or ''}".strip())
+        chart.properties(
+            title=title_params,
+            description=f"{title}. {subtitle or ''}".strip(),
+            usermeta={"element_height": height + FRAME_HEIGHT},
+        )
+        .configure(font="Source Sans Pro, Source Sans 3, Helvetica, Arial, sans-serif")
         .configure_axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelLimit=360)
         .configure_legend(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, orient="bottom")
         .configure_text(fontSize=FONT_SIZE)

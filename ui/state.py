@@ -64,11 +64,17 @@ def seed_from_url() -> None:
     st.session_state["_filters_seeded"] = True
 
 
-def choose(label: str, options: list[str], key: str, *, help: str | None = None) -> str:
-    """A selectbox whose remembered value is dropped when it is no longer one of the options."""
+def choose(
+    label: str, options: list[str], key: str, *, help: str | None = None, names: dict[str, str] | None = None
+) -> str:
+    """A sidebar selectbox whose remembered value is dropped when it is no longer one of the options.
+
+    ``names`` maps an option to the text shown for it (e.g. an organization id to its name).
+    """
     if st.session_state.get(key) not in options:
         st.session_state.pop(key, None)
-    return st.sidebar.selectbox(label, options, key=key, help=help)
+    shown = (lambda option: names.get(option, option)) if names else str
+    return st.sidebar.selectbox(label, options, key=key, help=help, format_func=shown)
 
 
 def publish(filters: Filters) -> None:

@@ -13,13 +13,13 @@ def conditions(table: pd.DataFrame, *, min_n: int) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "Condition": table["condition_name"],
-            "Group": table["group_name"],
-            "% favorable": _pct(table["pct_favorable"]),
-            "% neutral": _pct(table["pct_neutral"]),
-            "% unfavorable": _pct(table["pct_unfavorable"]),
-            "Stage": table["stage"],
-            "Mean (1–5)": table["mean"].astype("Float64").round(2).astype("string"),
+            "Group": table["group_name"].str.replace(" conditions", "", regex=False),
             "n": table["n"].astype("Int64").astype("string"),
+            "Favorable": _pct(table["pct_favorable"]),
+            "Neutral": _pct(table["pct_neutral"]),
+            "Unfavorable": _pct(table["pct_unfavorable"]),
+            "Stage": table["stage"],
+            "Mean (1–5)": table["mean"].astype("Float64").map(lambda x: f"{x:.2f}", na_action="ignore"),
         }
     )
     figures = [column for column in out.columns if column not in ("Condition", "Group")]

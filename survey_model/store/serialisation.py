@@ -57,7 +57,8 @@ def codebook_to_dict(codebook: Codebook) -> dict[str, Any]:
         "name": codebook.name,
         "version": codebook.version,
         "description": codebook.description,
-        "groups": dict(codebook.groups),
+        # a list, not a mapping: canonical JSON sorts keys, and the group order is the display order
+        "groups": [{"id": key, "name": name} for key, name in codebook.groups.items()],
         "scales": scales,
         "conditions": [
             compact({"id": c.id, "name": c.name, "group": c.group, "description": c.description})
