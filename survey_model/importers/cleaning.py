@@ -235,8 +235,9 @@ def response_flags(raw: RawExport, rules: ColumnRules) -> ResponseFlags:
     unfinished = np.zeros(n, dtype=bool)
     finished = find_column(raw.columns, rules.finished)
     if finished is not None:
-        values = raw.rows[finished.key].str.strip().str.casefold()
-        unfinished = values.isin(["0", "false", "no"]).to_numpy(dtype=bool)
+        codes, uniques = pd.factorize(raw.rows[finished.key])
+        no = np.array([str(value).strip().casefold() in ("0", "false", "no") for value in uniques] + [False])
+        unfinished = no[codes]
     return ResponseFlags(reasons, unfinished, tuple(issues))
 
 
@@ -250,7 +251,7 @@ def duplicate_keys(keys: pd.Series) -> tuple[int, np.ndarray]:
 
     Keys are compared after stripping white space and ignoring case (``Staff ID`` ``a17`` equals ``A17``).
     """
-    cleaned = keys.str.strip().str.casefold()
+    cleaned = keys.str.strip().str.lower()  # lower() runs in pyarrow; casefold() would loop in Python
     filled = cleaned.ne("").to_numpy(dtype=bool)
     repeated = cleaned.duplicated(keep="first").to_numpy(dtype=bool) & filled
     seen_twice = cleaned[repeated].nunique()

@@ -52,8 +52,8 @@ from survey_model.importers.cleaning import (
 from survey_model.importers.export import Column, RawExport
 from survey_model.importers.mapping import ColumnMapping, map_columns
 from survey_model.importers.reading import MAX_EXPORT_BYTES, PLATFORM_MODULES, read_export
-from survey_model.importers.recoding import looks_like_excel_date, recode_attribute, recode_item
-from survey_model.responses import ITEM_DTYPE, RESPONDENT_ID
+from survey_model.importers.recoding import looks_like_excel_date, recode_attribute_codes, recode_item_codes
+from survey_model.responses import RESPONDENT_ID
 from survey_model.validation import ValidationReport
 
 PREVIEW_ROWS = 20
@@ -199,10 +199,14 @@ def import_raw(
     rows = raw.rows
     n = len(rows)
     question_positions = [p for p in by_role.get(QUESTION, []) if p != id_position]
-    filled = {p: answered(rows[columns[p].key]) for p in question_positions}
-    for position in column_mapping.items.values():
-        if position not in filled:
-            filled[position] = answered(rows[columns[position].key])
+    mapped_positions = {*column_mapping.items.values(), *column_mapping.attributes.values()}
+    # Mapped columns are factorised once (answers looked up per distinct value); other questions are only
+    # checked for being answered.
+    factorised = {p: pd.factorize(rows[columns[p].key]) for p in sorted(mapped_positions)}
+    filled = {
+        p: _answered_codes(*factorised[p]) if p in factorised else answered(rows[columns[p].key])
+        for p in {*question_positions, *column_mapping.items.values()}
+    }
     any_answer = np.zeros(n, dtype=bool)
     for position in question_positions:
         any_answer |= filled[position]
@@ -261,22 +265,24 @@ def import_raw(
                 column=duplicate_source.label,
             )
 
+    kept_positions = np.flatnonzero(kept)
     frame_data: dict[str, pd.Series | np.ndarray] = {}
     if id_position is not None:
         frame_data[RESPONDENT_ID] = rows[columns[id_position].key][kept].str.strip().reset_index(drop=True)
     else:
         frame_data[RESPONDENT_ID] = pd.Series([""] * int(kept.sum()), dtype="str")
-    preview_data: dict[str, pd.Series] = {}
+    preview_data: dict[str, list[str]] = {}
     nonsubstantive = 0
     for attribute in codebook.attributes:
         position = column_mapping.attributes.get(attribute.id)
         if position is None:
             continue
         column = columns[position]
-        values = rows[column.key][kept]
-        recoded, unexpected = recode_attribute(values, attribute)
-        frame_data[attribute.id] = recoded.reset_index(drop=True)
-        preview_data[attribute.id] = values.iloc[:PREVIEW_ROWS].str.strip()
+        codes, uniques = factorised[position]
+        kept_codes = codes[kept_positions]
+        recoded, unexpected = recode_attribute_codes(kept_codes, uniques, attribute)
+        frame_data[attribute.id] = recoded
+        preview_data[attribute.id] = _preview(kept_codes, uniques)
         for shown, (answer, (count, first)) in enumerate(sorted(unexpected.items(), key=lambda kv: -kv[1][0])):
             if shown == _MAX_VALUES_REPORTED:
                 break
@@ -299,10 +305,11 @@ def import_raw(
             continue
         column = columns[position]
         scale = codebook.scale(item.scale)
-        values = rows[column.key][kept]
-        recoded = recode_item(values, scale)
+        codes, uniques = factorised[position]
+        kept_codes = codes[kept_positions]
+        recoded = recode_item_codes(kept_codes, uniques, scale)
         frame_data[item.id] = recoded.values
-        preview_data[item.id] = values.iloc[:PREVIEW_ROWS].str.strip()
+        preview_data[item.id] = _preview(kept_codes, uniques)
         nonsubstantive += recoded.nonsubstantive
         ranked = sorted(recoded.unknown.items(), key=lambda kv: -kv[1][0])
         for shown, (answer, (count, first)) in enumerate(ranked):
@@ -334,8 +341,6 @@ def import_raw(
                 count=sum(count for _, (count, _) in rest),
             )
     frame = pd.DataFrame(frame_data)
-    for item_id in column_mapping.items:
-        frame[item_id] = frame[item_id].astype(ITEM_DTYPE)
     if nonsubstantive:
         report.add(
             "info",
@@ -377,7 +382,7 @@ def import_raw(
             "nonsubstantive": nonsubstantive,
         }
     )
-    preview = pd.DataFrame({key: series.reset_index(drop=True) for key, series in preview_data.items()})
+    preview = pd.DataFrame(preview_data, dtype="str")
     return ImportResult(
         platform=raw.platform,
         layout=raw.layout,
@@ -395,6 +400,17 @@ def import_raw(
         columns=columns,
         roles=roles,
     )
+
+
+def _answered_codes(codes: np.ndarray, uniques: pd.Index) -> np.ndarray:
+    """Which cells of a factorised column hold an answer (anything but white space)."""
+    filled = np.array([bool(str(value).strip()) for value in uniques] + [False], dtype=bool)
+    return filled[codes]
+
+
+def _preview(codes: np.ndarray, uniques: pd.Index) -> list[str]:
+    """The first answers of a factorised column as text, white space stripped."""
+    return [str(uniques[code]).strip() if code >= 0 else "" for code in codes[:PREVIEW_ROWS]]
 
 
 def _email_column(columns: tuple[Column, ...], roles: tuple[str, ...]) -> Column | None:

@@ -135,11 +135,9 @@ def read_export(data: bytes, filename: str, *, max_bytes: int = MAX_EXPORT_BYTES
     width = _width_without_trailing_empty(header, body)
     columns = columns[:width]
     body = body.iloc[:, :width]
-    filled = np.zeros(len(body), dtype=bool)
-    for key in body.columns:
-        filled |= body[key].ne("").to_numpy(dtype=bool)
-    if not filled.all():
-        body = body[filled]
+    blank = _blank_rows(body)
+    if blank.any():
+        body = body[~blank]
 
     rules = module.RULES
     for column in columns:
@@ -179,6 +177,19 @@ def read_export(data: bytes, filename: str, *, max_bytes: int = MAX_EXPORT_BYTES
     )
 
 
+def _blank_rows(body: pd.DataFrame) -> np.ndarray:
+    """Rows whose every cell is empty (",,,," lines). Only rows with an empty first cell need a closer look."""
+    if body.empty:
+        return np.zeros(0, dtype=bool)
+    blank = np.array(body.iloc[:, 0].eq("").to_numpy(dtype=bool))  # a writable copy
+    candidates = np.flatnonzero(blank)
+    if len(candidates):
+        suspects = body.iloc[candidates]
+        for key in suspects.columns[1:]:
+            blank[candidates] &= suspects[key].eq("").to_numpy(dtype=bool)
+    return blank
+
+
 def _width_without_trailing_empty(header: Sequence[Sequence[str]], body: pd.DataFrame) -> int:
     width = body.shape[1]
     while width > 1:
@@ -200,7 +211,7 @@ def read_table(data: bytes, filename: str, *, max_bytes: int = MAX_EXPORT_BYTES)
             "Export only the survey's questions and the responses you need, or split the file by school.",
             code="too_large",
         )
-    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+    if _is_blank(data):
         raise ExportReadError(f"{name} is empty.", "Choose the exported responses file.", code="empty_file")
     if data.startswith(b"PK\x03\x04"):
         return _read_zip(data, name, max_bytes)
@@ -212,6 +223,12 @@ def read_table(data: bytes, filename: str, *, max_bytes: int = MAX_EXPORT_BYTES)
                 code="not_a_table",
             )
     return _read_text(data, name)
+
+
+def _is_blank(data: bytes) -> bool:
+    """Nothing but white space, zero bytes and byte-order marks (the head is checked first: no copy of a big file)."""
+    blank = b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"
+    return not data[:_HEAD_BYTES].strip(blank) and not data.strip(blank)
 
 
 def _read_zip(data: bytes, name: str, max_bytes: int) -> RawTable:

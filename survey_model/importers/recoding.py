@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -117,6 +118,11 @@ def _value(text: str, lookup: _Lookup) -> float | None:
 def recode_item(values: pd.Series, scale: Scale) -> RecodedItem:
     """Scale values of an item column (see the module docstring); each distinct answer is looked up once."""
     codes, uniques = pd.factorize(values)
+    return recode_item_codes(codes, uniques, scale)
+
+
+def recode_item_codes(codes: np.ndarray, uniques: Sequence[object], scale: Scale) -> RecodedItem:
+    """:func:`recode_item` on a factorised column: ``uniques[codes]`` are the answers (``pandas.factorize``)."""
     lookup = _lookup(scale)
     table = np.empty(len(uniques) + 1, dtype=ITEM_DTYPE)
     table[-1] = np.nan  # code -1: a missing cell (never produced when reading, kept for safety)
@@ -132,7 +138,8 @@ def recode_item(values: pd.Series, scale: Scale) -> RecodedItem:
     unknown: dict[str, tuple[int, int]] = {}
     for code in unknown_codes:
         where = np.flatnonzero(codes == code)
-        unknown[str(uniques[code]).strip()] = (len(where), int(where[0]))
+        if len(where):
+            unknown[str(uniques[code]).strip()] = (len(where), int(where[0]))
     nonsubstantive = int(np.count_nonzero(recoded == NONSUBSTANTIVE))
     return RecodedItem(recoded, unknown, nonsubstantive)
 
@@ -145,9 +152,17 @@ def recode_attribute(values: pd.Series, attribute: Attribute) -> tuple[pd.Series
     "Prefer not to answer" become missing and are not reported.
     """
     codes, uniques = pd.factorize(values)
+    column, unexpected = recode_attribute_codes(codes, uniques, attribute)
+    return column.set_axis(values.index), unexpected
+
+
+def recode_attribute_codes(
+    codes: np.ndarray, uniques: Sequence[object], attribute: Attribute
+) -> tuple[pd.Series, dict[str, tuple[int, int]]]:
+    """:func:`recode_attribute` on a factorised column (``uniques[codes]`` are the answers)."""
     options = {normalise_label(option): option for option in attribute.options}
     missing = {normalise_label(label) for label in COMMON_MISSING_LABELS}
-    texts: list[object] = []
+    texts: list[str | None] = []
     unexpected_codes: list[int] = []
     for code, answer in enumerate(uniques):
         text = str(answer).strip()
@@ -163,12 +178,13 @@ def recode_attribute(values: pd.Series, attribute: Attribute) -> tuple[pd.Series
             texts.append(text)
             if options:
                 unexpected_codes.append(code)
-    table = np.array([*texts, None], dtype=object)
-    column = pd.Series(table[codes], index=values.index, dtype="str")
+    # Code -1 (a missing cell) takes the last entry, None.
+    column = pd.Series(pd.array([*texts, None], dtype="str").take(np.where(codes < 0, len(texts), codes)))
     unexpected: dict[str, tuple[int, int]] = {}
     for code in unexpected_codes:
         where = np.flatnonzero(codes == code)
-        unexpected[str(uniques[code]).strip()] = (len(where), int(where[0]))
+        if len(where):
+            unexpected[str(uniques[code]).strip()] = (len(where), int(where[0]))
     return column, unexpected
 
 
