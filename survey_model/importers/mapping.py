@@ -45,7 +45,8 @@ _FUZZY_MIN_LENGTH = 20
 METHODS: tuple[str, ...] = ("manual", "profile", "id", "text", "fuzzy")
 """How a column was matched, strongest first."""
 _RANK = {method: rank for rank, method in enumerate(METHODS)}
-_ID_PREFIX = re.compile(r"^([A-Za-z][A-Za-z0-9_]*)\s*[.:)\]]\s*\S|^([A-Za-z][A-Za-z0-9_]*)\s+-\s+\S")
+# "VS1. Staff at ...", "SA2: ...", "Q5 - ...": an id-like prefix (letters then a digit), so "Role - Teacher" is not one.
+_ID_PREFIX = re.compile(r"^([A-Za-z][A-Za-z_]*\d[A-Za-z0-9_]*)\s*(?:[.:)\]]\s*|\s-\s+)\S")
 _POSITION_KEY = re.compile(r"^c(\d+)$")
 _FORMAT = "survey_model.column_mapping"
 
@@ -431,7 +432,7 @@ def _column_ids(column: Column) -> set[str]:
     ids = {column.name.strip().casefold(), column.label.strip().casefold()} - {""}
     match = _ID_PREFIX.match(column.label)
     if match:
-        ids.add((match.group(1) or match.group(2)).casefold())
+        ids.add(match.group(1).casefold())
     return ids
 
 
