@@ -82,7 +82,7 @@ def test_item_column_recodes_each_distinct_answer_once() -> None:
 
 def test_unknown_labels_block_saving_with_counts_examples_and_rows() -> None:
     """Unknown labels are errors naming the value, how many cells and the first spreadsheet row; never silent."""
-    data = (b"Staff ID,VS1,VS2\nA1,Agree,Agree\nA2,Agre,Agree\nA3,Agre,Sometimes\nA4,Strongly agree,Agree\n")
+    data = b"Staff ID,VS1,VS2\nA1,Agree,Agree\nA2,Agre,Agree\nA3,Agre,Sometimes\nA4,Strongly agree,Agree\n"
     result = import_export(data, "typos.csv", CODEBOOK)
     assert not result.report.ok
     unknown = [(i.column, i.value, i.count, i.row) for i in result.report.errors if i.code == "unknown_label"]
