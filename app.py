@@ -16,6 +16,7 @@ PAGES = {
     "Explore results": [
         st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
         st.Page("pages/subgroups.py", title="Subgroups", icon=":material/diversity_3:"),
+        st.Page("pages/shifts.py", title="Shifts", icon=":material/trending_up:"),
     ],
     "Staff": [
         st.Page("pages/upload.py", title="Upload a wave", icon=":material/upload_file:"),

@@ -17,6 +17,7 @@ from survey_model.privacy import suppress
 from survey_model.responses import WAVE, subset
 from survey_model.scoring import condition_summary, index_summary, leader_identity
 from survey_model.settings import Settings
+from survey_model.shifts import ShiftReport, compare_waves, trend
 
 
 @dataclass(frozen=True)
@@ -94,3 +95,95 @@ def filter_options(frame: pd.DataFrame, codebook: Codebook) -> dict[str, list[st
         ordered = [value for value in declared if value in present]
         options[attribute_id] = ordered + sorted(present - set(ordered))
     return options
+
+
+SCHOOL_GROUP = "school_group"
+"""Column added to a frame for cohort/comparison comparisons (from the organization's school groups)."""
+
+
+@dataclass(frozen=True)
+class ShiftsView:
+    """Everything the Shifts page shows for one selection and pair of waves."""
+
+    from_wave: str
+    to_wave: str
+    report: ShiftReport
+    """The whole selection: leader identity, conditions and items, with the matched analysis."""
+    trend: pd.DataFrame
+    """Per-wave estimates with intervals over every wave of the selection (see :func:`survey_model.shifts.trend`)."""
+    by_school: ShiftReport | None
+    """Conditions and leader identity per school (``None`` when one school is selected)."""
+    by_group: ShiftReport | None
+    """Cohort vs comparison schools (``None`` when the organization marks no groups)."""
+    group_trend: pd.DataFrame | None
+    """Per-wave leader identity and conditions per school group, with intervals."""
+
+
+def with_school_groups(frame: pd.DataFrame, groups: Mapping[str, str]) -> pd.DataFrame:
+    """The frame with a :data:`SCHOOL_GROUP` column (``cohort``, ``comparison`` or missing) from school names."""
+    if "school" not in frame.columns:
+        return frame.assign(**{SCHOOL_GROUP: pd.NA})
+    mapped = frame["school"].astype("string").map({name: group or pd.NA for name, group in groups.items()})
+    return frame.assign(**{SCHOOL_GROUP: mapped})
+
+
+def shifts_view(
+    frame: pd.DataFrame,
+    codebook: Codebook,
+    *,
+    from_wave: str,
+    to_wave: str,
+    restriction: Mapping[str, str | None] | None = None,
+    school_groups: Mapping[str, str] | None = None,
+    settings: Settings | None = None,
+) -> ShiftsView:
+    """Changes between two waves for a selection: overall, per school, and cohort vs comparison schools.
+
+    Every table comes from :mod:`survey_model.shifts`, which hides any comparison with fewer than
+    ``settings.min_n`` respondents in either wave (complementary suppression across schools and groups) and
+    corrects each report's comparisons for false discoveries.
+    """
+    settings = settings or Settings()
+    restriction = dict(restriction or {})
+    selected = subset(frame, **restriction)
+    pair = selected[selected[WAVE].isin([from_wave, to_wave])]
+    min_n = settings.min_n
+    report = compare_waves(pair, codebook, from_wave=from_wave, to_wave=to_wave, min_n=min_n)
+    by_school = None
+    if not restriction.get("school") and "school" in selected.columns:
+        by_school = compare_waves(
+            pair,
+            codebook,
+            from_wave=from_wave,
+            to_wave=to_wave,
+            by=["school"],
+            min_n=min_n,
+            items=False,
+            matched=False,
+        )
+    by_group = group_trend = None
+    marked = {name: group for name, group in (school_groups or {}).items() if group}
+    if marked and not restriction.get("school"):
+        grouped = with_school_groups(selected, marked)
+        grouped = grouped[grouped[SCHOOL_GROUP].notna()]
+        grouped_pair = grouped[grouped[WAVE].isin([from_wave, to_wave])]
+        by_group = compare_waves(
+            grouped_pair,
+            codebook,
+            from_wave=from_wave,
+            to_wave=to_wave,
+            by=[SCHOOL_GROUP],
+            min_n=min_n,
+            items=False,
+            matched=False,
+        )
+        group_trend = trend(grouped, codebook, by=[SCHOOL_GROUP], min_n=min_n)
+    return ShiftsView(
+        from_wave=from_wave,
+        to_wave=to_wave,
+        report=report,
+        trend=trend(selected, codebook, min_n=min_n),
+        by_school=by_school,
+        by_group=by_group,
+        group_trend=group_trend,
+    )

@@ -130,3 +130,154 @@ def leader_share_by_wave(table: pd.DataFrame, *, title: str = "Educators who con
         interval = data.assign(lo=100 * data["ci_low"], hi=100 * data["ci_high"])
         layers.append(alt.Chart(interval).mark_errorbar(color="#000000", thickness=2).encode(x=x, y="lo:Q", y2="hi:Q"))
     return _style(alt.layer(*layers).properties(width="container", height=320), title=title)
+
+
+VERDICT_COLOURS = {
+    "clear increase": CATEGORICAL[0],
+    "clear decrease": CATEGORICAL[5],
+    "no clear change": "#9E9E9E",
+}
+
+
+def shift_dumbbells(table: pd.DataFrame, *, title: str, subtitle: str | None = None) -> alt.LayerChart:
+    """One dumbbell per row: the earlier and later percentage joined by a line, coloured by the verdict.
+
+    ``table`` holds one shown comparison per row with ``label``, ``estimate1``, ``estimate2`` (shares in [0, 1]),
+    ``diff_lo``, ``diff_hi``, ``n1``, ``n2``, ``verdict`` and ``p_adjusted``.
+    """
+    data = table.assign(
+        pct1=100 * table["estimate1"],
+        pct2=100 * table["estimate2"],
+        change=100 * (table["estimate2"] - table["estimate1"]),
+        ci=[
+            f"{100 * lo:+.0f} to {100 * hi:+.0f} points"
+            for lo, hi in zip(table["diff_lo"], table["diff_hi"], strict=True)
+        ],
+    )
+    order = data["label"].tolist()
+    y = alt.Y("label:N", sort=order, title=None)
+    tooltip = [
+        alt.Tooltip("label:N", title="Measure"),
+        alt.Tooltip("pct1:Q", title="Earlier %", format=".0f"),
+        alt.Tooltip("pct2:Q", title="Later %", format=".0f"),
+        alt.Tooltip("change:Q", title="Change (points)", format="+.0f"),
+        alt.Tooltip("ci:N", title="95% interval of the change"),
+        alt.Tooltip("n1:Q", title="n, earlier wave"),
+        alt.Tooltip("n2:Q", title="n, later wave"),
+        alt.Tooltip("p_adjusted:Q", title="p (FDR-adjusted)", format=".3f"),
+        alt.Tooltip("verdict:N", title="Verdict"),
+    ]
+    colour = alt.Color(
+        "verdict:N",
+        title="Verdict",
+        scale=alt.Scale(domain=list(VERDICT_COLOURS), range=list(VERDICT_COLOURS.values())),
+    )
+    x_scale = alt.Scale(domain=[0, 100])
+    line = (
+        alt.Chart(data)
+        .mark_rule(strokeWidth=4)
+        .encode(
+            x=alt.X("pct1:Q", scale=x_scale, title="% favorable or % Yes"),
+            x2="pct2:Q",
+            y=y,
+            color=colour,
+            tooltip=tooltip,
+        )
+    )
+    earlier = (
+        alt.Chart(data)
+        .mark_circle(size=160, color="#FFFFFF", stroke="#555555", strokeWidth=2, opacity=1)
+        .encode(x="pct1:Q", y=y, tooltip=tooltip)
+    )
+    later = alt.Chart(data).mark_circle(size=200, opacity=1).encode(x="pct2:Q", y=y, color=colour, tooltip=tooltip)
+    height = 44 * max(len(order), 1)
+    return _style(
+        alt.layer(line, earlier, later).properties(width="container", height=height),
+        title=title,
+        subtitle=subtitle or "Open circle: earlier wave · filled circle: later wave",
+    )
+
+
+def trend_lines(table: pd.DataFrame, *, title: str, colour_by: str = "label") -> alt.LayerChart:
+    """Estimates per wave with their 95% interval as a band; one line per ``colour_by`` value.
+
+    ``table`` comes from :func:`survey_model.shifts.trend` (shown rows only; proportions): ``wave``, ``estimate``,
+    ``ci_lo``, ``ci_hi``, ``n`` and the ``colour_by`` column.
+    """
+    data = table.assign(pct=100 * table["estimate"], lo=100 * table["ci_lo"], hi=100 * table["ci_hi"])
+    waves = list(dict.fromkeys(data["wave"].astype(str)))
+    x = alt.X("wave:N", sort=waves, title="Survey wave", axis=alt.Axis(labelAngle=0))
+    colour = alt.Color(
+        f"{colour_by}:N",
+        title=None,
+        scale=alt.Scale(range=list(CATEGORICAL)),
+        legend=alt.Legend(columns=2, labelLimit=400, symbolStrokeWidth=4),
+    )
+    tooltip = [
+        alt.Tooltip(f"{colour_by}:N", title="Measure"),
+        alt.Tooltip("wave:N", title="Wave"),
+        alt.Tooltip("pct:Q", title="%", format=".0f"),
+        alt.Tooltip("lo:Q", title="95% interval from", format=".0f"),
+        alt.Tooltip("hi:Q", title="to", format=".0f"),
+        alt.Tooltip("n:Q", title="n"),
+    ]
+    band = alt.Chart(data).mark_area(opacity=0.18).encode(x=x, y="lo:Q", y2="hi:Q", color=colour)
+    line = (
+        alt.Chart(data)
+        .mark_line(point=alt.OverlayMarkDef(size=90), strokeWidth=3)
+        .encode(x=x, y=alt.Y("pct:Q", title="%", scale=alt.Scale(domain=[0, 100])), color=colour, tooltip=tooltip)
+    )
+    return _style(
+        alt.layer(band, line).properties(width="container", height=320),
+        title=title,
+        subtitle="Shaded: 95% interval of each wave's estimate",
+    )
+
+
+def change_heatmap(table: pd.DataFrame, *, title: str, row: str = "school") -> alt.LayerChart:
+    """Change in percent favorable per ``row`` × condition, diverging around zero; clear changes are marked ●.
+
+    ``table`` holds shown comparisons: ``row``, ``label`` (condition), ``diff``, ``diff_lo``, ``diff_hi``,
+    ``n1``, ``n2``, ``verdict``.
+    """
+    data = table.assign(
+        change=100 * table["diff"],
+        ci=[f"{100 * lo:+.0f} to {100 * hi:+.0f}" for lo, hi in zip(table["diff_lo"], table["diff_hi"], strict=True)],
+        mark=table["verdict"].map({"clear increase": "●", "clear decrease": "●"}).fillna(""),
+    )
+    data["text"] = data["change"].map(lambda v: f"{v:+.0f}") + data["mark"]
+    rows = sorted(data[row].astype(str).unique())
+    columns = list(dict.fromkeys(data["label"]))
+    limit = max(10.0, float(data["change"].abs().max() or 0))
+    encoding = {
+        "x": alt.X("label:N", sort=columns, title=None, axis=alt.Axis(labelAngle=-30, labelLimit=220)),
+        "y": alt.Y(f"{row}:N", sort=rows, title=None),
+    }
+    tooltip = [
+        alt.Tooltip(f"{row}:N"),
+        alt.Tooltip("label:N", title="Condition"),
+        alt.Tooltip("change:Q", title="Change (points)", format="+.0f"),
+        alt.Tooltip("ci:N", title="95% interval (points)"),
+        alt.Tooltip("n1:Q", title="n, earlier wave"),
+        alt.Tooltip("n2:Q", title="n, later wave"),
+        alt.Tooltip("verdict:N", title="Verdict"),
+    ]
+    cells = (
+        alt.Chart(data)
+        .mark_rect()
+        .encode(
+            **encoding,
+            color=alt.Color(
+                "change:Q",
+                title="Change (points)",
+                scale=alt.Scale(domain=[-limit, 0, limit], range=[UNFAVORABLE, "#F7F7F7", FAVORABLE]),
+            ),
+            tooltip=tooltip,
+        )
+    )
+    text = alt.Chart(data).mark_text(fontSize=FONT_SIZE - 2).encode(**encoding, text="text:N", tooltip=tooltip)
+    return _style(
+        alt.layer(cells, text).properties(width="container", height=40 * max(len(rows), 1)),
+        title=title,
+        subtitle="● a clear change (95% interval excludes zero after correcting for the number of comparisons)",
+    )

@@ -71,10 +71,32 @@ def overview(org: str, wave: str, restriction: dict[str, str | None]) -> dashboa
     return _overview(org, store().data_version(org), wave, tuple(sorted(restriction.items())))
 
 
+@st.cache_data(max_entries=64, show_spinner="Comparing waves…")
+def _shifts(
+    org: str, version: str, from_wave: str, to_wave: str, restriction: tuple[tuple[str, str | None], ...]
+) -> dashboard.ShiftsView:
+    data = _org_data(org, version)
+    groups = {school.name: school.group for school in store().schools(org)}
+    return dashboard.shifts_view(
+        data.frame,
+        data.codebook,
+        from_wave=from_wave,
+        to_wave=to_wave,
+        restriction=dict(restriction),
+        school_groups=groups,
+        settings=settings(),
+    )
+
+
+def shifts(org: str, from_wave: str, to_wave: str, restriction: dict[str, str | None]) -> dashboard.ShiftsView:
+    """Cached :func:`survey_model.dashboard.shifts_view` for the current selection."""
+    return _shifts(org, store().data_version(org), from_wave, to_wave, tuple(sorted(restriction.items())))
+
+
 def current_org() -> str | None:
     """The organization chosen in the sidebar, if any."""
     filters = st.session_state.get("filters")
     return filters.org if filters is not None else None
 
 
-__all__ = ["OrgData", "StoreError", "current_org", "org_data", "overview", "settings", "store"]
+__all__ = ["OrgData", "StoreError", "current_org", "org_data", "overview", "settings", "shifts", "store"]

@@ -60,6 +60,11 @@ def _points(share: float) -> str:
     return _signed(whole, 0)
 
 
+def _point_word(share: float) -> str:
+    """ "point" for a change shown as ±1, else "points"."""
+    return "point" if _points(share).lstrip("+−-") == "1" else "points"
+
+
 def _confidence(shift: Shift) -> str:
     return f"{100 * shift.confidence:g}% CI"
 
@@ -151,7 +156,8 @@ def impact_statement(shift: Shift, *, subject: str | None = None, unit: str | No
     if clear and unit and not math.isnan(shift.ratio):
         relative = f"; {_relative(shift, unit)}"
     change = (
-        f"{_percent(shift.p1)} → {_percent(shift.p2)} ({_points(shift.diff)} points, {_confidence(shift)} "
+        f"{_percent(shift.p1)} → {_percent(shift.p2)} ({_points(shift.diff)} {_point_word(shift.diff)}, "
+        f"{_confidence(shift)} "
         f"{_points(lo)} to {_points(hi)}{relative}{note})"
     )
     return f"{lead}: {phrase}, {change}. {_sample(shift, unit)}"

@@ -1,0 +1,101 @@
+"""Shifts: did it change? Honest changes between two waves, with intervals, n and plain-language statements."""
+
+import streamlit as st
+
+from survey_model.privacy import hidden_message
+from ui import charts, data, display, state, tables
+
+filters = state.current()
+st.title("Shifts between waves")
+if filters is None:
+    st.info("No survey waves are stored yet. Staff can add one on the **Upload a wave** page.")
+    st.stop()
+org = data.org_data(filters.org)
+min_n = data.settings().min_n
+earlier = [wave for wave in org.waves if org.waves.index(wave) < org.waves.index(filters.wave)]
+if not earlier:
+    st.info(f"{filters.wave} is the first stored wave. Choose a later **Wave** in the sidebar to see changes.")
+    st.stop()
+from_wave = filters.compare or earlier[0]
+st.caption(
+    f"From **{from_wave}** to **{filters.wave}** · {filters.describe()}"
+    + ("" if filters.compare else f" · comparing with the first wave, {from_wave} (change it under *Compare with*)")
+)
+view = data.shifts(filters.org, from_wave, filters.wave, filters.restriction)
+report = tables.shift_rows(view.report)
+
+headline = report[report["measure"] == "leader_identity"]
+if not headline.empty:
+    st.subheader("Leader identity")
+    st.markdown(f"#### {headline.iloc[0]['statement']}")
+    matched = tables.shift_rows(view.report, matched=True)
+    matched = matched[matched["measure"] == "leader_identity"]
+    if not matched.empty and view.report.n_linked:
+        st.caption(f"Among the same educators, linked across both waves: {matched.iloc[0]['statement']}")
+
+if view.by_group is not None:
+    st.subheader("Cohort and comparison schools")
+    groups = tables.shift_rows(view.by_group)
+    for statement in groups[groups["measure"] == "leader_identity"]["statement"]:
+        st.markdown(f"- {statement}")
+    group_lines = tables.trend_rows(view.group_trend, measure="leader_identity")
+    if not group_lines.empty:
+        display.chart(
+            charts.trend_lines(
+                group_lines,
+                title="Educators who consider themselves leaders, by school group",
+                colour_by="school_group",
+            )
+        )
+
+st.subheader("Conditions: percent favorable")
+favorable = tables.shown_shifts(report, measure="condition_favorable")
+if favorable.empty:
+    st.warning(f"Too few responses to say: {hidden_message(min_n)} in one of the waves.")
+else:
+    display.chart(
+        charts.shift_dumbbells(
+            favorable.assign(label=favorable["label"].str.replace(", percent favorable", "")),
+            title=f"Percent favorable, {from_wave} → {filters.wave}",
+        )
+    )
+st.dataframe(
+    tables.shift_table(report, measures=("leader_identity", "condition_favorable", "condition_mean")),
+    hide_index=True,
+    width="stretch",
+)
+
+if len(org.waves) >= 3:
+    lines = tables.trend_rows(view.trend, measure="condition_favorable")
+    if not lines.empty:
+        lines = lines.assign(label=lines["label"].str.replace(", percent favorable", ""))
+        display.chart(charts.trend_lines(lines, title="Percent favorable over every wave"))
+
+if view.by_school is not None:
+    cells = tables.shown_shifts(tables.shift_rows(view.by_school), measure="condition_favorable")
+    if not cells.empty:
+        display.chart(
+            charts.change_heatmap(
+                cells.assign(label=cells["label"].str.replace(", percent favorable", "")),
+                title=f"Change in percent favorable by school, {from_wave} → {filters.wave}",
+            )
+        )
+        st.caption(
+            f"Schools with fewer than {min_n} respondents in either wave are left out, with the next "
+            "smallest school, so their figures cannot be worked out."
+        )
+
+with st.expander("Every item: changes with intervals"):
+    st.dataframe(tables.shift_table(report, measures=("item_favorable",)), hide_index=True, width="stretch")
+with st.expander("Plain-language statements for reports"):
+    st.markdown("\n".join(f"- {line}" for line in report["statement"]))
+with st.expander("How changes are judged"):
+    st.markdown(
+        "- A change is **clear** when its 95% interval excludes zero *after* correcting for the number of "
+        "comparisons on this page (Benjamini–Hochberg); otherwise it is reported as **no clear change**.\n"
+        "- Shares use Newcombe's interval for the difference in points and a log-ratio interval for the relative "
+        'change ("x% more"); percent favorable treats each respondent, not each answer, as independent; means use '
+        "Welch's t with Hedges' g as the effect size.\n"
+        "- Educators linked across waves by their (hashed) ID are also compared with themselves (McNemar, paired t).\n"
+        f"- Any group with fewer than {min_n} respondents in either wave shows no figures: *too few responses to say*."
+    )
