@@ -1,0 +1,144 @@
+"""``shifts``: did it change? The leader-identity share and each condition between two stored waves.
+
+    python -m survey_model shifts --org ORG --from WAVE --to WAVE [--school NAME] [--db URL] [--json]
+
+Prints the leader-identity share in each wave with n, its absolute change (Newcombe interval) and relative change
+(log-ratio interval) with p, the same for each condition's percent favorable and mean, and the impact
+statements. Groups below the minimum n (``CLD_MIN_N``, default 5) get "too few responses to say", no figures.
+Exit codes: 0 done, 1 nothing to compare (unknown organization or wave, database problem), 2 bad arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from survey_model.commands.store import _fail, _open_store
+
+MEASURES = ("leader_identity", "condition_favorable", "condition_mean")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``shifts`` subcommand."""
+    parser = subparsers.add_parser(
+        "shifts",
+        help="changes between two stored waves, with intervals and plain-language statements",
+        description=__doc__.splitlines()[0],
+    )
+    parser.add_argument("--org", required=True, help="organization id (see `list`)")
+    parser.add_argument("--from", dest="from_wave", required=True, metavar="WAVE", help="the earlier wave's label")
+    parser.add_argument("--to", dest="to_wave", required=True, metavar="WAVE", help="the later wave's label")
+    parser.add_argument("--school", help="only this school")
+    parser.add_argument(
+        "--db",
+        metavar="URL_OR_PATH",
+        help="database: a SQLite file path or a SQLAlchemy URL (default: CLD_DATABASE_URL, else instance/survey.db)",
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    parser.set_defaults(func=run_shifts)
+
+
+def run_shifts(args: argparse.Namespace) -> int:
+    """Compare two waves of one organization and print the result."""
+    from survey_model.settings import load_settings
+    from survey_model.shifts import compare_waves
+    from survey_model.store import StoreError
+
+    try:
+        with _open_store(args, create=False) as store:
+            labels = [wave.label for wave in store.waves(args.org)]
+            missing = [label for label in (args.from_wave, args.to_wave) if label not in labels]
+            if missing:
+                known = ", ".join(labels) or "none"
+                return _fail(f"Organization {args.org!r} has no wave {missing[0]!r}.", f"Stored waves: {known}.")
+            frame = store.load_responses(args.org, waves=[args.from_wave, args.to_wave])
+            codebook = store.codebook_for(args.org, wave=args.to_wave)
+    except StoreError as exc:
+        return _fail(exc.message, exc.action)
+    if args.school:
+        frame = frame[frame["school"] == args.school] if "school" in frame.columns else frame.iloc[0:0]
+    report = compare_waves(
+        frame, codebook, from_wave=args.from_wave, to_wave=args.to_wave, min_n=load_settings().min_n, items=False
+    )
+    table = report.to_frame()
+    table = table[table["measure"].isin(MEASURES)]
+    if args.json:
+        print(json.dumps(_as_json(report, table, args), indent=2, ensure_ascii=False))
+    else:
+        print(_as_text(report, table, args))
+    return 0
+
+
+def _number(value: Any) -> float | int | None:
+    """A JSON-safe number: ``None`` for a missing (hidden) figure."""
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    value = float(value)
+    return None if math.isnan(value) else value
+
+
+def _as_json(report: Any, table: Any, args: argparse.Namespace) -> dict[str, Any]:
+    rows = []
+    for row in table.to_dict(orient="records"):
+        rows.append({key: (_number(value) if key not in _TEXT_KEYS else value) for key, value in row.items()})
+    return {
+        "organization": args.org,
+        "school": args.school,
+        "from_wave": args.from_wave,
+        "to_wave": args.to_wave,
+        "linked_respondents": report.n_linked,
+        "comparisons": rows,
+        "statements": [row["statement"] for row in rows],
+    }
+
+
+_TEXT_KEYS = {
+    "measure",
+    "target",
+    "label",
+    "kind",
+    "matched",
+    "verdict",
+    "suppressed",
+    "effect_size_name",
+    "method",
+    "statement",
+}
+
+
+def _as_text(report: Any, table: Any, args: argparse.Namespace) -> str:
+    scope = f"{args.org}" + (f", {args.school}" if args.school else "")
+    lines = [f"Shifts for {scope}: {args.from_wave} → {args.to_wave}", ""]
+    header = (
+        f"{'measure':50} {'from':>7} {'to':>7} {'n from':>7} {'n to':>7}  "
+        f"{'change (95% CI)':28} {'relative (95% CI)':22} p"
+    )
+    lines += [header, "-" * len(header)]
+    for row in table.itertuples():
+        if row.suppressed:
+            lines.append(f"{row.label[:50]:50} too few responses to say")
+            continue
+        mean = row.kind == "mean"
+        level = (lambda v: f"{v:.2f}") if mean else (lambda v: f"{100 * v:.0f}%")
+        scale, digits, unit = (1, 2, "") if mean else (100, 0, " pts")
+        low, high = scale * row.diff_lo, scale * row.diff_hi
+        change = f"{scale * row.diff:+.{digits}f}{unit} ({low:+.{digits}f} to {high:+.{digits}f})"
+        relative = ""
+        if not mean and not math.isnan(row.ratio):
+            low, high = 100 * (row.ratio_lo - 1), 100 * (row.ratio_hi - 1)
+            relative = f"{100 * (row.ratio - 1):+.0f}% ({low:+.0f}% to {high:+.0f}%)"
+        lines.append(
+            f"{row.label[:50]:50} {level(row.estimate1):>7} {level(row.estimate2):>7} {row.n1:>7} {row.n2:>7}  "
+            f"{change:28} {relative:22} {row.p_value:.3g}"
+        )
+    lines += ["", "Statements:"] + [f"  • {statement}" for statement in table["statement"]]
+    if report.n_linked:
+        lines.append(f"\n{report.n_linked} respondents are linked across the two waves (hashed IDs).")
+    return "\n".join(lines)

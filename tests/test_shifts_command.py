@@ -1,0 +1,47 @@
+"""`python -m survey_model shifts`: the same honest figures on the command line, as text or JSON."""
+
+import json
+
+from survey_model.cli import main
+
+
+def test_shifts_json_reports_the_leader_identity_rise_with_interval_and_n(data_dir, capsys):
+    """JSON output: per-wave shares with n, change with interval and p, and the worded statements."""
+    code = main(["shifts", "--org", "cedar-valley", "--from", "2024 Spring", "--to", "2026 Spring", "--json"])
+    assert code == 0
+    result = json.loads(capsys.readouterr().out)
+    leader = next(row for row in result["comparisons"] if row["measure"] == "leader_identity")
+    assert leader["verdict"] == "clear increase" and leader["n1"] > 400 and leader["n2"] > 400
+    assert leader["diff_lo"] > 0 and leader["diff_lo"] < leader["diff"] < leader["diff_hi"]
+    assert leader["ratio_lo"] > 1 and 0 < leader["p_value"] < 0.05
+    assert {row["target"] for row in result["comparisons"]} >= {"LI1", "SI", "RN"}
+    assert result["statements"][0].startswith("Educators who consider themselves leaders: clear increase")
+
+
+def test_shifts_text_for_a_tiny_school_prints_no_figures(data_dir, capsys):
+    """Juniper Hollow (4 respondents in 2026): every line says too few responses to say."""
+    code = main(
+        [
+            "shifts",
+            "--org",
+            "cedar-valley",
+            "--from",
+            "2024 Spring",
+            "--to",
+            "2026 Spring",
+            "--school",
+            "Juniper Hollow School",
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    table = out.split("Statements:")[0].splitlines()[4:]
+    assert table and all("too few responses to say" in line for line in table if line.strip())
+    assert "%" not in out.split("Statements:")[0].split("----")[-1]
+
+
+def test_shifts_for_an_unknown_wave_says_which_waves_exist(data_dir, capsys):
+    """A typo in a wave label exits 1 with the stored labels, no traceback."""
+    code = main(["shifts", "--org", "cedar-valley", "--from", "2024 Spring", "--to", "2031 Fall"])
+    err = capsys.readouterr().err
+    assert code == 1 and "2031 Fall" in err and "2026 Spring" in err and "Traceback" not in err
