@@ -48,9 +48,11 @@ if view.leader is not None:
     )
 columns[2].metric("Respondents", f"{view.respondents:,}", help="Educators in this selection and wave.")
 if filters.compare:
+    if view.leader is not None:
+        st.markdown(f"**{data.leader_statement(filters.org, filters.compare, filters.wave, filters.restriction)}**")
     st.caption(
-        f"Changes are in percentage points since {filters.compare}. Whether a change is clear or within the "
-        "noise is shown with its interval and n on the Shifts page."
+        f"Changes are in percentage points since {filters.compare}. Every change, with its interval, n and whether "
+        "it is clear or within the noise, is on the **Shifts** page."
     )
 if now is not None:
     group_parts = [f"{name}: {now[f'index_{gid}']:.0f}" for gid, name in org.codebook.groups.items()]

@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from survey_model.codebook import Codebook
+from survey_model.intervals import wilson_interval
 from survey_model.privacy import suppress
 from survey_model.responses import WAVE, subset
 from survey_model.scoring import condition_summary, index_summary, leader_identity
@@ -31,8 +33,8 @@ class Overview:
     index: pd.DataFrame
     """Collective Leadership Index per wave (``wave``, ``n``, ``index``, ``index_<group>``), suppressed."""
     leader: pd.DataFrame | None
-    """Leader identity per wave (see :func:`survey_model.scoring.leader_identity`), suppressed; ``None`` when the
-    codebook has no leader-identity block."""
+    """Leader identity per wave (see :func:`survey_model.scoring.leader_identity`) with the Wilson 95% interval of
+    ``share_yes`` (``ci_low``, ``ci_high``), suppressed; ``None`` when the codebook has no leader-identity block."""
     conditions: pd.DataFrame
     """Condition summary for the chosen wave with ``condition_name`` and ``group_name``, suppressed."""
 
@@ -75,7 +77,13 @@ def overview(
     index = suppress(index_summary(selected, codebook, by=[WAVE]), keys=[WAVE], min_n=min_n)
     leader = None
     if codebook.leader is not None:
-        leader = suppress(leader_identity(selected, codebook, by=[WAVE]), keys=[WAVE], min_n=min_n)
+        shares = leader_identity(selected, codebook, by=[WAVE])
+        answered = shares["n"].to_numpy() > 0  # a wave may have no valid answer at all; it is hidden anyway
+        shares["ci_low"], shares["ci_high"] = np.nan, np.nan
+        if answered.any():
+            low, high = wilson_interval(shares["n_yes"].to_numpy()[answered], shares["n"].to_numpy()[answered])
+            shares.loc[answered, "ci_low"], shares.loc[answered, "ci_high"] = low, high
+        leader = suppress(shares, keys=[WAVE], min_n=min_n)
     conditions = condition_summary(in_wave, codebook, bands=settings.stage_bands)
     conditions = _with_names(suppress(conditions, keys=["condition"], min_n=min_n), codebook)
     return Overview(

@@ -85,3 +85,16 @@ def test_overview_of_a_three_person_school_has_no_figures():
     # so the five conditions with one reverse item are 3 of 4 favorable.
     expected = [75.0 if any(i.reverse for i in cb.items_for(c)) else 100.0 for c in big.conditions["condition"]]
     assert not big.hidden and big.conditions["pct_favorable"].tolist() == expected
+
+
+def test_overview_survives_a_wave_without_any_leader_answer():
+    """A wave where nobody answered the leader item: hidden, not a crash; other waves get Wilson intervals."""
+    cb = load_codebook()
+    frame = pd.DataFrame({"wave": ["W1"] * 10 + ["W2"] * 10})
+    for item in cb.condition_items:
+        frame[item.id] = pd.Series([4.0] * 20, dtype="float32")
+    frame["LI1"] = pd.Series([1.0, 2.0] * 5 + [float("nan")] * 10, dtype="float32")
+    view = overview(frame, cb, wave="W2")
+    w1, w2 = view.leader.set_index("wave").loc["W1"], view.leader.set_index("wave").loc["W2"]
+    assert w1["ci_low"] < w1["share_yes"] == 0.5 < w1["ci_high"]
+    assert w2[SUPPRESSED] != "" and pd.isna(w2["share_yes"])

@@ -93,10 +93,27 @@ def shifts(org: str, from_wave: str, to_wave: str, restriction: dict[str, str | 
     return _shifts(org, store().data_version(org), from_wave, to_wave, tuple(sorted(restriction.items())))
 
 
+def leader_statement(org: str, from_wave: str, to_wave: str, restriction: dict[str, str | None]) -> str:
+    """The worded leader-identity change between two waves (from the cached Shifts view)."""
+    rows = shifts(org, from_wave, to_wave, restriction).report.to_frame()
+    rows = rows[rows["measure"] == "leader_identity"]
+    return "" if rows.empty else str(rows.iloc[0]["statement"])
+
+
 def current_org() -> str | None:
     """The organization chosen in the sidebar, if any."""
     filters = st.session_state.get("filters")
     return filters.org if filters is not None else None
 
 
-__all__ = ["OrgData", "StoreError", "current_org", "org_data", "overview", "settings", "shifts", "store"]
+__all__ = [
+    "OrgData",
+    "StoreError",
+    "current_org",
+    "leader_statement",
+    "org_data",
+    "overview",
+    "settings",
+    "shifts",
+    "store",
+]
