@@ -1,0 +1,587 @@
+"""The results workbook as plain data: one sheet per dashboard view, privacy rules applied, filters written down.
+
+:func:`results_workbook` builds a :class:`ResultsWorkbook` of display-ready :class:`Sheet` tables for one
+selection (organization, wave, comparison wave, school / level / role); :func:`survey_model.reports.workbook_xlsx`
+writes it to ``.xlsx``. Every sheet:
+
+* starts with the active filters, so a printed or forwarded sheet still says what it describes;
+* comes from tables passed through :func:`survey_model.privacy.suppress` (or :mod:`survey_model.shifts`): a hidden
+  group keeps its name and a note saying why, and every one of its figures, its count included, is left empty;
+* holds numbers as numbers (percent 0–100, shares as percent, means in scale points) and text as text; the
+  writer escapes any text a spreadsheet would run as a formula.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from survey_model.codebook import Codebook
+from survey_model.privacy import COMPLEMENTARY, SUPPRESSED, hidden_message, suppress
+from survey_model.reliability import condition_reliability
+from survey_model.responses import WAVE, subset
+from survey_model.scoring import condition_summary, index_summary, item_summary, leader_identity
+from survey_model.settings import Settings
+from survey_model.shifts import CLEAR_DECREASE, CLEAR_INCREASE, compare_waves
+
+ALL = "All"
+NOTE = "Note"
+COMPLEMENTARY_NOTE = "hidden so that a smaller group cannot be worked out by subtraction"
+
+#: Number formats by kind of column (Excel format codes).
+PERCENT, SHARE, MEAN, COUNT, P_VALUE = "0", "0%", "0.00", "#,##0", "0.000"
+
+
+@dataclass(frozen=True, eq=False)
+class Sheet:
+    """One worksheet: a title, a display-ready table and how to format its numeric columns."""
+
+    name: str
+    """Tab name (at most 31 characters, as Excel requires)."""
+    title: str
+    table: pd.DataFrame
+    """Readable column headers; figures as numbers, missing where hidden or not applicable."""
+    formats: Mapping[str, str] = field(default_factory=dict)
+    """Column header → Excel number format (e.g. ``"0"`` for percent 0–100, ``"0.00"`` for means)."""
+    note: str = ""
+    """One or two sentences under the title: units, definitions, what is hidden."""
+
+
+@dataclass(frozen=True, eq=False)
+class ResultsWorkbook:
+    """Every sheet of a results workbook and the filters they share."""
+
+    title: str
+    filters: tuple[tuple[str, str], ...]
+    """(name, value) pairs printed at the top of every sheet, e.g. ``("School", "All")``."""
+    sheets: tuple[Sheet, ...]
+
+    def sheet(self, name: str) -> Sheet:
+        """The sheet with this tab name."""
+        for sheet in self.sheets:
+            if sheet.name == name:
+                return sheet
+        raise KeyError(f"no sheet {name!r} (sheets: {[s.name for s in self.sheets]})")
+
+
+def results_workbook(
+    frame: pd.DataFrame,
+    codebook: Codebook,
+    *,
+    org_name: str,
+    wave: str | None = None,
+    compare: str | None = None,
+    restriction: Mapping[str, str | None] | None = None,
+    settings: Settings | None = None,
+    created: str = "",
+) -> ResultsWorkbook:
+    """The results of one selection, one sheet per view, ready for :func:`survey_model.reports.workbook_xlsx`.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The organization's responses, all waves (``wave`` column).
+    codebook : Codebook
+        The instrument.
+    org_name : str
+        Printed with the filters.
+    wave : str, optional
+        The wave the snapshot sheets describe; default the latest.
+    compare : str, optional
+        An earlier wave: the Changes sheet compares it with ``wave``, and snapshot sheets show it beside ``wave``.
+    restriction : mapping, optional
+        ``{"school": ..., "school_level": ..., "role": ...}``; ``None`` values mean all.
+    settings : Settings, optional
+        Minimum n (and its sensitive-attribute variant) and stage bands; defaults to ``Settings()``.
+    created : str, optional
+        A date or time to print with the filters (left out when empty, so the same data give the same file).
+
+    Returns
+    -------
+    ResultsWorkbook
+        Sheets *About*, *Overview*, *Conditions*, *Items*, *Schools* (whole organization only), *Subgroups*,
+        *Leader identity* (when the codebook has a leader block), *Changes* and *Reliability*.
+    """
+    settings = settings or Settings()
+    restriction = {key: value for key, value in (restriction or {}).items() if value}
+    waves = _waves(frame)
+    if not waves:
+        raise ValueError("the responses frame holds no wave")
+    wave = wave or waves[-1]
+    for label in (wave, compare):
+        if label is not None and label not in waves:
+            raise ValueError(f"wave {label!r} is not in the responses (waves: {waves})")
+    if compare == wave:
+        compare = None
+    shown_waves = [w for w in waves if w in (compare, wave)]
+    selected = subset(frame, **restriction)
+    snapshot = selected[selected[WAVE].isin(shown_waves)]
+    filters = (
+        ("Organization", org_name),
+        ("Instrument", f"{codebook.name} (version {codebook.version})"),
+        ("Wave", wave),
+        ("Compared with", compare or "none"),
+        ("School", restriction.get("school", ALL)),
+        ("School level", restriction.get("school_level", ALL)),
+        ("Role", restriction.get("role", ALL)),
+        ("Smallest group shown", f"{settings.min_n} respondents ({settings.min_n_sensitive} for demographic groups)"),
+        *((("Created", created),) if created else ()),
+    )
+    context = _Context(codebook=codebook, settings=settings, waves=shown_waves)
+    sheets = [
+        _about(settings),
+        _overview(selected, context, waves),
+        _conditions(snapshot, context),
+        _items(snapshot, context),
+    ]
+    if "school" not in restriction and "school" in selected.columns:
+        sheets.append(_breakdown(snapshot, context, by="school", name="Schools"))
+    sheets.append(_subgroups(snapshot, context, skip={"school", *restriction}))
+    if codebook.leader is not None and codebook.leader.item in selected.columns:
+        sheets.append(_leader(selected, snapshot, context, waves))
+    sheets.append(_changes(selected, context, wave=wave, compare=compare))
+    sheets.append(_reliability(snapshot, context))
+    return ResultsWorkbook(title=f"{org_name}: survey results", filters=filters, sheets=tuple(sheets))
+
+
+@dataclass(frozen=True)
+class _Context:
+    codebook: Codebook
+    settings: Settings
+    waves: list[str]
+
+    @property
+    def min_n(self) -> int:
+        return self.settings.min_n
+
+
+def _waves(frame: pd.DataFrame) -> list[str]:
+    if WAVE not in frame.columns:
+        raise ValueError("the responses frame has no 'wave' column")
+    column = frame[WAVE]
+    present = set(column.dropna().astype(str))
+    order = [str(w) for w in column.cat.categories] if isinstance(column.dtype, pd.CategoricalDtype) else []
+    return [w for w in order if w in present] + sorted(present - set(order))
+
+
+def _notes(table: pd.DataFrame, min_n: int) -> pd.Series:
+    """Why each row is hidden, in words; empty for shown rows."""
+    words = {"": "", COMPLEMENTARY: COMPLEMENTARY_NOTE}
+    return table[SUPPRESSED].map(lambda reason: words.get(reason, hidden_message(min_n)))
+
+
+def _in_wave_order(table: pd.DataFrame, waves: Sequence[str]) -> pd.DataFrame:
+    order = {wave: i for i, wave in enumerate(waves)}
+    table = table.assign(**{WAVE: table[WAVE].astype(str)})
+    table = table[table[WAVE].isin(order)]
+    return table.sort_values(WAVE, key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
+
+
+def _about(settings: Settings) -> Sheet:
+    bands = settings.stage_bands
+    rows = [
+        ("Percent favorable", "Share of valid answers that are Agree or Strongly agree (0–100), after negatively "
+         "worded items are reversed. Don't know, N/A and Prefer not to answer are not valid answers."),
+        ("Condition mean", "Mean of respondent scores on the 1–5 scale; a respondent's score is the mean of their "
+         "answered items when at least half were answered. n counts respondents with a score."),
+        ("Collective Leadership Index", "Mean of the conditions' percent favorable, each condition weighted "
+         "equally (0–100)."),
+        ("Leader identity", "Share answering Yes to the headline leader item among valid answers; Not sure is a "
+         "valid answer reported separately. Informal leaders: Yes without a formal leadership role."),
+        ("Stage bands", "Project defaults, not a published rubric: "
+         + ", ".join(f"{band.name} from {band.lower:g}" for band in bands) + "."),
+        ("Changes", "Later wave minus earlier wave with a 95% interval; a change is clear only when the interval "
+         "excludes zero and the false-discovery-rate adjusted p-value is below 0.05."),
+        ("Confidentiality", f"No figure describes fewer than {settings.min_n} respondents "
+         f"({settings.min_n_sensitive} for demographic groups). When one group of a breakdown is hidden, the next "
+         "smallest is hidden too so it cannot be worked out by subtraction. Hidden rows keep their name and a note."),
+    ]  # fmt: skip
+    return Sheet(
+        name="About",
+        title="How to read this workbook",
+        table=pd.DataFrame(rows, columns=["Term", "Meaning"]),
+    )
+
+
+def _overview(selected: pd.DataFrame, context: _Context, waves: Sequence[str]) -> Sheet:
+    codebook, min_n = context.codebook, context.min_n
+    index = suppress(index_summary(selected, codebook, by=[WAVE]), keys=[WAVE], min_n=min_n)
+    index = _in_wave_order(index, waves)
+    counts = selected[WAVE].astype(str).value_counts()
+    table = pd.DataFrame({"Wave": index[WAVE]})
+    respondents = index[WAVE].map(counts).fillna(0).astype("int64")
+    table["Respondents"] = respondents.where(index[SUPPRESSED] == "").astype("Float64")
+    table["Collective Leadership Index"] = index["index"].astype("Float64")
+    for group_id, name in codebook.groups.items():
+        table[f"{name} (index)"] = index[f"index_{group_id}"].astype("Float64")
+    table["n (smallest condition)"] = index["n"].astype("Float64")
+    formats = {column: PERCENT for column in table.columns if "index" in column.lower()}
+    formats.update({"Respondents": COUNT, "n (smallest condition)": COUNT})
+    if codebook.leader is not None and codebook.leader.item in selected.columns:
+        leader = suppress(leader_identity(selected, codebook, by=[WAVE]), keys=[WAVE], min_n=min_n)
+        leader = _in_wave_order(leader, waves).set_index(WAVE)
+        table["Leaders: % Yes"] = table["Wave"].map(leader["share_yes"]).astype("Float64")
+        table["Leaders: % Not sure"] = table["Wave"].map(leader["share_unsure"]).astype("Float64")
+        table["Leaders: n (valid answers)"] = table["Wave"].map(leader["n"]).astype("Float64")
+        formats.update({"Leaders: % Yes": SHARE, "Leaders: % Not sure": SHARE, "Leaders: n (valid answers)": COUNT})
+    table[NOTE] = _notes(index, min_n).to_numpy()
+    return Sheet(
+        name="Overview",
+        title="Headline figures by wave",
+        table=table,
+        formats=formats,
+        note="Index 0–100. Every wave of the selection is listed.",
+    )
+
+
+def _condition_names(table: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    names = {c.id: c.name for c in codebook.conditions}
+    groups = {c.id: codebook.groups.get(c.group, c.group) for c in codebook.conditions}
+    return table.assign(condition_name=table["condition"].map(names), group_name=table["condition"].map(groups))
+
+
+def _conditions(snapshot: pd.DataFrame, context: _Context) -> Sheet:
+    table = condition_summary(snapshot, context.codebook, by=[WAVE], bands=context.settings.stage_bands)
+    table = _in_wave_order(suppress(table, keys=[WAVE, "condition"], min_n=context.min_n), context.waves)
+    table = _condition_names(table, context.codebook)
+    out = pd.DataFrame(
+        {
+            "Wave": table[WAVE],
+            "Condition": table["condition_name"],
+            "Group": table["group_name"].fillna(""),
+            "n": table["n"].astype("Float64"),
+            "% favorable": table["pct_favorable"].astype("Float64"),
+            "% neutral": table["pct_neutral"].astype("Float64"),
+            "% unfavorable": table["pct_unfavorable"].astype("Float64"),
+            "Stage": table["stage"].astype("string").fillna(""),
+            "Mean (1–5)": table["mean"].astype("Float64"),
+            "SD": table["sd"].astype("Float64"),
+            "Item responses": table["n_responses"].astype("Float64"),
+            "Don't know / N/A": table["n_nonsubstantive"].astype("Float64"),
+            NOTE: _notes(table, context.min_n),
+        }
+    )
+    return Sheet(
+        name="Conditions",
+        title="Conditions",
+        table=out,
+        formats={
+            "n": COUNT,
+            "% favorable": PERCENT,
+            "% neutral": PERCENT,
+            "% unfavorable": PERCENT,
+            "Mean (1–5)": MEAN,
+            "SD": MEAN,
+            "Item responses": COUNT,
+            "Don't know / N/A": COUNT,
+        },
+        note="n: respondents with a condition score. Percentages are of valid item responses.",
+    )
+
+
+def _items(snapshot: pd.DataFrame, context: _Context) -> Sheet:
+    codebook = context.codebook
+    ids = [item.id for item in codebook.items if item.id in snapshot.columns]
+    table = item_summary(snapshot, codebook, by=[WAVE], items=ids)
+    keep = [WAVE, "item", "condition", "n", "pct_favorable", "pct_neutral", "pct_unfavorable", "mean"]
+    keep.append("n_nonsubstantive")
+    table = _in_wave_order(suppress(table[keep], keys=[WAVE, "item", "condition"], min_n=context.min_n), context.waves)
+    names = {c.id: c.name for c in codebook.conditions}
+    out = pd.DataFrame(
+        {
+            "Wave": table[WAVE],
+            "Item": table["item"],
+            "Condition": table["condition"].map(names).fillna(""),
+            "Wording": table["item"].map(lambda i: codebook.item(i).text),
+            "Reversed": table["item"].map(lambda i: "yes" if codebook.item(i).reverse else ""),
+            "n": table["n"].astype("Float64"),
+            "% favorable": table["pct_favorable"].astype("Float64"),
+            "% neutral": table["pct_neutral"].astype("Float64"),
+            "% unfavorable": table["pct_unfavorable"].astype("Float64"),
+            "Mean": table["mean"].astype("Float64"),
+            "Don't know / N/A": table["n_nonsubstantive"].astype("Float64"),
+            NOTE: _notes(table, context.min_n),
+        }
+    )
+    return Sheet(
+        name="Items",
+        title="Items",
+        table=out,
+        formats={
+            "n": COUNT,
+            "% favorable": PERCENT,
+            "% neutral": PERCENT,
+            "% unfavorable": PERCENT,
+            "Mean": MEAN,
+            "Don't know / N/A": COUNT,
+        },
+        note="n: valid answers. Reversed items are scored so that favorable means disagreeing with the wording; "
+        "yes/no items have no percent favorable.",
+    )
+
+
+def _group_matrix(
+    snapshot: pd.DataFrame, context: _Context, *, by: str, min_n: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Percent favorable per wave × group × condition, suppressed along ``by``; and the rows' hide reasons.
+
+    A group is hidden in a wave as soon as any of its condition cells is hidden, so a row never shows a partial
+    set of figures that could narrow down a hidden one.
+    """
+    long = condition_summary(snapshot, context.codebook, by=[WAVE, by], bands=context.settings.stage_bands)
+    long = suppress(long, keys=[WAVE, by, "condition"], min_n=min_n, breakdown=by)
+    long = _in_wave_order(long, context.waves)
+    reasons = (
+        long.groupby([WAVE, by], sort=False)[SUPPRESSED]
+        .agg(lambda r: next((x for x in r if x == "small_group"), next((x for x in r if x), "")))
+        .reset_index()
+    )
+    names = {c.id: c.name for c in context.codebook.conditions}
+    wide = long.pivot_table(
+        index=[WAVE, by], columns="condition", values="pct_favorable", aggfunc="first", sort=False, dropna=False
+    )
+    sizes = long.groupby([WAVE, by], sort=False)["n"].max()
+    matrix = reasons.merge(wide.reset_index(), on=[WAVE, by], how="left")
+    matrix["n"] = [sizes.get((w, g), np.nan) for w, g in zip(matrix[WAVE], matrix[by], strict=True)]
+    hidden = matrix[SUPPRESSED] != ""
+    condition_ids = [c.id for c in context.codebook.conditions if c.id in wide.columns]
+    for column in [*condition_ids, "n"]:
+        matrix[column] = matrix[column].astype("Float64").mask(hidden)
+    return matrix.rename(columns=names), reasons
+
+
+def _breakdown(snapshot: pd.DataFrame, context: _Context, *, by: str, name: str) -> Sheet:
+    matrix, _ = _group_matrix(snapshot, context, by=by, min_n=context.min_n)
+    conditions = [c.name for c in context.codebook.conditions if c.name in matrix.columns]
+    out = pd.DataFrame({"Wave": matrix[WAVE], name[:-1]: matrix[by].astype(str), "n": matrix["n"]})
+    for condition in conditions:
+        out[f"{condition} (% favorable)"] = matrix[condition]
+    out[NOTE] = _notes(matrix, context.min_n).to_numpy()
+    formats = {column: PERCENT for column in out.columns if column.endswith("(% favorable)")}
+    formats["n"] = COUNT
+    return Sheet(
+        name=name,
+        title=f"Percent favorable by {name[:-1].lower()}",
+        table=out,
+        formats=formats,
+        note="n: respondents with a condition score (largest over the conditions). Hidden rows show no figure.",
+    )
+
+
+def _subgroups(snapshot: pd.DataFrame, context: _Context, *, skip: set[str]) -> Sheet:
+    parts = []
+    conditions = [c.name for c in context.codebook.conditions]
+    for attribute in context.codebook.attributes:
+        if attribute.id in skip or attribute.id not in snapshot.columns or snapshot[attribute.id].isna().all():
+            continue
+        min_n = context.settings.min_n_sensitive if attribute.sensitive else context.min_n
+        matrix, _ = _group_matrix(snapshot, context, by=attribute.id, min_n=min_n)
+        part = pd.DataFrame(
+            {
+                "Wave": matrix[WAVE],
+                "Attribute": attribute.label,
+                "Group": matrix[attribute.id].astype(str),
+                "n": matrix["n"],
+            }
+        )
+        for condition in conditions:
+            if condition in matrix.columns:
+                part[f"{condition} (% favorable)"] = matrix[condition]
+        part[NOTE] = _notes(matrix, min_n).to_numpy()
+        parts.append(part)
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame({"Wave": [], "Attribute": [], "Group": []})
+    formats = {column: PERCENT for column in out.columns if column.endswith("(% favorable)")}
+    formats["n"] = COUNT
+    return Sheet(
+        name="Subgroups",
+        title="Percent favorable by respondent group",
+        table=out,
+        formats=formats,
+        note=f"Demographic groups need at least {context.settings.min_n_sensitive} respondents.",
+    )
+
+
+def _leader(selected: pd.DataFrame, snapshot: pd.DataFrame, context: _Context, waves: Sequence[str]) -> Sheet:
+    codebook, min_n = context.codebook, context.min_n
+    figures = ["n", "share_yes", "share_unsure", "share_no", "share_informal"]
+    parts = []
+    whole = _in_wave_order(
+        suppress(leader_identity(selected, codebook, by=[WAVE]), keys=[WAVE], min_n=min_n), list(waves)
+    )
+    parts.append(whole.assign(breakdown="Whole selection", group="All"))
+    for column in ("school", "role"):
+        if column not in snapshot.columns:
+            continue
+        table = leader_identity(snapshot, codebook, by=[WAVE, column])
+        table = _in_wave_order(suppress(table, keys=[WAVE, column], min_n=min_n, breakdown=column), context.waves)
+        label = codebook.attribute(column).label if column in codebook.attribute_ids else column
+        parts.append(table.assign(breakdown=label, group=table[column].astype(str)))
+    table = pd.concat([part[[WAVE, "breakdown", "group", *figures, SUPPRESSED]] for part in parts], ignore_index=True)
+    out = pd.DataFrame(
+        {
+            "Wave": table[WAVE],
+            "Breakdown": table["breakdown"],
+            "Group": table["group"],
+            "n (valid answers)": table["n"].astype("Float64"),
+            "% Yes": table["share_yes"].astype("Float64"),
+            "% Not sure": table["share_unsure"].astype("Float64"),
+            "% No": table["share_no"].astype("Float64"),
+            "% informal leaders": table["share_informal"].astype("Float64"),
+            NOTE: _notes(table, min_n),
+        }
+    )
+    return Sheet(
+        name="Leader identity",
+        title="Educators who consider themselves leaders",
+        table=out,
+        formats={
+            "n (valid answers)": COUNT,
+            "% Yes": SHARE,
+            "% Not sure": SHARE,
+            "% No": SHARE,
+            "% informal leaders": SHARE,
+        },
+        note="Shares of valid answers to the headline item. Informal leaders: Yes without a formal leadership role.",
+    )
+
+
+def _changes(selected: pd.DataFrame, context: _Context, *, wave: str, compare: str | None) -> Sheet:
+    title = f"Changes from {compare} to {wave}" if compare else "Changes between waves"
+    columns = [
+        "What",
+        "Verdict",
+        "Before",
+        "After",
+        "Change",
+        "95% CI from",
+        "95% CI to",
+        "Unit",
+        "Relative change (%)",
+        "Relative 95% CI from (%)",
+        "Relative 95% CI to (%)",
+        "n before",
+        "n after",
+        "Effect size",
+        "Effect size measure",
+        "p",
+        "Adjusted p (FDR)",
+        "Statement",
+    ]
+    if compare is None:
+        return Sheet(
+            name="Changes",
+            title=title,
+            table=pd.DataFrame(columns=columns),
+            note="No comparison wave was chosen.",
+        )
+    counts = selected[WAVE].astype(str).value_counts()
+    if min(counts.get(compare, 0), counts.get(wave, 0)) < context.min_n:
+        return Sheet(
+            name="Changes",
+            title=title,
+            table=pd.DataFrame(columns=columns),
+            note=f"Not shown: {hidden_message(context.min_n)} in one of the waves.",
+        )
+    report = compare_waves(
+        selected, context.codebook, from_wave=compare, to_wave=wave, min_n=context.min_n, matched=False
+    )
+    rows = report.to_frame()
+    proportion = (rows["kind"] == "proportion").to_numpy()
+    scale = np.where(proportion, 100.0, 1.0)
+
+    def scaled(column: str) -> pd.Series:
+        return pd.Series(rows[column].to_numpy(dtype=np.float64, na_value=np.nan) * scale).astype("Float64")
+
+    # As in the impact statements, a relative change ("32% more") is given only for a clear change of a share.
+    clear = rows["verdict"].isin([CLEAR_INCREASE, CLEAR_DECREASE]).to_numpy()
+
+    def relative(column: str) -> pd.Series:
+        values = 100 * (rows[column].to_numpy(dtype=np.float64, na_value=np.nan) - 1)
+        return pd.Series(np.where(proportion & clear, values, np.nan)).astype("Float64")
+
+    out = pd.DataFrame(
+        {
+            "What": rows["label"],
+            "Verdict": rows["verdict"],
+            "Before": scaled("estimate1"),
+            "After": scaled("estimate2"),
+            "Change": scaled("diff"),
+            "95% CI from": scaled("diff_lo"),
+            "95% CI to": scaled("diff_hi"),
+            "Unit": np.where(proportion, "% / percentage points", "scale points (1–5)"),
+            "Relative change (%)": relative("ratio"),
+            "Relative 95% CI from (%)": relative("ratio_lo"),
+            "Relative 95% CI to (%)": relative("ratio_hi"),
+            "n before": rows["n1"].astype("Float64"),
+            "n after": rows["n2"].astype("Float64"),
+            "Effect size": rows["effect_size"].astype("Float64"),
+            "Effect size measure": rows["effect_size_name"].where(rows["verdict"] != "too few", ""),
+            "p": rows["p_value"].astype("Float64"),
+            "Adjusted p (FDR)": rows["p_adjusted"].astype("Float64"),
+            "Statement": rows["statement"],
+        }
+    )
+    return Sheet(
+        name="Changes",
+        title=title,
+        table=out,
+        formats={
+            "Before": "0.0",
+            "After": "0.0",
+            "Change": "+0.0;-0.0;0.0",
+            "95% CI from": "+0.0;-0.0;0.0",
+            "95% CI to": "+0.0;-0.0;0.0",
+            "Relative change (%)": "+0;-0;0",
+            "Relative 95% CI from (%)": "+0;-0;0",
+            "Relative 95% CI to (%)": "+0;-0;0",
+            "n before": COUNT,
+            "n after": COUNT,
+            "Effect size": MEAN,
+            "p": P_VALUE,
+            "Adjusted p (FDR)": P_VALUE,
+        },
+        note=f"{report.shifts[0].family_size if report.shifts else 0} comparisons form one false-discovery-rate "
+        "family. Shares in percent and percentage points; means in scale points. A change is clear only when the "
+        "verdict says so; a relative change is given only for a clear change of a share.",
+    )
+
+
+def _reliability(snapshot: pd.DataFrame, context: _Context) -> Sheet:
+    table = condition_reliability(snapshot, context.codebook, min_n=context.min_n)
+    table = _in_wave_order(table, context.waves)
+    out = pd.DataFrame(
+        {
+            "Wave": table[WAVE],
+            "Condition": table["condition_name"],
+            "Items": table["n_items"].astype("Float64"),
+            "n (complete answers)": table["n"].astype("Float64"),
+            "Cronbach's alpha": table["alpha"].astype("Float64"),
+            "95% CI from": table["ci_lo"].astype("Float64"),
+            "95% CI to": table["ci_hi"].astype("Float64"),
+            NOTE: [
+                note if reason == "" else words
+                for note, reason, words in zip(
+                    table["note"].astype("string").fillna(""),
+                    table[SUPPRESSED],
+                    _notes(table, context.min_n),
+                    strict=True,
+                )
+            ],
+        }
+    )
+    return Sheet(
+        name="Reliability",
+        title="Internal consistency of each condition",
+        table=out,
+        formats={
+            "Items": COUNT,
+            "n (complete answers)": COUNT,
+            "Cronbach's alpha": MEAN,
+            "95% CI from": MEAN,
+            "95% CI to": MEAN,
+        },
+        note="Alpha below 0.70 is flagged. Only respondents who answered every item of a condition count.",
+    )
