@@ -1,0 +1,82 @@
+"""Subgroups: the conditions by role, experience, school level and demographics, each group's gap to the whole."""
+
+import streamlit as st
+
+from survey_model.explore import WHOLE, subgroup_cells, subgroup_table
+from survey_model.privacy import SUPPRESSED, hidden_message
+from ui import data, display, explore_charts, explore_data, state
+
+filters = state.current()
+st.title("Subgroups")
+if filters is None:
+    st.info("No survey waves are stored yet. Staff can add one on the **Upload a wave** page.")
+    st.stop()
+
+org = data.org_data(filters.org)
+codebook = org.codebook
+settings = data.settings()
+st.caption(f"{codebook.name} · {filters.describe()}")
+
+attributes = explore_data.subgroup_attributes(filters)
+if not attributes:
+    st.info("These responses carry no respondent attribute to break the results down by (other than the filters).")
+    st.stop()
+labels = {attribute: codebook.attribute(attribute).label for attribute in attributes}
+left, right = st.columns([3, 2])
+attribute = left.selectbox("Break down by", attributes, format_func=labels.get, key="subgroups_attribute")
+metric = right.radio(
+    "Show",
+    ["pct_favorable", "mean"],
+    format_func={"pct_favorable": "% favorable", "mean": "Mean (1–5)"}.get,
+    horizontal=True,
+    key="subgroups_metric",
+)
+fixed = [codebook.attribute(a).label for a, v in filters.restriction.items() if v and a in codebook.attribute_ids]
+if fixed:
+    st.caption(f"{', '.join(fixed)} is set in the sidebar, so it is not offered as a breakdown here.")
+
+view = explore_data.subgroup_view(filters, attribute=attribute)
+if view.hidden:
+    st.warning(f"This selection has {hidden_message(settings.min_n)}. Choose a broader filter.")
+    st.stop()
+if view.sensitive:
+    st.info(
+        f"{view.label} is a sensitive attribute: each group needs at least {view.min_n} respondents to be shown.",
+        icon=":material/lock:",
+    )
+
+shown, hidden_cells, rows = subgroup_cells(view)
+display.chart(
+    explore_charts.condition_heatmap(
+        shown,
+        row="group",
+        row_title=view.label,
+        rows=rows,
+        columns=[c.name for c in codebook.conditions if c.id in set(view.table["condition"])],
+        metric=metric,
+        colour_by="gap",
+        hidden=hidden_cells,
+        title=f"Conditions by {view.label.lower()}",
+        subtitle=f"{filters.wave}. Each cell: the group's figure (its gap to everyone in the selection).",
+        reference=WHOLE,
+    ),
+)
+st.caption(
+    "Purple: above everyone in the selection; orange: below; grey: hidden to protect confidentiality. "
+    "The table is the chart's text view: each condition as the group's figure (gap to the whole)."
+)
+st.dataframe(subgroup_table(view, codebook, metric=metric), hide_index=True, width="stretch")
+hidden = view.groups[view.groups[SUPPRESSED] != ""]
+for group, note in zip(hidden["group"], hidden["note"], strict=True):
+    st.caption(f"**{group}**: {note}.")
+
+with st.expander("How these numbers are calculated"):
+    st.markdown(
+        "- **Gap**: the group's figure minus the figure of everyone in the selection (points of % favorable, "
+        "or scale points of the mean). A gap of a few points in a small group is within the noise; the Shifts "
+        "page shows intervals.\n"
+        "- **Not answered** gathers respondents who left this question blank, so the groups add up to the whole.\n"
+        f"- **Confidentiality**: no group of fewer than {settings.min_n} respondents is shown "
+        f"({settings.min_n_sensitive} for sensitive attributes such as gender or race and ethnicity). When one "
+        "group is hidden, the next smallest is hidden too, so the hidden one cannot be worked out by subtraction."
+    )

@@ -1,0 +1,957 @@
+"""Display-ready, privacy-safe views for the partner exploration pages: Conditions, Schools, Subgroups, Leader identity.
+
+Each function takes the organization's responses frame (all waves), the codebook and the current selection
+(wave plus the sidebar's school / level / role restriction) and returns a small frozen object of tables that have
+already been through :func:`survey_model.privacy.suppress`. Pages draw what they get and nothing else, so a page
+cannot show a figure the privacy rules hide. Kept free of Streamlit so it is tested directly.
+
+The rules every view follows:
+
+* **The selection first.** When the chosen wave of the selection has fewer than ``min_n`` respondents, the view is
+  ``hidden`` and carries no figure about it at all (its tables are empty).
+* **Breakdowns are wholes.** Schools, subgroups, roles and leader-identity groups partition the selection (blank
+  answers form a *Not answered* group), so each is suppressed with ``breakdown=`` (complementary suppression).
+* **Sensitive attributes** (:attr:`survey_model.codebook.Attribute.sensitive`) use ``settings.min_n_sensitive``.
+* **Gaps** are a shown group's figure minus the whole selection's figure: points of percent favorable, scale
+  points of the mean. A gap is missing wherever either side is hidden.
+
+Speed: the whole of a breakdown is pooled from its groups (:func:`pool_conditions`) instead of being scored a
+second time; pooling sums and counts is exact, so the whole equals :func:`survey_model.scoring.condition_summary`
+of the selection to floating-point rounding (a test checks it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from survey_model.codebook import Codebook
+from survey_model.privacy import COMPLEMENTARY, SUPPRESSED, hidden_message, suppress
+from survey_model.reliability import ALPHA_FLOOR, cronbach_alpha, item_rest_correlations
+from survey_model.responses import NONSUBSTANTIVE, WAVE, subset
+from survey_model.scoring import NOT_ANSWERED, condition_summary, item_summary, item_values, leader_identity, stage_of
+from survey_model.settings import Settings
+
+ItemOrder = Literal["codebook", "favorable"]
+Metric = Literal["pct_favorable", "mean"]
+
+
+WHOLE = "All in this selection"
+"""Row label of the whole selection beside its groups."""
+
+IDENTITY = "leader_identity"
+"""Column holding the leader-identity answer group in :func:`leader_view`'s identity × conditions table."""
+IDENTITY_YES = "Yes"
+IDENTITY_OTHER = "No or not sure"
+
+COMPLEMENTARY_NOTE = "hidden so that a smaller group cannot be worked out by subtraction"
+
+#: Attributes the Subgroups page never breaks down by (schools have their own page).
+NOT_A_SUBGROUP = frozenset({"school"})
+#: Breakdowns offered first, in this order (the issue's list); any other attribute follows in codebook order.
+FIRST_SUBGROUPS = ("role", "years_in_education", "years_at_school", "school_level", "leadership_team")
+
+_CONDITION_FIGURES = ("n", "mean", "sd", "n_responses", "pct_favorable", "pct_neutral", "pct_unfavorable")
+
+
+def hidden_reason(reason: str, min_n: int) -> str:
+    """Words shown in place of a hidden row's figures: the privacy module's message, or why a bigger group went too.
+
+    >>> hidden_reason("small_group", 5)
+    'fewer than 5 responses — hidden to protect confidentiality'
+    >>> hidden_reason("", 5)
+    ''
+    """
+    if not reason:
+        return ""
+    return COMPLEMENTARY_NOTE if reason == COMPLEMENTARY else hidden_message(min_n)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Shared pieces
+
+
+def _selection(
+    frame: pd.DataFrame, wave: str, restriction: Mapping[str, str | None] | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The restricted frame (all waves) and its rows in ``wave``."""
+    selected = subset(frame, **dict(restriction or {}))
+    return selected, selected[selected[WAVE] == wave]
+
+
+def _condition_names(table: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    names = {c.id: c.name for c in codebook.conditions}
+    return table.assign(condition_name=table["condition"].map(names))
+
+
+def _group_order(values: Sequence[str], declared: Sequence[str] = ()) -> list[str]:
+    """Declared options first (in their order), then the rest alphabetically, *Not answered* last."""
+    present = list(dict.fromkeys(str(v) for v in values))
+    first = [v for v in declared if v in present]
+    rest = sorted(v for v in present if v not in first and v != NOT_ANSWERED)
+    return first + rest + ([NOT_ANSWERED] if NOT_ANSWERED in present else [])
+
+
+def pool_conditions(table: pd.DataFrame, *, by: Sequence[str] = (), settings: Settings | None = None) -> pd.DataFrame:
+    """Combine the groups of a :func:`~survey_model.scoring.condition_summary` table into their union.
+
+    Exact pooling of sums: ``n`` and ``n_responses`` add up; the mean is the n-weighted mean of group means; the
+    standard deviation comes from the pooled sum of squares, ``Σ[(n_g − 1)·sd_g² + n_g·mean_g²] − n·mean²`` over
+    ``n − 1``; each percentage is the ``n_responses``-weighted mean of the group percentages (the same share of
+    the same valid item responses). So pooling the groups of a partition reproduces the summary of the whole.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Unsuppressed condition summary with ``condition`` and the groups to pool as other key columns.
+    by : sequence of str, default=()
+        Keys kept apart (e.g. ``["wave"]``); every other group key is pooled away.
+    settings : Settings, optional
+        Settings whose stage bands name the pooled percentages; defaults to ``Settings()``.
+
+    Returns
+    -------
+    DataFrame
+        One row per ``by`` group × condition with the columns of a condition summary.
+    """
+    settings = settings or Settings()
+    keys = [*by, "condition"]
+    n = table["n"].astype("float64")
+    responses = table["n_responses"].astype("float64")
+    mean = table["mean"].astype("float64").fillna(0.0)
+    sd = table["sd"].astype("float64").fillna(0.0)
+    parts = table[keys].assign(
+        n=n,
+        score_sum=n * mean,
+        score_sq=(n - 1).clip(lower=0) * sd**2 + n * mean**2,
+        n_responses=responses,
+        n_favorable=responses * table["pct_favorable"].astype("float64").fillna(0.0) / 100,
+        n_unfavorable=responses * table["pct_unfavorable"].astype("float64").fillna(0.0) / 100,
+        n_nonsubstantive=table["n_nonsubstantive"].astype("float64"),
+    )
+    summed = parts.groupby(keys, observed=True, sort=False).sum().reset_index()
+    total = summed["n"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        summed["mean"] = np.where(total > 0, summed["score_sum"] / total, np.nan)
+        variance = (summed["score_sq"] - total * summed["mean"] ** 2) / (total - 1)
+        summed["sd"] = np.where(total > 1, np.sqrt(np.clip(variance, 0, None)), np.nan)
+        valid = summed["n_responses"]
+        summed["pct_favorable"] = np.where(valid > 0, 100 * summed["n_favorable"] / valid, np.nan)
+        summed["pct_unfavorable"] = np.where(valid > 0, 100 * summed["n_unfavorable"] / valid, np.nan)
+    summed["pct_neutral"] = 100 - summed["pct_favorable"] - summed["pct_unfavorable"]
+    for column in ("n", "n_responses", "n_nonsubstantive"):
+        summed[column] = summed[column].round().astype("int64")
+    summed["stage"] = stage_of(summed["pct_favorable"], settings.stage_bands)
+    columns = [*keys, "n", "mean", "sd", "n_responses", "pct_favorable", "pct_neutral", "pct_unfavorable"]
+    return summed[[*columns, "n_nonsubstantive", "stage"]]
+
+
+def _with_gaps(groups: pd.DataFrame, whole: pd.DataFrame) -> pd.DataFrame:
+    """Add ``gap_favorable`` (points) and ``gap_mean`` (scale points): group minus whole, for shown rows only."""
+    reference = whole[whole[SUPPRESSED] == ""].set_index("condition")
+    fav, mean = reference["pct_favorable"], reference["mean"]
+    out = groups.copy()
+    out["gap_favorable"] = out["pct_favorable"].astype("Float64") - out["condition"].map(fav).astype("Float64")
+    out["gap_mean"] = out["mean"].astype("Float64") - out["condition"].map(mean).astype("Float64")
+    return out
+
+
+def _breakdown(
+    frame: pd.DataFrame, codebook: Codebook, column: str, *, min_n: int, settings: Settings
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Condition summary of each group of ``column`` (suppressed as a breakdown) and of the whole (suppressed)."""
+    raw = condition_summary(frame, codebook, by=[column], bands=settings.stage_bands)
+    whole = pool_conditions(raw, settings=settings)
+    whole = suppress(whole, keys=["condition"], min_n=settings.min_n)
+    groups = suppress(raw, keys=[column, "condition"], min_n=min_n, breakdown=column)
+    return _condition_names(_with_gaps(groups, whole), codebook), _condition_names(whole, codebook)
+
+
+def _group_counts(frame: pd.DataFrame, column: str, *, min_n: int) -> pd.DataFrame:
+    """Respondents per group of ``column`` (blanks as *Not answered*), suppressed as a breakdown."""
+    values = frame[column].astype("string").fillna(NOT_ANSWERED).replace("", NOT_ANSWERED)
+    names, sizes = np.unique(values.to_numpy(dtype=object), return_counts=True)
+    counts = pd.DataFrame({column: names.astype(str), "n": sizes.astype("int64")})
+    return suppress(counts, keys=[column], min_n=min_n, breakdown=column)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Conditions page
+
+
+@dataclass(frozen=True)
+class Reliability:
+    """Internal consistency of one condition's items in one selection and wave."""
+
+    k: int
+    """Number of items."""
+    n: int | None
+    """Respondents who answered every item (the ones alpha is computed on); ``None`` when hidden."""
+    alpha: float | None
+    """Cronbach's alpha; ``None`` when hidden or not computable (fewer than two items, no variance)."""
+    ci: tuple[float, float] | None
+    """95% confidence interval of alpha (Feldt), when available."""
+    note: str = ""
+    """Why alpha is not shown, when it is not."""
+
+    def formatted(self, value: float | None = None) -> str:
+        """Alpha (or a bound) to two decimals; three when two would round a value below the floor up onto it.
+
+        >>> Reliability(k=4, n=50, alpha=0.698, ci=None).formatted()
+        '0.698'
+        >>> Reliability(k=4, n=50, alpha=0.8123, ci=None).formatted()
+        '0.81'
+        """
+        value = self.alpha if value is None else value
+        if value is None:
+            return "—"
+        two = f"{value:.2f}"
+        return f"{value:.3f}" if value < ALPHA_FLOOR and float(two) >= ALPHA_FLOOR else two
+
+    @property
+    def below_floor(self) -> bool:
+        """True when alpha is shown and below :data:`survey_model.reliability.ALPHA_FLOOR` (0.70, Nunnally 1978)."""
+        return self.alpha is not None and self.alpha < ALPHA_FLOOR
+
+
+@dataclass(frozen=True)
+class ConditionDetail:
+    """Everything the Conditions page shows for one condition."""
+
+    condition: str
+    name: str
+    description: str
+    respondents: int
+    """Respondents in the selection for the chosen wave."""
+    hidden: bool
+    """True when the selection has fewer than ``min_n`` respondents: every table below is empty."""
+    summary: pd.DataFrame
+    """The condition's summary for the selection (one row, suppressed; see ``condition_summary``)."""
+    items: pd.DataFrame
+    """One row per item in display order: ``position`` (codebook order, from 1), ``item``, ``text``, ``reverse``,
+    ``label`` (id, reverse marker and text), ``n`` (valid answers), ``pct_favorable``, ``pct_neutral``,
+    ``pct_unfavorable`` (0–100), ``mean`` (after reversal), ``n_nonsubstantive`` (Don't know / N/A answers),
+    ``pct_nonsubstantive`` (of everyone who answered the item at all), ``item_rest`` (correlation of the item
+    with the sum of the condition's other items, among complete answer sets), with ``pct_favorable_compare``,
+    ``n_compare`` and ``change`` (points) when a comparison wave was given; ``suppressed``."""
+    answers: pd.DataFrame
+    """Long table for the diverging bars, shown items only: ``item``, ``label``, ``value`` (after reversal, so
+    higher is more favorable), ``category`` (the scale label of ``value``), ``answer`` (the label respondents
+    chose: differs from ``category`` on reverse-worded items), ``side`` (unfavorable / neutral / favorable),
+    ``count``, ``n``, ``pct`` (0–100 of valid answers)."""
+    categories: tuple[str, ...]
+    """Scale labels from least to most favorable: the legend order."""
+    sides: tuple[str, ...]
+    """``side`` of each category, same order."""
+    reliability: Reliability | None
+    """Cronbach's alpha for the chosen wave, or ``None`` when the selection is hidden."""
+    compare: str | None = None
+    """The comparison wave of the ``*_compare`` and ``change`` columns, if any."""
+
+
+def _side(value: float, favorable_min: int | None, unfavorable_max: int | None) -> str:
+    if favorable_min is not None and value >= favorable_min:
+        return "favorable"
+    if unfavorable_max is not None and value <= unfavorable_max:
+        return "unfavorable"
+    return "neutral"
+
+
+def _item_table(frame: pd.DataFrame, codebook: Codebook, items: Sequence[str], *, min_n: int) -> pd.DataFrame:
+    table = item_summary(frame, codebook, items=items)
+    return suppress(table, keys=["item", "condition"], min_n=min_n)
+
+
+def condition_detail(
+    frame: pd.DataFrame,
+    codebook: Codebook,
+    *,
+    condition: str,
+    wave: str,
+    restriction: Mapping[str, str | None] | None = None,
+    compare: str | None = None,
+    order: ItemOrder = "codebook",
+    settings: Settings | None = None,
+) -> ConditionDetail:
+    """Item-level answers, the condition's summary and its reliability for one condition and selection.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The organization's responses, all waves.
+    codebook : Codebook
+        The instrument.
+    condition : str
+        Condition id, e.g. ``"SI"``.
+    wave : str
+        Wave shown.
+    restriction : mapping, optional
+        Column → value filters (school, school level, role); ``None`` values mean "all".
+    compare : str, optional
+        An earlier wave whose percent favorable is shown beside each item, with the change in points.
+    order : {"codebook", "favorable"}, default="codebook"
+        Item order: as in the codebook, or by percent favorable, highest first (hidden items last).
+    settings : Settings, optional
+        Thresholds; defaults to ``Settings()``.
+    """
+    if order not in ("codebook", "favorable"):
+        raise ValueError(f"order must be 'codebook' or 'favorable', got {order!r}")
+    settings = settings or Settings()
+    min_n = settings.min_n
+    info = codebook.condition(condition)
+    items = [item.id for item in codebook.items_for(condition) if item.id in frame.columns]
+    if not items:
+        raise ValueError(f"the responses frame has no item of condition {condition!r}")
+    selected, in_wave = _selection(frame, wave, restriction)
+    scale = codebook.scale_of(items[0])
+    categories = tuple(scale.label_of(v) for v in scale.values)
+    sides = tuple(_side(v, scale.favorable_min, scale.unfavorable_max) for v in scale.values)
+    if len(in_wave) < min_n:
+        empty = pd.DataFrame()
+        return ConditionDetail(
+            condition, info.name, info.description, len(in_wave), True, empty, empty, empty, categories, sides, None
+        )
+
+    summary = condition_summary(in_wave[[*items, WAVE]], codebook, bands=settings.stage_bands)
+    summary = _condition_names(suppress(summary, keys=["condition"], min_n=min_n), codebook)
+
+    table = _item_table(in_wave, codebook, items, min_n=min_n)
+    position = {item_id: index + 1 for index, item_id in enumerate(items)}
+    info_of = {item_id: codebook.item(item_id) for item_id in items}
+    table.insert(0, "position", table["item"].map(position).astype("int64"))
+    table["text"] = table["item"].map(lambda i: info_of[i].text)
+    table["reverse"] = table["item"].map(lambda i: info_of[i].reverse).astype(bool)
+    table["label"] = [f"{i}{' (R)' if info_of[i].reverse else ''}: {info_of[i].text}" for i in table["item"]]
+    answered = table["n"].astype("Float64") + table["n_nonsubstantive"].astype("Float64")
+    table["pct_nonsubstantive"] = (100 * table["n_nonsubstantive"].astype("Float64") / answered).astype("Float64")
+    if compare is not None and compare != wave:
+        before = _item_table(selected[selected[WAVE] == compare], codebook, items, min_n=min_n)
+        before = before.set_index("item")
+        table["pct_favorable_compare"] = table["item"].map(before["pct_favorable"]).astype("Float64")
+        table["n_compare"] = table["item"].map(before["n"]).astype("Int64")
+        table["change"] = table["pct_favorable"].astype("Float64") - table["pct_favorable_compare"]
+    if order == "favorable":
+        key = table["pct_favorable"].astype("Float64").fillna(-1.0)
+        table = table.assign(_key=-key).sort_values(["_key", "position"], kind="stable").drop(columns="_key")
+    alpha, item_rest = _reliability(in_wave, codebook, items, min_n=min_n)
+    table["item_rest"] = table["item"].map(item_rest).astype("Float64")
+    table.loc[table[SUPPRESSED] != "", "item_rest"] = pd.NA
+    table = table.reset_index(drop=True)
+    answers = _answers(table, codebook)
+    return ConditionDetail(
+        condition=condition,
+        name=info.name,
+        description=info.description,
+        respondents=len(in_wave),
+        hidden=False,
+        summary=summary,
+        items=table,
+        answers=answers,
+        categories=categories,
+        sides=sides,
+        reliability=alpha,
+        compare=compare if compare != wave else None,
+    )
+
+
+def _answers(items: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """One row per shown item × scale value, least favorable first."""
+    rows = []
+    for row in items[items[SUPPRESSED] == ""].itertuples(index=False):
+        item = codebook.item(row.item)
+        scale = codebook.scale(item.scale)
+        n = int(row.n)
+        for value in scale.values:
+            count = int(getattr(row, f"count_{value}"))
+            chosen = scale.min_value + scale.max_value - value if item.reverse else value
+            rows.append(
+                {
+                    "item": row.item,
+                    "label": row.label,
+                    "value": value,
+                    "category": scale.label_of(value),
+                    "answer": scale.label_of(chosen),
+                    "side": _side(value, scale.favorable_min, scale.unfavorable_max),
+                    "count": count,
+                    "n": n,
+                    "pct": 100 * count / n if n else np.nan,
+                }
+            )
+    columns = ["item", "label", "value", "category", "answer", "side", "count", "n", "pct"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _reliability(
+    frame: pd.DataFrame, codebook: Codebook, items: Sequence[str], *, min_n: int
+) -> tuple[Reliability, pd.Series]:
+    """Cronbach's alpha and item-rest correlations on the complete answer sets (listwise), after reversal.
+
+    The statistics come from :mod:`survey_model.reliability` (checked there against pingouin and published
+    examples); this function only applies the minimum n: fewer than ``min_n`` complete answer sets show nothing.
+    """
+    values = item_values(frame, codebook, items)
+    complete = values[~np.isnan(values).any(axis=1)]
+    none = pd.Series(np.nan, index=list(items), dtype="float64")
+    if len(items) < 2:
+        return Reliability(k=len(items), n=None, alpha=None, ci=None, note="one item: alpha is not defined"), none
+    if len(complete) < min_n:
+        note = f"{hidden_message(min_n)} (complete answer sets)"
+        return Reliability(k=len(items), n=None, alpha=None, ci=None, note=note), none
+    alpha, (lo, hi) = cronbach_alpha(complete)
+    rest = item_rest_correlations(complete)
+    rest.index = list(items)
+    if not np.isfinite(alpha):
+        return Reliability(k=len(items), n=len(complete), alpha=None, ci=None, note="answers do not vary"), rest
+    ci = (float(lo), float(hi)) if np.isfinite(lo) and np.isfinite(hi) else None
+    return Reliability(k=len(items), n=len(complete), alpha=float(alpha), ci=ci), rest
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Schools page
+
+
+@dataclass(frozen=True)
+class SchoolsView:
+    """Schools × conditions for one wave, and the chosen school's detail."""
+
+    respondents: int
+    """Respondents in the selection (all schools) for the chosen wave."""
+    hidden: bool
+    """True when the whole selection has fewer than ``min_n`` respondents: every table is empty."""
+    schools: pd.DataFrame
+    """One row per school: ``school``, ``group`` (comparison group, may be empty), ``n`` (respondents),
+    ``suppressed``, ``note`` (why hidden). Suppressed as a breakdown of the selection."""
+    cells: pd.DataFrame
+    """One row per school × condition: ``school``, ``condition``, ``condition_name``, ``group_name`` (the
+    condition's group), figures of a condition summary, ``gap_favorable``, ``gap_mean`` (school minus whole),
+    ``suppressed``. Complementary suppression runs within each condition."""
+    whole: pd.DataFrame
+    """The whole selection per condition (suppressed)."""
+    school: str | None
+    """The school chosen in the sidebar, if any."""
+    school_hidden: bool
+    """True when the chosen school's figures are hidden (small, or hidden to protect a smaller school)."""
+
+
+def schools_view(
+    frame: pd.DataFrame,
+    codebook: Codebook,
+    *,
+    wave: str,
+    restriction: Mapping[str, str | None] | None = None,
+    school_groups: Mapping[str, str] | None = None,
+    settings: Settings | None = None,
+) -> SchoolsView:
+    """Every school's conditions in one wave, under the level and role filters (the school filter picks the detail).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The organization's responses, all waves.
+    codebook : Codebook
+        The instrument.
+    wave : str
+        Wave shown.
+    restriction : mapping, optional
+        The sidebar filters. ``school`` does not narrow the grid (it would leave one row): it names the school
+        whose detail is shown. The other filters narrow every school alike.
+    school_groups : mapping, optional
+        School name → comparison group (``"cohort"``, ``"comparison"``), from the store.
+    settings : Settings, optional
+        Thresholds; defaults to ``Settings()``.
+    """
+    settings = settings or Settings()
+    min_n = settings.min_n
+    restriction = dict(restriction or {})
+    chosen = restriction.pop("school", None)
+    _, in_wave = _selection(frame, wave, restriction)
+    if len(in_wave) < min_n or "school" not in in_wave.columns:
+        empty = pd.DataFrame()
+        return SchoolsView(len(in_wave), True, empty, empty, empty, chosen, True)
+    cells, whole = _breakdown(in_wave, codebook, "school", min_n=min_n, settings=settings)
+    cells["school"] = cells["school"].astype(str)
+    group_names = {c.id: codebook.groups.get(c.group, c.group) for c in codebook.conditions}
+    cells["group_name"] = cells["condition"].map(group_names).fillna("")
+    schools = _group_counts(in_wave, "school", min_n=min_n)
+    groups = dict(school_groups or {})
+    schools.insert(1, "group", schools["school"].map(lambda s: groups.get(s, "")))
+    schools["note"] = [hidden_reason(r, min_n) for r in schools[SUPPRESSED]]
+    order = _group_order(schools["school"])
+    schools = schools.set_index("school").loc[order].reset_index()
+    rank = {name: i for i, name in enumerate(order)}
+    cells = cells.assign(_rank=cells["school"].map(rank)).sort_values(["_rank"], kind="stable").drop(columns="_rank")
+    school_hidden = True
+    if chosen is not None:
+        mine = cells[cells["school"] == chosen]
+        school_hidden = mine.empty or bool((mine[SUPPRESSED] != "").all())
+    return SchoolsView(
+        respondents=len(in_wave),
+        hidden=False,
+        schools=schools,
+        cells=cells.reset_index(drop=True),
+        whole=whole,
+        school=chosen,
+        school_hidden=school_hidden,
+    )
+
+
+def school_matrix(view: SchoolsView, codebook: Codebook, *, metric: Metric = "pct_favorable") -> pd.DataFrame:
+    """The sortable wide table: one row per school, one numeric column per condition, hidden cells empty.
+
+    Columns: ``School``, ``Group`` (only when some school has one), ``Respondents``, ``Note`` (why figures are
+    missing) and one column per condition name holding ``metric`` (rounded: whole percent, or two decimals of the
+    mean).
+    """
+    if metric not in ("pct_favorable", "mean"):
+        raise ValueError(f"metric must be 'pct_favorable' or 'mean', got {metric!r}")
+    if view.hidden:
+        return pd.DataFrame()
+    cells = view.cells
+    wide = cells.pivot(index="school", columns="condition", values=metric)
+    names = [c.name for c in codebook.conditions if c.id in wide.columns]
+    wide = wide[[c.id for c in codebook.conditions if c.id in wide.columns]]
+    wide.columns = names
+    wide = wide.astype("Float64").round(0 if metric == "pct_favorable" else 2)
+    schools = view.schools.set_index("school")
+    out = pd.DataFrame({"School": schools.index})
+    if (schools["group"] != "").any():
+        out["Group"] = schools["group"].to_numpy()
+    out["Respondents"] = schools["n"].astype("Int64").to_numpy()
+    partly = cells[cells[SUPPRESSED] != ""].groupby("school")["condition"].size()
+    notes = []
+    for school, note in zip(schools.index, schools["note"], strict=True):
+        if note:
+            notes.append(note)
+        elif partly.get(school, 0):
+            notes.append("some conditions hidden to protect confidentiality")
+        else:
+            notes.append("")
+    out["Note"] = notes  # before the conditions, so the reason for an empty row is in sight
+    return out.join(wide, on="School").reset_index(drop=True)
+
+
+def school_detail(view: SchoolsView) -> pd.DataFrame:
+    """The chosen school's shown conditions with their gaps to every school of the selection (numeric columns).
+
+    Columns: ``Condition``, ``% favorable``, ``Gap (points)``, ``Mean (1–5)``, ``Gap (mean)``, ``Stage``, ``n``.
+    Empty when no school is chosen or its figures are hidden.
+    """
+    if view.hidden or view.school is None or view.school_hidden:
+        return pd.DataFrame()
+    mine = view.cells[(view.cells["school"] == view.school) & (view.cells[SUPPRESSED] == "")]
+    return pd.DataFrame(
+        {
+            "Condition": mine["condition_name"],
+            "% favorable": mine["pct_favorable"].astype("Float64").round(0),
+            "Gap (points)": mine["gap_favorable"].astype("Float64").round(0),
+            "Mean (1–5)": mine["mean"].astype("Float64").round(2),
+            "Gap (mean)": mine["gap_mean"].astype("Float64").round(2),
+            "Stage": mine["stage"],
+            "n": mine["n"].astype("Int64"),
+        }
+    ).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Subgroups page
+
+
+@dataclass(frozen=True)
+class SubgroupView:
+    """One breakdown of the selection (e.g. by role) across every condition."""
+
+    attribute: str
+    """Attribute id, e.g. ``"role"``."""
+    label: str
+    """Attribute name shown to users."""
+    sensitive: bool
+    min_n: int
+    """Threshold used: ``min_n_sensitive`` for sensitive attributes, ``min_n`` otherwise."""
+    respondents: int
+    hidden: bool
+    """True when the whole selection is below ``min_n``: every table is empty."""
+    groups: pd.DataFrame
+    """One row per group in display order: ``group``, ``n`` (respondents), ``suppressed``, ``note``."""
+    table: pd.DataFrame
+    """One row per group × condition: ``group``, ``condition``, ``condition_name``, summary figures,
+    ``gap_favorable`` (points) and ``gap_mean`` (scale points) against the whole, ``suppressed``."""
+    whole: pd.DataFrame
+    """The whole selection per condition (suppressed at ``min_n``)."""
+
+
+def subgroup_attributes(
+    frame: pd.DataFrame, codebook: Codebook, *, restriction: Mapping[str, str | None] | None = None
+) -> tuple[str, ...]:
+    """Attributes the Subgroups page can break down by: :data:`FIRST_SUBGROUPS` first, the rest in codebook order.
+
+    Those with at least one answer in ``frame``, except the school (its own page) and any attribute a filter
+    already fixes to one value (a breakdown of one group says nothing).
+    """
+    fixed = {column for column, value in (restriction or {}).items() if value is not None}
+    present = []
+    for attribute in codebook.attributes:
+        if attribute.id in NOT_A_SUBGROUP or attribute.id in fixed or attribute.id not in frame.columns:
+            continue
+        column = frame[attribute.id]
+        if column.notna().any() and (column.astype("string").fillna("") != "").any():
+            present.append(attribute.id)
+    first = [attribute for attribute in FIRST_SUBGROUPS if attribute in present]
+    return (*first, *(attribute for attribute in present if attribute not in first))
+
+
+def subgroup_view(
+    frame: pd.DataFrame,
+    codebook: Codebook,
+    *,
+    attribute: str,
+    wave: str,
+    restriction: Mapping[str, str | None] | None = None,
+    settings: Settings | None = None,
+) -> SubgroupView:
+    """Conditions by the groups of one attribute, each with its gap to the whole selection.
+
+    Blank answers form a *Not answered* group so the groups add up to the whole; complementary suppression runs
+    within each condition, at ``min_n_sensitive`` for a sensitive attribute.
+    """
+    settings = settings or Settings()
+    info = codebook.attribute(attribute)
+    min_n = settings.min_n_sensitive if info.sensitive else settings.min_n
+    _, in_wave = _selection(frame, wave, restriction)
+    if attribute not in in_wave.columns:
+        raise ValueError(f"the responses frame has no column {attribute!r}")
+    if len(in_wave) < settings.min_n:
+        empty = pd.DataFrame()
+        return SubgroupView(attribute, info.label, info.sensitive, min_n, len(in_wave), True, empty, empty, empty)
+    table, whole = _breakdown(in_wave, codebook, attribute, min_n=min_n, settings=settings)
+    table = table.rename(columns={attribute: "group"})
+    table["group"] = table["group"].astype(str)
+    groups = _group_counts(in_wave, attribute, min_n=min_n).rename(columns={attribute: "group"})
+    order = _group_order(groups["group"], info.options)
+    groups = groups.set_index("group").loc[order].reset_index()
+    groups["note"] = [hidden_reason(r, min_n) for r in groups[SUPPRESSED]]
+    rank = {name: i for i, name in enumerate(order)}
+    table = table.assign(_rank=table["group"].map(rank)).sort_values("_rank", kind="stable").drop(columns="_rank")
+    return SubgroupView(
+        attribute=attribute,
+        label=info.label,
+        sensitive=info.sensitive,
+        min_n=min_n,
+        respondents=len(in_wave),
+        hidden=False,
+        groups=groups,
+        table=table.reset_index(drop=True),
+        whole=whole,
+    )
+
+
+def subgroup_cells(view: SubgroupView) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """What the subgroup heatmap draws: shown cells (the whole selection first, gap 0), hidden cells and row order.
+
+    Returns
+    -------
+    shown : DataFrame
+        ``group``, ``condition``, ``condition_name``, figures and gaps of every shown cell; the whole selection's
+        rows are labelled :data:`WHOLE`.
+    hidden : DataFrame
+        ``group`` and ``condition_name`` only, of every hidden cell (no figure).
+    rows : list of str
+        Row names in display order, hidden groups included.
+    """
+    if view.hidden:
+        return pd.DataFrame(), pd.DataFrame(columns=["group", "condition_name"]), []
+    whole = view.whole[view.whole[SUPPRESSED] == ""].assign(group=WHOLE, gap_favorable=0.0, gap_mean=0.0)
+    table = view.table
+    shown = pd.concat([whole, table[table[SUPPRESSED] == ""]], ignore_index=True)
+    hidden = table.loc[table[SUPPRESSED] != "", ["group", "condition_name"]].reset_index(drop=True)
+    return shown, hidden, [WHOLE, *view.groups["group"]]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Leader identity page
+
+
+@dataclass(frozen=True)
+class LeaderView:
+    """Leader identity by wave and by role, informal leaders, and identity against the conditions."""
+
+    respondents: int
+    """Respondents in the selection for the chosen wave."""
+    hidden: bool
+    """True when the selection's chosen wave has fewer than ``min_n`` respondents: every table is empty."""
+    by_wave: pd.DataFrame
+    """One row per wave (oldest first) of :func:`survey_model.scoring.leader_identity` plus
+    ``share_informal_of_yes`` (informal leaders among those answering Yes), suppressed per wave."""
+    by_role: pd.DataFrame
+    """The chosen wave by role (display order), suppressed as a breakdown; empty when the role filter is set or
+    there is no role column. ``note`` says why a row is hidden."""
+    by_identity: pd.DataFrame
+    """The chosen wave's conditions for those answering Yes and those answering No or Not sure (column
+    ``leader_identity``), suppressed as a breakdown that includes the non-answerers."""
+    identity_gap: pd.DataFrame
+    """Per condition: ``condition``, ``condition_name``, ``pct_yes``, ``pct_other``, ``n_yes``, ``n_other`` and
+    ``difference`` (Yes minus No/Not sure, points), only where both groups are shown."""
+
+
+def _leader_shares(table: pd.DataFrame) -> pd.DataFrame:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        informal = np.where(table["n_yes"] > 0, table["n_informal"] / table["n_yes"], np.nan)
+    return table.assign(share_informal_of_yes=informal)
+
+
+def leader_view(
+    frame: pd.DataFrame,
+    codebook: Codebook,
+    *,
+    wave: str,
+    restriction: Mapping[str, str | None] | None = None,
+    settings: Settings | None = None,
+) -> LeaderView:
+    """Leader identity tables for one selection.
+
+    Raises
+    ------
+    ValueError
+        When the codebook has no leader-identity block (the page says so instead of calling this).
+    """
+    settings = settings or Settings()
+    min_n = settings.min_n
+    leader = codebook.leader
+    if leader is None:
+        raise ValueError(f"codebook {codebook.id!r} has no leader-identity block")
+    selected, in_wave = _selection(frame, wave, restriction)
+    if len(in_wave) < min_n or leader.item not in frame.columns:
+        empty = pd.DataFrame()
+        return LeaderView(len(in_wave), True, empty, empty, empty, empty)
+
+    by_wave = suppress(_leader_shares(leader_identity(selected, codebook, by=[WAVE])), keys=[WAVE], min_n=min_n)
+    by_wave[WAVE] = by_wave[WAVE].astype(str)
+
+    by_role = pd.DataFrame()
+    role_fixed = (restriction or {}).get("role") is not None
+    if "role" in in_wave.columns and not role_fixed:
+        raw = _leader_shares(leader_identity(in_wave, codebook, by=["role"]))
+        raw["role"] = raw["role"].astype(str)
+        by_role = suppress(raw, keys=["role"], min_n=min_n, breakdown="role")
+        options = codebook.attribute("role").options if "role" in codebook.attribute_ids else ()
+        order = _group_order(by_role["role"], options)
+        by_role = by_role.set_index("role").loc[order].reset_index()
+        by_role["note"] = [hidden_reason(r, min_n) for r in by_role[SUPPRESSED]]
+
+    answer = in_wave[leader.item].to_numpy(dtype=np.float64, na_value=np.nan)
+    valid = ~np.isnan(answer) & (answer != NONSUBSTANTIVE)
+    group = np.where(answer == leader.yes, IDENTITY_YES, IDENTITY_OTHER).astype(object)
+    labelled = in_wave.assign(**{IDENTITY: pd.array(np.where(valid, group, None), dtype="string")})
+    by_identity, _ = _breakdown(labelled, codebook, IDENTITY, min_n=min_n, settings=settings)
+    by_identity[IDENTITY] = by_identity[IDENTITY].astype(str)
+    return LeaderView(
+        respondents=len(in_wave),
+        hidden=False,
+        by_wave=by_wave,
+        by_role=by_role,
+        by_identity=by_identity,
+        identity_gap=_identity_gap(by_identity),
+    )
+
+
+def _identity_gap(by_identity: pd.DataFrame) -> pd.DataFrame:
+    shown = by_identity[by_identity[SUPPRESSED] == ""]
+    yes = shown[shown[IDENTITY] == IDENTITY_YES].set_index("condition")
+    other = shown[shown[IDENTITY] == IDENTITY_OTHER].set_index("condition")
+    both = [c for c in dict.fromkeys(by_identity["condition"]) if c in yes.index and c in other.index]
+    out = pd.DataFrame(
+        {
+            "condition": both,
+            "condition_name": [yes.loc[c, "condition_name"] for c in both],
+            "pct_yes": [float(yes.loc[c, "pct_favorable"]) for c in both],
+            "pct_other": [float(other.loc[c, "pct_favorable"]) for c in both],
+            "n_yes": [int(yes.loc[c, "n"]) for c in both],
+            "n_other": [int(other.loc[c, "n"]) for c in both],
+        }
+    )
+    out["difference"] = out["pct_yes"] - out["pct_other"]
+    return out
+
+
+def identity_answers(table: pd.DataFrame, *, group: str) -> pd.DataFrame:
+    """Long table of Yes / Not sure / No shares for a stacked bar: shown rows of a leader-identity table only.
+
+    Columns: ``group`` (the ``group`` column's values), ``answer`` (Yes, Not sure, No), ``order`` (0, 1, 2),
+    ``share`` (0–100), ``count`` and ``n`` (valid answers in the group).
+    """
+    shown = table[table[SUPPRESSED] == ""]
+    rows = []
+    for order, (answer, suffix) in enumerate((("Yes", "yes"), ("Not sure", "unsure"), ("No", "no"))):
+        part = pd.DataFrame(
+            {
+                "group": shown[group].astype(str).to_numpy(),
+                "answer": answer,
+                "order": order,
+                "share": 100 * shown[f"share_{suffix}"].astype("float64").to_numpy(),
+                "count": shown[f"n_{suffix}"].astype("int64").to_numpy(),
+                "n": shown["n"].astype("int64").to_numpy(),
+            }
+        )
+        rows.append(part)
+    columns = ["group", "answer", "order", "share", "count", "n"]
+    return pd.concat(rows, ignore_index=True)[columns] if rows else pd.DataFrame(columns=columns)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Display tables: readable headers, rounded figures as text, hidden rows say why instead of showing numbers
+
+
+def _percent(values: pd.Series) -> pd.Series:
+    return (values.astype("Float64").round(0).astype("Int64").astype("string") + "%").fillna("")
+
+
+def _points(values: pd.Series) -> pd.Series:
+    rounded = values.astype("Float64").round(0).astype("Int64")
+    return rounded.map(lambda v: "" if pd.isna(v) else f"{v:+d}").astype("string")
+
+
+def _count(values: pd.Series) -> pd.Series:
+    return values.astype("Int64").map(lambda v: "" if pd.isna(v) else f"{v:,}").astype("string")
+
+
+def items_table(detail: ConditionDetail, *, min_n: int) -> pd.DataFrame:
+    """The Conditions page's item table (the chart's text alternative): statement in full and its figures."""
+    items = detail.items
+    if items.empty:
+        return pd.DataFrame()
+    statement = items["text"] + np.where(items["reverse"], " (reverse-worded: disagreeing is favorable)", "")
+    out = pd.DataFrame(
+        {
+            "Item": items["item"],
+            "Statement": statement,
+            "% favorable": _percent(items["pct_favorable"]),
+            "% neutral": _percent(items["pct_neutral"]),
+            "% unfavorable": _percent(items["pct_unfavorable"]),
+            "Mean (1–5)": items["mean"].map(lambda m: "" if pd.isna(m) else f"{m:.2f}"),
+            "n": _count(items["n"]),
+            "Don't know / N/A": _count(items["n_nonsubstantive"]),
+            "Item-rest r": items["item_rest"].map(lambda r: "" if pd.isna(r) else f"{r:.2f}"),
+        }
+    )
+    if detail.compare is not None and "change" in items.columns:
+        out[f"% favorable in {detail.compare}"] = _percent(items["pct_favorable_compare"])
+        out["Change (points)"] = _points(items["change"])
+    out["Note"] = [hidden_reason(r, min_n) for r in items[SUPPRESSED]]
+    return out.reset_index(drop=True)
+
+
+def subgroup_table(view: SubgroupView, codebook: Codebook, *, metric: Metric = "pct_favorable") -> pd.DataFrame:
+    """One row per group (the whole first): respondents, then each condition as "figure (gap)", and a note."""
+    if view.hidden:
+        return pd.DataFrame()
+    percent = metric == "pct_favorable"
+    gap_column = "gap_favorable" if percent else "gap_mean"
+
+    def cell(value: object, gap: object) -> str:
+        if pd.isna(value):
+            return ""
+        figure = f"{value:.0f}%" if percent else f"{value:.2f}"
+        if gap is None or pd.isna(gap):
+            return figure
+        rounded = round(float(gap), 0 if percent else 2) + 0.0  # + 0.0 turns a rounded -0 into 0
+        return f"{figure} ({rounded:+.0f})" if percent else f"{figure} ({rounded:+.2f})"
+
+    conditions = [c for c in codebook.conditions if c.id in set(view.table["condition"])]
+    whole = view.whole.set_index("condition")
+    rows = [
+        {
+            "Group": WHOLE,
+            "Respondents": f"{view.respondents:,}",
+            "Note": "",
+            **{c.name: cell(whole.loc[c.id, metric], None) for c in conditions if c.id in whole.index},
+        }
+    ]
+    table = view.table.set_index(["group", "condition"])
+    for group, n, note in zip(view.groups["group"], view.groups["n"], view.groups["note"], strict=True):
+        row = {"Group": group, "Respondents": "" if pd.isna(n) else f"{int(n):,}", "Note": note}
+        hidden_cells = 0
+        for c in conditions:
+            if (group, c.id) not in table.index:
+                row[c.name] = ""
+                continue
+            record = table.loc[(group, c.id)]
+            hidden_cells += record[SUPPRESSED] != ""
+            row[c.name] = cell(record[metric], record[gap_column])
+        if not note and hidden_cells:
+            row["Note"] = "some conditions hidden to protect confidentiality"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def leader_table(table: pd.DataFrame, *, group: str, title: str, min_n: int) -> pd.DataFrame:
+    """Yes / Not sure / No, informal leaders and n per row of a leader-identity table; hidden rows say why."""
+    if table.empty:
+        return pd.DataFrame()
+    return pd.DataFrame(
+        {
+            title: table[group].astype(str),
+            "% Yes": _percent(100 * table["share_yes"].astype("Float64")),
+            "% Not sure": _percent(100 * table["share_unsure"].astype("Float64")),
+            "% No": _percent(100 * table["share_no"].astype("Float64")),
+            "Informal leaders (% of answers)": _percent(100 * table["share_informal"].astype("Float64")),
+            "Informal (% of those saying Yes)": _percent(100 * table["share_informal_of_yes"].astype("Float64")),
+            "n (valid answers)": _count(table["n"]),
+            "Note": [hidden_reason(r, min_n) for r in table[SUPPRESSED]],
+        }
+    ).reset_index(drop=True)
+
+
+def identity_table(view: LeaderView, *, min_n: int) -> pd.DataFrame:
+    """Percent favorable per condition among those answering Yes and among the others, and the difference."""
+    if view.hidden:
+        return pd.DataFrame()
+    table = view.by_identity
+    rows = []
+    for condition in dict.fromkeys(table["condition"]):
+        part = table[table["condition"] == condition].set_index(IDENTITY)
+        row = {"Condition": part["condition_name"].iloc[0]}
+        notes = []
+        for name, label in ((IDENTITY_YES, "Yes"), (IDENTITY_OTHER, "No or not sure")):
+            if name not in part.index:
+                row[f"% favorable ({label})"], row[f"n ({label})"] = "", ""
+                continue
+            record = part.loc[name]
+            row[f"% favorable ({label})"] = _percent(pd.Series([record["pct_favorable"]])).iloc[0]
+            row[f"n ({label})"] = _count(pd.Series([record["n"]])).iloc[0]
+            if record[SUPPRESSED]:
+                notes.append(f"{label}: {hidden_reason(record[SUPPRESSED], min_n)}")
+        gap = view.identity_gap.set_index("condition")["difference"]
+        row["Difference (points)"] = _points(pd.Series([gap.get(condition, np.nan)])).iloc[0]
+        row["Note"] = "; ".join(notes)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+__all__ = [
+    "ALPHA_FLOOR",
+    "IDENTITY",
+    "WHOLE",
+    "ConditionDetail",
+    "LeaderView",
+    "Reliability",
+    "SchoolsView",
+    "SubgroupView",
+    "condition_detail",
+    "hidden_reason",
+    "identity_answers",
+    "identity_table",
+    "items_table",
+    "leader_table",
+    "leader_view",
+    "pool_conditions",
+    "school_detail",
+    "school_matrix",
+    "schools_view",
+    "subgroup_attributes",
+    "subgroup_cells",
+    "subgroup_table",
+    "subgroup_view",
+]
