@@ -303,7 +303,8 @@ class DemoNetwork:
     responses: pd.DataFrame
     """The responses frame (see :mod:`survey_model.responses`) of every real response (previews left out,
     partials kept), in file order, with ``organization`` and ``wave`` columns; ``respondent_id`` holds the
-    Staff ID (``""`` when left blank). It is what an importer should produce from the exports."""
+    Staff ID (``""`` when left blank). The importer gives the same rows, less the partial responses with fewer
+    than half their items answered."""
     truth: Mapping[str, object]
     """Every planted parameter (JSON-ready); :func:`survey_model.demo.write_exports` adds the file facts."""
 

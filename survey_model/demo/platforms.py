@@ -397,7 +397,8 @@ def _readme(network: DemoNetwork, truth: Mapping[str, Any]) -> str:
         + " | ".join(totals)
         + " |",
         "",
-        "Staff counts are positions; the wave columns count respondents (previews left out, partials kept). "
+        "Staff counts are positions; the wave columns count respondents (previews left out, partial responses "
+        "included). "
         "Cohort schools joined the district's collective-leadership work after the first survey; comparison "
         "schools did not. Harbor Point has no cohort marking. `schools.csv` lists every school with its level "
         "and group, so the app can mark cohort schools.",
@@ -541,9 +542,12 @@ def _readme(network: DemoNetwork, truth: Mapping[str, Any]) -> str:
         'write_exports(network, "data_samples")',
         "```",
         "",
-        "`network.responses` is what an importer should produce from the six exports: previews left out, partials "
-        'kept, answer labels recoded through the codebook ("Don\'t know" and "Prefer not to answer" → −1, '
-        'blanks → NaN, "Prefer not to answer" on an attribute → missing), rows in file order.',
+        "`network.responses` is what the six exports hold once previews are left out, every partial response "
+        "included. The importer keeps a partial response only when at least half of its codebook items are answered "
+        "(`survey_model/importers/pipeline.py`), so it leaves out the 8-of-28 partial in each Qualtrics file and "
+        "keeps the other; otherwise its output equals `network.responses`: answer labels recoded through the codebook "
+        '("Don\'t know" and "Prefer not to answer" → −1, blanks → NaN, "Prefer not to answer" on an attribute → '
+        "missing), rows in file order.",
         "",
         "The default seed was picked for a clean story: " + str(truth.get("seed_choice") or "(not the default seed)"),
         "",
