@@ -20,14 +20,13 @@ import resource
 import subprocess
 import sys
 import tempfile
-import time
 import tracemalloc
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from bench.timing import best_of
 from survey_model.codebook import load_codebook
 from survey_model.importers import import_export
 
@@ -106,16 +105,6 @@ def write_export(path: Path, respondents: int, seed: int = 0) -> None:
         [labels, [json.dumps({"ImportId": tag}, separators=(",", ":")) for tag in tags]], columns=tags
     )
     pd.concat([header, frame], ignore_index=True).to_csv(path, index=False, lineterminator="\r\n")
-
-
-def best_of(repeat: int, function: Callable[[], object]) -> float:
-    """Fastest of ``repeat`` wall-clock runs, in seconds."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def floor(path: Path) -> pd.DataFrame:

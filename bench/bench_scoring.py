@@ -10,24 +10,13 @@ ratio. Goal: within 5x of that floor.
 from __future__ import annotations
 
 import argparse
-import time
-from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
+from bench.timing import best_of
 from survey_model.codebook import load_codebook
 from survey_model.scoring import condition_summary, score_respondents
-
-
-def best_of(repeat: int, function: Callable[[], object]) -> float:
-    """Fastest of ``repeat`` wall-clock runs, in seconds."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:

@@ -19,24 +19,14 @@ import hashlib
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from bench.timing import best_of
 from survey_model.codebook import load_codebook
 from survey_model.store import Store
-
-
-def best_of(repeat: int, function: Callable[[], object]) -> float:
-    """Fastest of ``repeat`` wall-clock runs, in seconds."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def wave_frame(n: int, wave: int) -> pd.DataFrame:

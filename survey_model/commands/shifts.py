@@ -15,7 +15,6 @@ import json
 import math
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from survey_model.commands.store import _fail, _open_store
@@ -74,20 +73,8 @@ def run_shifts(args: argparse.Namespace) -> int:
     return 0
 
 
-def _number(value: Any) -> float | int | None:
-    """A JSON-safe number: ``None`` for a missing (hidden) figure."""
-    if value is None or value is pd.NA:
-        return None
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    value = float(value)
-    return None if math.isnan(value) else value
-
-
-def _as_json(report: Any, table: Any, args: argparse.Namespace) -> dict[str, Any]:
-    rows = []
-    for row in table.to_dict(orient="records"):
-        rows.append({key: (_number(value) if key not in _TEXT_KEYS else value) for key, value in row.items()})
+def _as_json(report: Any, table: pd.DataFrame, args: argparse.Namespace) -> dict[str, Any]:
+    rows = json.loads(table.to_json(orient="records", force_ascii=False))  # NaN and NA (hidden figures) → null
     return {
         "organization": args.org,
         "school": args.school,
@@ -97,20 +84,6 @@ def _as_json(report: Any, table: Any, args: argparse.Namespace) -> dict[str, Any
         "comparisons": rows,
         "statements": [row["statement"] for row in rows],
     }
-
-
-_TEXT_KEYS = {
-    "measure",
-    "target",
-    "label",
-    "kind",
-    "matched",
-    "verdict",
-    "suppressed",
-    "effect_size_name",
-    "method",
-    "statement",
-}
 
 
 def _as_text(report: Any, table: Any, args: argparse.Namespace) -> str:
