@@ -244,7 +244,8 @@ def show_report(report: ValidationReport) -> None:
     )
     table = report.to_frame()
     table.columns = [c.capitalize() for c in table.columns]
-    st.dataframe(table, hide_index=True, width="stretch")
+    wide = {name: st.column_config.TextColumn(name, width="large") for name in ("Message", "Action")}
+    st.dataframe(table, hide_index=True, width="stretch", column_config=wide)
 
 
 def show_what_will_be_stored(result: ImportResult, codebook: Codebook, org_name: str, label: str) -> None:
