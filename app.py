@@ -15,7 +15,10 @@ st.set_page_config(page_title="Collective leadership survey results", page_icon=
 PAGES = {
     "Explore results": [
         st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page("pages/conditions.py", title="Conditions", icon=":material/checklist:"),
+        st.Page("pages/schools.py", title="Schools", icon=":material/school:"),
         st.Page("pages/subgroups.py", title="Subgroups", icon=":material/diversity_3:"),
+        st.Page("pages/leader_identity.py", title="Leader identity", icon=":material/person_raised_hand:"),
         st.Page("pages/shifts.py", title="Shifts", icon=":material/trending_up:"),
     ],
     "Staff": [
