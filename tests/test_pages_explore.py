@@ -1,0 +1,158 @@
+"""Conditions, Schools, Subgroups and Leader identity pages through app.py, on the stored demo data."""
+
+import io
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from survey_model.privacy import hidden_message
+
+PAGES = ["pages/conditions.py", "pages/schools.py", "pages/subgroups.py", "pages/leader_identity.py"]
+ORG, WAVE = "cedar-valley", "2026 Spring"
+#: In the demo data's 2026 wave, Cedar Valley High School has exactly 3 administrators (read from the store
+#: by hand: load_responses("cedar-valley"), 2026 Spring, grouped by school and role).
+SCHOOL, SMALL_ROLE = "Cedar Valley High School", "Administrator"
+HIDDEN = hidden_message(5)
+
+
+def text_of(at) -> str:
+    """Everything the page shows as text: titles, markdown, captions, alerts, metrics and table cells."""
+    parts = [e.value for e in (*at.title, *at.subheader, *at.markdown, *at.caption, *at.info, *at.warning)]
+    parts += [f"{m.label}: {m.value}" for m in at.metric]
+    parts += [frame.value.to_csv() for frame in at.dataframe]
+    parts += [table.value.to_csv() for table in at.table]
+    return "\n".join(parts)
+
+
+def chart_data(at) -> list[pd.DataFrame]:
+    """The rows every chart on the page received (Streamlit ships them as Arrow streams)."""
+    frames = []
+    for chart in at.get("vega_lite_chart"):
+        for dataset in chart.proto.datasets:
+            frames.append(pa.ipc.open_stream(io.BytesIO(dataset.data.data)).read_all().to_pandas())
+    return frames
+
+
+def open_page(app, page: str, **query: str):
+    at = app(org=ORG, wave=WAVE, **query).run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_draws_its_charts_and_tables_on_the_demo_data(app, page):
+    """Each page, reached through the router with the shared filters, shows at least one chart and one table."""
+    at = open_page(app, page)
+    assert at.get("vega_lite_chart") and (at.dataframe or at.table)
+    assert at.selectbox(key="filter_org").value == ORG  # the shared sidebar filters are there, not copies
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_filter_leaving_three_respondents_shows_the_message_and_no_figure(app, page):
+    """School + role leaving 3 administrators: the confidentiality message, and no metric, table or chart."""
+    at = open_page(app, page, school=SCHOOL, role=SMALL_ROLE)
+    text = text_of(at)
+    if page == "pages/schools.py":
+        # The grid still lists every school for the role filter; the chosen school's row carries no figure.
+        assert f"{SCHOOL}: {HIDDEN}" in text
+        row = at.dataframe[0].value.set_index("School").loc[SCHOOL]
+        assert row.drop(["Group", "Note"]).isna().all()
+        for frame in chart_data(at):
+            if "school" in frame.columns:
+                mine = frame[frame["school"] == SCHOOL]
+                assert mine.select_dtypes("number").empty or mine.select_dtypes("number").isna().all().all()
+        return
+    assert f"This selection has {HIDDEN}" in text
+    assert not at.metric and not at.dataframe and not at.table and not at.get("vega_lite_chart")
+
+
+def test_conditions_figures_follow_the_condition_the_wave_and_the_order(app):
+    """Another condition or wave changes the figures; sorting by % favorable reorders the items."""
+    at = open_page(app, "pages/conditions.py")
+    first = {m.label: m.value for m in at.metric}
+    at.selectbox(key="conditions_condition").set_value("SI").run()
+    assert at.subheader[0].value == "Shared influence" and {m.label: m.value for m in at.metric} != first
+    table = at.table[0].value
+    assert table.index.tolist() == ["SI1", "SI2", "SI3", "SI4"]
+    at.radio(key="conditions_order").set_value("favorable").run()
+    sorted_table = at.table[0].value
+    favorable = sorted_table["% favorable"].str.rstrip("%").astype(int).tolist()
+    assert favorable == sorted(favorable, reverse=True) and set(sorted_table.index) == set(table.index)
+    before = text_of(at)
+    at.selectbox(key="filter_wave").set_value("2024 Spring").run()
+    assert not at.exception and text_of(at) != before
+
+
+def test_conditions_page_shows_the_reliability_with_its_flag(app):
+    """Cronbach's alpha is shown as a metric; below 0.70 the page says so in words."""
+    at = open_page(app, "pages/conditions.py")
+    alpha = next(m for m in at.metric if m.label.startswith("Reliability"))
+    value = float(alpha.value)
+    flagged = any("Reliability below 0.70" in w.value for w in at.warning)
+    assert 0 < value < 1 and flagged == (value < 0.70)
+
+
+def test_schools_grid_follows_the_level_filter_and_the_metric_control(app):
+    """The level filter narrows the grid to that level's schools; the metric control switches % to means."""
+    at = open_page(app, "pages/schools.py")
+    everyone = at.dataframe[0].value
+    at.selectbox(key="filter_level").set_value("High").run()
+    high = at.dataframe[0].value.dropna(subset=["Respondents"])
+    assert set(high["School"]) == {"Cedar Valley High School", "Valley View High School"}
+    assert high["Respondents"].sum() < everyone["Respondents"].sum()
+    at.radio(key="schools_metric").set_value("mean").run()
+    means = at.dataframe[0].value["Vision and strategy"].dropna()
+    assert means.between(1, 5).all() and not means.equals(high["Vision and strategy"])
+
+
+def test_choosing_a_school_shows_its_detail_and_the_way_back(app):
+    """With a school chosen (what a click in the grid does), its conditions and gaps appear below the grid."""
+    at = open_page(app, "pages/schools.py", school="Alder Elementary School")
+    assert any(s.value == "Alder Elementary School" for s in at.subheader)
+    detail = at.dataframe[1].value
+    assert len(detail) == 7 and detail["Gap (points)"].notna().all()
+    at.button[0].click().run()
+    assert at.selectbox(key="filter_school").value == "All" and len(at.dataframe) == 1
+
+
+def test_choosing_a_hidden_school_says_so_and_shows_none_of_its_figures(app):
+    """Juniper Hollow had 4 respondents in 2026: the detail is the confidentiality message, the row is empty."""
+    at = open_page(app, "pages/schools.py", school="Juniper Hollow School")
+    assert any("Juniper Hollow School: " + HIDDEN in w.value for w in at.warning)
+    assert pd.isna(at.dataframe[0].value.set_index("School").loc["Juniper Hollow School", "Respondents"])
+    assert len(at.dataframe) == 1  # no detail table
+
+
+def test_subgroups_hide_a_role_of_three_and_name_why(app):
+    """Within Cedar Valley High School the 3 administrators are hidden: the message, and no figure for them."""
+    at = open_page(app, "pages/subgroups.py", school=SCHOOL)
+    assert at.selectbox(key="subgroups_attribute").value == "role"
+    assert any(c.value == f"**{SMALL_ROLE}**: {HIDDEN}." for c in at.caption)
+    row = at.dataframe[0].value.set_index("Group").loc[SMALL_ROLE]
+    assert row["Note"] == HIDDEN and (row.drop("Note") == "").all()
+    shown = [frame for frame in chart_data(at) if "pct_favorable" in frame.columns]
+    assert shown and all(SMALL_ROLE not in set(frame["group"]) for frame in shown)
+
+
+def test_subgroups_change_with_the_breakdown_and_use_ten_for_sensitive_attributes(app):
+    """Switching to gender changes the groups and raises the threshold to 10 (5 non-binary staff are hidden)."""
+    at = open_page(app, "pages/subgroups.py")
+    roles = at.dataframe[0].value["Group"].tolist()
+    at.selectbox(key="subgroups_attribute").set_value("gender").run()
+    table = at.dataframe[0].value.set_index("Group")
+    assert table.index.tolist() != roles and "Non-binary" in table.index
+    assert table.loc["Non-binary", "Note"] == hidden_message(10)
+    assert any("sensitive attribute" in i.value for i in at.info)
+
+
+def test_leader_identity_by_role_disappears_under_a_role_filter_and_figures_change(app):
+    """Choosing a role changes the headline shares and removes the (one-group) role breakdown."""
+    at = open_page(app, "pages/leader_identity.py")
+    everyone = {m.label: m.value for m in at.metric}
+    assert len(at.get("vega_lite_chart")) == 3  # by wave, by role, identity against the conditions
+    at.selectbox(key="filter_role").set_value("Teacher").run()
+    teachers = {m.label: m.value for m in at.metric}
+    assert teachers != everyone and len(at.get("vega_lite_chart")) == 2
+    assert any("Role filter is set" in c.value for c in at.caption)
