@@ -122,7 +122,7 @@ class Deck:
         """The deck's title, e.g. for a file name or the first slide."""
         return self.slides[0].title if self.slides else self.org_name
 
-    def keys(self) -> list[str]:
+    def slide_keys(self) -> list[str]:
         """Slide keys in order."""
         return [slide.key for slide in self.slides]
 
@@ -131,7 +131,7 @@ class Deck:
         for slide in self.slides:
             if slide.key == key:
                 return slide
-        raise KeyError(f"the deck has no {key!r} slide (slides: {self.keys()})")
+        raise KeyError(f"the deck has no {key!r} slide (slides: {self.slide_keys()})")
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -750,8 +750,9 @@ def _breakdown_slide(context: _Context, *, by: str) -> Slide | None:
         table=shown[["group", "group_label", "condition_name", "pct_favorable", "n", "stage"]].reset_index(drop=True),
         title=f"Percent favorable by {noun} and condition, {context.last}",
         subtitle=f"Only {noun}s with at least {min_n} respondents",
-        description=f"{_plural(len(groups), noun)} × {shown['condition_name'].nunique()} conditions. "
-        + f"Widest range: {widest}, {_pct(low)} to {_pct(high)}.",
+        description=f"{_plural(len(groups), noun)} × {shown['condition_name'].nunique()} conditions: "
+        + ", ".join(f"{g} (n = {_count(sizes[g])})" for g in groups)
+        + f". Widest range: {widest}, {_pct(low)} to {_pct(high)}.",
     )
     notes = (
         f"Each row is a {noun}, each column a condition; the number is percent favorable in {context.last}. "

@@ -90,11 +90,11 @@ def deck_pptx(deck: Deck, *, images: Mapping[str, bytes] | None = None) -> bytes
         the facilitator notes and the slide's discussion prompt.
     """
     from pptx import Presentation
-    from pptx.util import Inches
+    from pptx.util import Emu, Inches
 
     images = images or {}
     presentation = Presentation()
-    presentation.slide_width, presentation.slide_height = Inches(13.333), Inches(7.5)
+    presentation.slide_width, presentation.slide_height = Emu(12192000), Inches(7.5)  # 16:9, as PowerPoint's own
     presentation.core_properties.title = _clean(deck.title)
     presentation.core_properties.subject = _clean(f"{deck.scope}: {', '.join(deck.waves)}")
     footer = _clean(f"{deck.org_name} · {deck.scope} · {' and '.join(deck.waves)}")
