@@ -4,7 +4,6 @@ import streamlit as st
 
 from survey_model.explore import items_table
 from survey_model.privacy import SUPPRESSED, hidden_message
-from survey_model.responses import present_items
 from ui import data, display, explore_charts, explore_data, state
 
 filters = state.current()
@@ -13,11 +12,9 @@ if filters is None:
     st.info("No survey waves are stored yet. Staff can add one on the **Upload a wave** page.")
     st.stop()
 
-org = data.org_data(filters.org)
-codebook = org.codebook
+codebook = explore_data.codebook(filters.org)
 min_n = data.settings().min_n
-present = set(present_items(org.frame, codebook))
-names = {c.id: c.name for c in codebook.conditions if any(i.id in present for i in codebook.items_for(c.id))}
+names = explore_data.condition_choices(filters.org)
 st.caption(f"{codebook.name} · {filters.describe()}")
 
 left, right = st.columns([3, 2])

@@ -12,8 +12,7 @@ if filters is None:
     st.info("No survey waves are stored yet. Staff can add one on the **Upload a wave** page.")
     st.stop()
 
-org = data.org_data(filters.org)
-codebook = org.codebook
+codebook = explore_data.codebook(filters.org)
 min_n = data.settings().min_n
 st.caption(f"{codebook.name} · {filters.describe()}")
 if codebook.leader is None:

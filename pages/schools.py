@@ -13,8 +13,7 @@ if filters is None:
     st.info("No survey waves are stored yet. Staff can add one on the **Upload a wave** page.")
     st.stop()
 
-org = data.org_data(filters.org)
-codebook = org.codebook
+codebook = explore_data.codebook(filters.org)
 min_n = data.settings().min_n
 view = explore_data.schools_view(filters)
 others = [part for part in (filters.school_level, filters.role) if part]

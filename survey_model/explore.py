@@ -76,11 +76,33 @@ def hidden_reason(reason: str, min_n: int) -> str:
 
 
 def _selection(
-    frame: pd.DataFrame, wave: str, restriction: Mapping[str, str | None] | None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The restricted frame (all waves) and its rows in ``wave``."""
-    selected = subset(frame, **dict(restriction or {}))
-    return selected, selected[selected[WAVE] == wave]
+    frame: pd.DataFrame,
+    wave: str,
+    restriction: Mapping[str, str | None] | None,
+    *,
+    columns: Sequence[str],
+    all_waves: bool = False,
+) -> tuple[pd.DataFrame | None, pd.DataFrame]:
+    """The selection's rows with only ``columns`` (and the wave): every wave (when asked) and those in ``wave``.
+
+    The restriction follows :func:`survey_model.responses.subset`; only the needed columns are copied, which on a
+    statewide frame (500,000 rows × 40 columns) is most of the difference between a fast and a slow filter change.
+    """
+    active = {column: value for column, value in (restriction or {}).items() if value is not None}
+    keep = np.ones(len(frame), dtype=bool)
+    if active:
+        missing = [column for column in active if column not in frame.columns]
+        if missing:
+            raise ValueError(f"cannot filter on {missing[0]!r}: no such column in the responses frame")
+        keep[:] = False
+        keep[subset(frame[list(active)].reset_index(drop=True), **active).index.to_numpy()] = True
+    in_wave = keep & (frame[WAVE] == wave).to_numpy(dtype=bool)
+    narrow = frame[list(dict.fromkeys([WAVE, *(column for column in columns if column in frame.columns)]))]
+    return (narrow[keep] if all_waves else None), narrow[in_wave]
+
+
+def _condition_columns(frame: pd.DataFrame, codebook: Codebook) -> list[str]:
+    return [item.id for item in codebook.condition_items if item.id in frame.columns]
 
 
 def _condition_names(table: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
@@ -174,8 +196,9 @@ def _breakdown(
 def _group_counts(frame: pd.DataFrame, column: str, *, min_n: int) -> pd.DataFrame:
     """Respondents per group of ``column`` (blanks as *Not answered*), suppressed as a breakdown."""
     values = frame[column].astype("string").fillna(NOT_ANSWERED).replace("", NOT_ANSWERED)
-    names, sizes = np.unique(values.to_numpy(dtype=object), return_counts=True)
-    counts = pd.DataFrame({column: names.astype(str), "n": sizes.astype("int64")})
+    sizes = values.value_counts(sort=False)
+    # Fresh arrays: suppress() writes into the table, and value_counts may hand back read-only buffers.
+    counts = pd.DataFrame({column: np.array(sizes.index, dtype=object), "n": np.array(sizes.to_numpy(), dtype="int64")})
     return suppress(counts, keys=[column], min_n=min_n, breakdown=column)
 
 
@@ -306,7 +329,7 @@ def condition_detail(
     items = [item.id for item in codebook.items_for(condition) if item.id in frame.columns]
     if not items:
         raise ValueError(f"the responses frame has no item of condition {condition!r}")
-    selected, in_wave = _selection(frame, wave, restriction)
+    selected, in_wave = _selection(frame, wave, restriction, columns=items, all_waves=compare is not None)
     scale = codebook.scale_of(items[0])
     categories = tuple(scale.label_of(v) for v in scale.values)
     sides = tuple(_side(v, scale.favorable_min, scale.unfavorable_max) for v in scale.values)
@@ -316,7 +339,7 @@ def condition_detail(
             condition, info.name, info.description, len(in_wave), True, empty, empty, empty, categories, sides, None
         )
 
-    summary = condition_summary(in_wave[[*items, WAVE]], codebook, bands=settings.stage_bands)
+    summary = condition_summary(in_wave, codebook, bands=settings.stage_bands)
     summary = _condition_names(suppress(summary, keys=["condition"], min_n=min_n), codebook)
 
     table = _item_table(in_wave, codebook, items, min_n=min_n)
@@ -468,7 +491,7 @@ def schools_view(
     min_n = settings.min_n
     restriction = dict(restriction or {})
     chosen = restriction.pop("school", None)
-    _, in_wave = _selection(frame, wave, restriction)
+    _, in_wave = _selection(frame, wave, restriction, columns=["school", *_condition_columns(frame, codebook)])
     if len(in_wave) < min_n or "school" not in in_wave.columns:
         empty = pd.DataFrame()
         return SchoolsView(len(in_wave), True, empty, empty, empty, chosen, True)
@@ -620,7 +643,9 @@ def subgroup_view(
     settings = settings or Settings()
     info = codebook.attribute(attribute)
     min_n = settings.min_n_sensitive if info.sensitive else settings.min_n
-    _, in_wave = _selection(frame, wave, restriction)
+    if attribute not in frame.columns:
+        raise ValueError(f"the responses frame has no column {attribute!r}")
+    _, in_wave = _selection(frame, wave, restriction, columns=[attribute, *_condition_columns(frame, codebook)])
     if attribute not in in_wave.columns:
         raise ValueError(f"the responses frame has no column {attribute!r}")
     if len(in_wave) < settings.min_n:
@@ -722,7 +747,10 @@ def leader_view(
     leader = codebook.leader
     if leader is None:
         raise ValueError(f"codebook {codebook.id!r} has no leader-identity block")
-    selected, in_wave = _selection(frame, wave, restriction)
+    identity_columns = [leader.item, leader.formal_role_item or leader.item, "role"]
+    selected, in_wave = _selection(
+        frame, wave, restriction, columns=[*identity_columns, *_condition_columns(frame, codebook)], all_waves=True
+    )
     if len(in_wave) < min_n or leader.item not in frame.columns:
         empty = pd.DataFrame()
         return LeaderView(len(in_wave), True, empty, empty, empty, empty)

@@ -2,9 +2,11 @@
 
 Same keying as :mod:`ui.data`: every cached function is keyed by the organization *and* its data version (from
 the store), plus the selection and the thresholds, so one organization's cache never serves another's data and a
-new upload is never answered from an old entry. The organization's frame itself is passed as an unhashed
-argument (leading underscore): hashing 500,000 rows on every call would cost more than the cache saves, and the
-version already identifies the data.
+new upload is never answered from an old entry.
+
+The organization's responses are fetched *inside* each cached function, so a cache hit costs only the key (one
+small query for the data version) and the view's small tables: it never touches the 500,000-row frame, which
+``st.cache_data`` would copy (unpickle) on every read.
 """
 
 from __future__ import annotations
@@ -12,39 +14,68 @@ from __future__ import annotations
 import streamlit as st
 
 from survey_model import explore
+from survey_model.codebook import Codebook
+from survey_model.responses import present_items
 from survey_model.settings import Settings
 from ui import data
-from ui.data import OrgData
 from ui.state import Filters
 
-
-def _restriction(filters: Filters) -> tuple[tuple[str, str | None], ...]:
-    return tuple(sorted(filters.restriction.items()))
+Restriction = tuple[tuple[str, str | None], ...]
 
 
-def _settings() -> tuple[Settings, str]:
+def _key(filters: Filters) -> tuple[str, str, str, str, Restriction]:
+    """Organization, its data version, the thresholds, the wave and the restriction: what every view depends on."""
     current = data.settings()
-    return current, repr((current.min_n, current.min_n_sensitive, current.stage_bands))
+    thresholds = repr((current.min_n, current.min_n_sensitive, current.stage_bands))
+    version = data.store().data_version(filters.org)
+    return filters.org, version, thresholds, filters.wave, tuple(sorted(filters.restriction.items()))
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+def _settings() -> Settings:
+    return data.settings()
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _codebook(org: str, version: str) -> Codebook:
+    return data.org_data(org).codebook
+
+
+def codebook(org: str) -> Codebook:
+    """The organization's codebook (cached per organization and data version)."""
+    return _codebook(org, data.store().data_version(org))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _condition_choices(org: str, version: str) -> dict[str, str]:
+    loaded = data.org_data(org)
+    present = set(present_items(loaded.frame, loaded.codebook))
+    return {
+        condition.id: condition.name
+        for condition in loaded.codebook.conditions
+        if any(item.id in present for item in loaded.codebook.items_for(condition.id))
+    }
+
+
+def condition_choices(org: str) -> dict[str, str]:
+    """Condition id → name of the conditions with at least one item in the responses, in codebook order."""
+    return _condition_choices(org, data.store().data_version(org))
+
+
+@st.cache_data(max_entries=256, show_spinner="Scoring the items…")
 def _condition_detail(
-    org: str, version: str, settings_key: str, wave: str, restriction: tuple, compare: str | None,
-    condition: str, order: str, _data: OrgData, _settings: Settings,
+    org: str, version: str, thresholds: str, wave: str, restriction: Restriction, compare: str | None,
+    condition: str, order: str,
 ) -> explore.ConditionDetail:  # fmt: skip
+    loaded = data.org_data(org)
     return explore.condition_detail(
-        _data.frame, _data.codebook, condition=condition, wave=wave, restriction=dict(restriction),
-        compare=compare, order=order, settings=_settings,
+        loaded.frame, loaded.codebook, condition=condition, wave=wave, restriction=dict(restriction),
+        compare=compare, order=order, settings=_settings(),
     )  # fmt: skip
 
 
 def condition_detail(filters: Filters, *, condition: str, order: explore.ItemOrder) -> explore.ConditionDetail:
     """Cached :func:`survey_model.explore.condition_detail` for the current selection."""
-    org = data.org_data(filters.org)
-    settings, key = _settings()
-    return _condition_detail(
-        org.org, org.version, key, filters.wave, _restriction(filters), filters.compare, condition, order, org, settings
-    )
+    return _condition_detail(*_key(filters), filters.compare, condition, order)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -52,66 +83,64 @@ def _school_groups(org: str, version: str) -> dict[str, str]:
     return {school.name: school.group for school in data.store().schools(org)}
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _schools_view(
-    org: str, version: str, settings_key: str, wave: str, restriction: tuple, _data: OrgData, _settings: Settings
-) -> explore.SchoolsView:
+@st.cache_data(max_entries=256, show_spinner="Scoring every school…")
+def _schools_view(org: str, version: str, thresholds: str, wave: str, restriction: Restriction) -> explore.SchoolsView:
+    loaded = data.org_data(org)
     return explore.schools_view(
-        _data.frame,
-        _data.codebook,
+        loaded.frame,
+        loaded.codebook,
         wave=wave,
         restriction=dict(restriction),
         school_groups=_school_groups(org, version),
-        settings=_settings,
+        settings=_settings(),
     )
 
 
 def schools_view(filters: Filters) -> explore.SchoolsView:
     """Cached :func:`survey_model.explore.schools_view` for the current selection."""
-    org = data.org_data(filters.org)
-    settings, key = _settings()
-    return _schools_view(org.org, org.version, key, filters.wave, _restriction(filters), org, settings)
+    return _schools_view(*_key(filters))
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _subgroup_attributes(org: str, version: str, restriction: tuple, _data: OrgData) -> tuple[str, ...]:
-    return explore.subgroup_attributes(_data.frame, _data.codebook, restriction=dict(restriction))
+def _subgroup_attributes(org: str, version: str, restriction: Restriction) -> tuple[str, ...]:
+    loaded = data.org_data(org)
+    return explore.subgroup_attributes(loaded.frame, loaded.codebook, restriction=dict(restriction))
 
 
 def subgroup_attributes(filters: Filters) -> tuple[str, ...]:
     """Cached :func:`survey_model.explore.subgroup_attributes` for the current selection."""
-    org = data.org_data(filters.org)
-    return _subgroup_attributes(org.org, org.version, _restriction(filters), org)
+    org, version, _, _, restriction = _key(filters)
+    return _subgroup_attributes(org, version, restriction)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@st.cache_data(max_entries=256, show_spinner="Scoring the groups…")
 def _subgroup_view(
-    org: str, version: str, settings_key: str, wave: str, restriction: tuple, attribute: str,
-    _data: OrgData, _settings: Settings,
-) -> explore.SubgroupView:  # fmt: skip
+    org: str, version: str, thresholds: str, wave: str, restriction: Restriction, attribute: str
+) -> explore.SubgroupView:
+    loaded = data.org_data(org)
     return explore.subgroup_view(
-        _data.frame, _data.codebook, attribute=attribute, wave=wave, restriction=dict(restriction), settings=_settings
+        loaded.frame,
+        loaded.codebook,
+        attribute=attribute,
+        wave=wave,
+        restriction=dict(restriction),
+        settings=_settings(),
     )
 
 
 def subgroup_view(filters: Filters, *, attribute: str) -> explore.SubgroupView:
     """Cached :func:`survey_model.explore.subgroup_view` for the current selection."""
-    org = data.org_data(filters.org)
-    settings, key = _settings()
-    return _subgroup_view(org.org, org.version, key, filters.wave, _restriction(filters), attribute, org, settings)
+    return _subgroup_view(*_key(filters), attribute)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _leader_view(
-    org: str, version: str, settings_key: str, wave: str, restriction: tuple, _data: OrgData, _settings: Settings
-) -> explore.LeaderView:
+@st.cache_data(max_entries=256, show_spinner="Counting leaders…")
+def _leader_view(org: str, version: str, thresholds: str, wave: str, restriction: Restriction) -> explore.LeaderView:
+    loaded = data.org_data(org)
     return explore.leader_view(
-        _data.frame, _data.codebook, wave=wave, restriction=dict(restriction), settings=_settings
+        loaded.frame, loaded.codebook, wave=wave, restriction=dict(restriction), settings=_settings()
     )
 
 
 def leader_view(filters: Filters) -> explore.LeaderView:
     """Cached :func:`survey_model.explore.leader_view` for the current selection."""
-    org = data.org_data(filters.org)
-    settings, key = _settings()
-    return _leader_view(org.org, org.version, key, filters.wave, _restriction(filters), org, settings)
+    return _leader_view(*_key(filters))
