@@ -1,0 +1,212 @@
+"""``deck`` and ``workbook``: the workshop deck and the results workbook, prepared offline from the store.
+
+::
+
+    python -m survey_model deck --org ORG --waves W1,W2 --out FILE.pptx [--school S] [--charts DIR] [--db URL]
+    python -m survey_model workbook --org ORG --out FILE.xlsx [--wave W] [--compare W] [--school S] [--db URL]
+
+``deck`` writes the Workshop page's slides as PowerPoint: charts as images, facilitator notes as speaker notes;
+``--charts DIR`` also writes every chart as PNG and SVG. ``workbook`` writes one sheet per view (default: the
+latest wave compared with the one before it), the filters printed on every sheet. Both apply the privacy rules
+(``CLD_MIN_N``); nothing is fetched from the network.
+
+The database is ``--db`` (a SQLite path or a SQLAlchemy URL), else ``CLD_DATABASE_URL``, else
+``instance/survey.db``. Exit codes: ``0`` written; ``1`` nothing written (no such organization, wave or school,
+a database problem, or a file that cannot be written: the message says which and what to do); ``2`` wrong
+arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from survey_model.commands.store import _fail, _open_store
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``deck`` and ``workbook`` subcommands."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        metavar="URL_OR_PATH",
+        help="database: a SQLite file path or a SQLAlchemy URL (default: CLD_DATABASE_URL, else instance/survey.db)",
+    )
+    common.add_argument("--org", required=True, help="organization id, e.g. cedar-valley")
+    common.add_argument("--school", help="only this school (default: the whole organization)")
+
+    deck = subparsers.add_parser(
+        "deck",
+        parents=[common],
+        help="write the workshop deck as PowerPoint (.pptx)",
+        description="Build the facilitator's deck (leader identity, conditions, clear gains, where to focus, a "
+        "breakdown, discussion prompts) and write it as a .pptx with charts as images and notes as speaker notes.",
+    )
+    deck.add_argument(
+        "--waves",
+        required=True,
+        type=_wave_list,
+        metavar="W1,W2",
+        help='one wave, or two separated by a comma (changes run from the earlier), e.g. "2024 Spring,2026 Spring"',
+    )
+    deck.add_argument("--out", required=True, type=_suffix(".pptx"), metavar="FILE.pptx", help="file to write")
+    deck.add_argument("--charts", type=Path, metavar="DIR", help="also write every chart as PNG and SVG here")
+    deck.set_defaults(func=run_deck)
+
+    workbook = subparsers.add_parser(
+        "workbook",
+        parents=[common],
+        help="write the results workbook (.xlsx), one sheet per view",
+        description="Write the results of one selection as an Excel workbook: overview, conditions, items, "
+        "schools, subgroups, leader identity, changes and reliability, with the filters on every sheet.",
+    )
+    workbook.add_argument("--out", required=True, type=_suffix(".xlsx"), metavar="FILE.xlsx", help="file to write")
+    workbook.add_argument("--wave", help="the wave to describe (default: the latest)")
+    workbook.add_argument("--compare", help="an earlier wave to compare with (default: the one before --wave)")
+    workbook.set_defaults(func=run_workbook)
+
+
+def _wave_list(text: str) -> list[str]:
+    waves = [part.strip() for part in text.split(",") if part.strip()]
+    if not waves or len(waves) > 2:
+        raise argparse.ArgumentTypeError(f"give one or two wave labels separated by a comma, got {text!r}")
+    if len(set(waves)) != len(waves):
+        raise argparse.ArgumentTypeError(f"the two waves must differ, got {text!r}")
+    return waves
+
+
+def _suffix(suffix: str):
+    def check(text: str) -> Path:
+        path = Path(text)
+        if path.suffix.lower() != suffix:
+            raise argparse.ArgumentTypeError(f"the output file must end in {suffix}, got {text!r}")
+        return path
+
+    return check
+
+
+def _selection(args: argparse.Namespace):
+    """(organization name, responses, codebook, settings) or an exit code after a clear message."""
+    from survey_model.settings import load_settings
+    from survey_model.store import StoreError
+
+    try:
+        settings = load_settings()
+    except ValueError as exc:
+        return _fail(str(exc), "Fix the environment variable.")
+    try:
+        with _open_store(args, create=False) as store:
+            organization = store.organization(args.org)
+            if organization is None:
+                known = ", ".join(org.id for org in store.organizations()) or "none yet"
+                return _fail(f"There is no organization {args.org!r}.", f"Organizations: {known}.")
+            frame = store.load_responses(args.org)
+            codebook = store.codebook_for(args.org) if not frame.empty else None
+    except StoreError as exc:
+        return _fail(exc.message, exc.action)
+    if frame.empty:
+        return _fail(f"Organization {args.org!r} has no stored responses.", "Import a wave first.")
+    if args.school:
+        schools = sorted(set(frame["school"].dropna().astype(str))) if "school" in frame.columns else []
+        if args.school not in schools:
+            return _fail(f"There is no school {args.school!r} in {args.org!r}.", f"Schools: {', '.join(schools)}.")
+    return organization.name, frame, codebook, settings
+
+
+def _check_waves(wanted: list[str], frame) -> int | None:
+    from survey_model.responses import WAVE
+
+    known = [str(w) for w in frame[WAVE].cat.categories]
+    unknown = [w for w in wanted if w not in known]
+    if unknown:
+        return _fail(f"No wave {', '.join(repr(w) for w in unknown)} is stored.", f"Waves: {', '.join(known)}.")
+    return None
+
+
+def _write(path: Path, data: bytes) -> int | None:
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        return _fail(f"Cannot write {path}: {exc.strerror or exc}.", "Check the folder exists and is writable.")
+    return None
+
+
+def run_deck(args: argparse.Namespace) -> int:
+    """Build the deck for the chosen waves and scope and write it as .pptx (and the charts, if asked)."""
+    from survey_model.deck import build_deck
+    from survey_model.reports import chart_svg, deck_pptx
+
+    # The chart builders live beside the pages (ui/), which the Workshop page shares; they import no Streamlit.
+    from ui.deck_charts import deck_images, image_spec
+
+    started = time.perf_counter()
+    selection = _selection(args)
+    if isinstance(selection, int):
+        return selection
+    org_name, frame, codebook, settings = selection
+    failed = _check_waves(args.waves, frame)
+    if failed is not None:
+        return failed
+    deck = build_deck(frame, codebook, org_name=org_name, waves=args.waves, school=args.school, settings=settings)
+    images = deck_images(deck)
+    failed = _write(args.out, deck_pptx(deck, images=images))
+    if failed is not None:
+        return failed
+    if args.charts is not None:
+        try:
+            args.charts.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            return _fail(f"Cannot create {args.charts}: {exc.strerror or exc}.", "Choose another folder.")
+        for number, slide in enumerate(deck.slides, start=1):
+            if slide.figure is None:
+                continue
+            stem = args.charts / f"{number:02d}-{slide.key}"
+            failed = _write(stem.with_suffix(".png"), images[slide.key]) or _write(
+                stem.with_suffix(".svg"), chart_svg(image_spec(slide.figure)).encode("utf-8")
+            )
+            if failed is not None:
+                return failed
+    seconds = time.perf_counter() - started
+    print(f"Wrote {len(deck.slides)} slides ({len(images)} charts) to {args.out} in {seconds:.1f} s.")
+    return 0
+
+
+def run_workbook(args: argparse.Namespace) -> int:
+    """Write the results workbook of the chosen selection as .xlsx."""
+    import datetime as dt
+
+    from survey_model.reports import workbook_xlsx
+    from survey_model.workbook import results_workbook
+
+    selection = _selection(args)
+    if isinstance(selection, int):
+        return selection
+    org_name, frame, codebook, settings = selection
+    from survey_model.responses import WAVE
+
+    waves = [str(w) for w in frame[WAVE].cat.categories if (frame[WAVE] == w).any()]
+    failed = _check_waves([w for w in (args.wave, args.compare) if w], frame)
+    if failed is not None:
+        return failed
+    wave = args.wave or waves[-1]
+    compare = args.compare
+    if compare is None and waves.index(wave) > 0:
+        compare = waves[waves.index(wave) - 1]
+    if compare is not None and waves.index(compare) >= waves.index(wave):
+        return _fail(f"--compare must be a wave before {wave!r}.", f"Waves, oldest first: {', '.join(waves)}.")
+    book = results_workbook(
+        frame,
+        codebook,
+        org_name=org_name,
+        wave=wave,
+        compare=compare,
+        restriction={"school": args.school},
+        settings=settings,
+        created=dt.date.today().isoformat(),
+    )
+    failed = _write(args.out, workbook_xlsx(book))
+    if failed is not None:
+        return failed
+    print(f"Wrote {len(book.sheets)} sheets ({', '.join(s.name for s in book.sheets)}) to {args.out}.")
+    return 0

@@ -1,0 +1,144 @@
+"""Facilitators prepare offline: ``deck`` writes the PowerPoint, ``workbook`` the Excel results, from the store."""
+
+import struct
+
+import pytest
+from openpyxl import load_workbook
+from pptx import Presentation
+
+from survey_model.cli import main
+
+EXPECTED_TITLES = [
+    "Cedar Valley School District",
+    "Do educators see themselves as leaders?",
+    "Conditions for collective leadership",
+    "Biggest gains since 2024 Spring",
+    "Where to focus",
+    "By school",
+    "Data dialogue",
+    "About these numbers",
+]
+
+
+@pytest.fixture
+def run(data_dir, capsys):
+    """``python -m survey_model ARGS`` in this process, on a private copy of the demo database (CLD_DATA_DIR)."""
+
+    def run_in_process(*args: str) -> tuple[int, str, str]:
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run_in_process
+
+
+def test_deck_command_writes_the_deck_and_every_chart(run, tmp_path):
+    """Two waves of the demo district: eight slides with their notes, and each chart as PNG and SVG."""
+    out, charts = tmp_path / "cedar.pptx", tmp_path / "charts"
+    code, stdout, _ = run(
+        "deck",
+        "--org",
+        "cedar-valley",
+        "--waves",
+        "2024 Spring,2026 Spring",
+        "--out",
+        str(out),
+        "--charts",
+        str(charts),
+    )
+    assert code == 0, stdout
+    assert f"Wrote 8 slides (5 charts) to {out}" in stdout
+    presentation = Presentation(str(out))
+    assert [slide.shapes.title.text for slide in presentation.slides] == EXPECTED_TITLES
+    assert all(slide.notes_slide.notes_text_frame.text for slide in presentation.slides)
+    pngs = sorted(path.name for path in charts.glob("*.png"))
+    assert pngs == ["02-leader.png", "03-conditions.png", "04-gains.png", "05-focus.png", "06-breakdown.png"]
+    assert sorted(path.stem for path in charts.glob("*.svg")) == [name[:-4] for name in pngs]
+    header = (charts / "03-conditions.png").read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", header[16:24]) == (1440, 880)
+
+
+def test_deck_command_for_one_school_and_one_wave(run, tmp_path):
+    """--school limits the deck to one school (breakdown by role); a single wave gives no change slide."""
+    out = tmp_path / "oak.pptx"
+    code, _, _ = run(
+        "deck",
+        "--org",
+        "cedar-valley",
+        "--waves",
+        "2026 Spring",
+        "--school",
+        "Cedar Valley High School",
+        "--out",
+        str(out),
+    )
+    assert code == 0
+    titles = [slide.shapes.title.text for slide in Presentation(str(out)).slides]
+    assert titles[0] == "Cedar Valley High School"
+    assert "By role" in titles and not any(title.startswith("Biggest gains") for title in titles)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--org", "nowhere", "--waves", "2026 Spring"], "There is no organization 'nowhere'"),
+        (["--org", "cedar-valley", "--waves", "2031 Fall"], "No wave '2031 Fall' is stored"),
+        (["--org", "cedar-valley", "--waves", "2026 Spring", "--school", "Atlantis High"], "There is no school"),
+    ],
+)
+def test_deck_command_explains_what_is_missing(run, tmp_path, args, message):
+    """An unknown organization, wave or school: exit code 1, what is wrong and what exists, no file."""
+    out = tmp_path / "x.pptx"
+    code, _, stderr = run("deck", *args, "--out", str(out))
+    assert code == 1
+    assert message in stderr and "→" in stderr
+    assert not out.exists()
+
+
+def test_deck_command_refuses_bad_arguments(run, tmp_path):
+    """Three waves, or an output that is not .pptx, are argument errors (exit code 2)."""
+    with pytest.raises(SystemExit) as too_many:
+        run("deck", "--org", "cedar-valley", "--waves", "a,b,c", "--out", str(tmp_path / "x.pptx"))
+    with pytest.raises(SystemExit) as wrong_suffix:
+        run("deck", "--org", "cedar-valley", "--waves", "2026 Spring", "--out", str(tmp_path / "x.ppt"))
+    assert too_many.value.code == wrong_suffix.value.code == 2
+
+
+def test_commands_report_a_missing_database(run, tmp_path):
+    """--db pointing at nothing: exit code 1 and a hint, never an empty new database."""
+    missing = tmp_path / "none.db"
+    code, _, stderr = run("workbook", "--org", "cedar-valley", "--out", str(tmp_path / "x.xlsx"), "--db", str(missing))
+    assert code == 1 and "no database" in stderr.casefold()
+    assert not missing.exists()
+
+
+def test_workbook_command_uses_the_database_from_the_environment(run, data_dir, tmp_path, monkeypatch):
+    """CLD_DATABASE_URL selects the store; the workbook compares the latest wave with the one before by default."""
+    moved = tmp_path / "elsewhere.db"
+    (data_dir / "survey.db").rename(moved)
+    monkeypatch.setenv("CLD_DATABASE_URL", f"sqlite:///{moved}")
+    out = tmp_path / "cedar.xlsx"
+    code, stdout, stderr = run("workbook", "--org", "cedar-valley", "--out", str(out))
+    assert code == 0, stderr
+    assert "Wrote 9 sheets" in stdout
+    book = load_workbook(out)
+    filters = {row[0]: row[1] for row in book["Conditions"].iter_rows(min_row=2, max_row=10, values_only=True)}
+    assert filters["Organization"] == "Cedar Valley School District"
+    assert (filters["Wave"], filters["Compared with"]) == ("2026 Spring", "2025 Spring")
+    assert book["Changes"].cell(row=1, column=1).value == "Changes from 2025 Spring to 2026 Spring"
+
+
+def test_workbook_command_refuses_a_later_comparison_wave(run, tmp_path):
+    """--compare must be earlier than --wave."""
+    code, _, stderr = run(
+        "workbook",
+        "--org",
+        "cedar-valley",
+        "--wave",
+        "2024 Spring",
+        "--compare",
+        "2026 Spring",
+        "--out",
+        str(tmp_path / "x.xlsx"),
+    )
+    assert code == 1 and "--compare must be a wave before '2024 Spring'" in stderr
