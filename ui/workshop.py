@@ -1,0 +1,249 @@
+"""Glue for the Workshop page: choosing the deck, cached deck and exports, drawing a slide, presentation mode.
+
+Decks, files and images are cached per organization *and* data version (``st.cache_data`` is shared by every
+user of the server), like everything in :mod:`ui.data`. The downloads are built only when clicked (a callable
+given to ``st.download_button``), so opening the page never waits for PowerPoint or Excel files.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import streamlit as st
+
+from survey_model.dashboard import filter_options
+from survey_model.deck import PROTOCOL, WHOLE_ORGANIZATION, Deck, Slide, build_deck
+from survey_model.reports import chart_png, chart_svg, deck_pptx, workbook_xlsx
+from survey_model.workbook import results_workbook
+from ui import data, display
+from ui.data import OrgData
+from ui.deck_charts import deck_images, figure_chart, image_spec
+from ui.state import Filters
+
+PRESENT = "workshop_present"
+SLIDE = "workshop_slide"
+WAVE, COMPARE, SCOPE = "workshop_wave", "workshop_compare", "workshop_scope"
+NO_COMPARISON = "No comparison"
+#: Figures drawn across the whole slide, their points underneath (a grid of groups × conditions needs the width).
+WIDE = frozenset({"breakdown"})
+
+#: Presentation mode: sidebar, header and toolbar out of the way, the page full width, large type.
+PRESENTATION_CSS = """
+<style>
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
+.block-container { padding-top: 1.5rem !important; max-width: 100% !important; }
+[data-testid="stMarkdownContainer"] h1 { font-size: 3.4rem !important; }
+[data-testid="stMarkdownContainer"] h3 { font-size: 2.1rem !important; }
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.7rem !important; }
+</style>
+"""
+#: Large type for the slide even outside presentation mode.
+SLIDE_CSS = """
+<style>
+.st-key-workshop_slide_view [data-testid="stMarkdownContainer"] p,
+.st-key-workshop_slide_view [data-testid="stMarkdownContainer"] li { font-size: 1.3rem; }
+</style>
+"""
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>#|~$])")
+
+
+def escape(text: str) -> str:
+    """Text from the data (names, item wordings) shown as itself, not as Markdown, HTML or LaTeX."""
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
+@dataclass(frozen=True)
+class DeckChoice:
+    """What the facilitator chose: waves (oldest first) and the scope."""
+
+    waves: tuple[str, ...]
+    school: str | None
+
+
+def choose(org: OrgData, filters: Filters, *, show: bool) -> DeckChoice:
+    """The waves and the scope, seeded from the sidebar; the controls are drawn only when ``show``."""
+    waves = list(org.waves)
+    schools = filter_options(org.frame, org.codebook)["school"]
+    _default(WAVE, waves, filters.wave)
+    _default(SCOPE, [WHOLE_ORGANIZATION, *schools], filters.school or WHOLE_ORGANIZATION)
+    if show:
+        columns = st.columns(3)
+        wave = columns[0].selectbox("Results from", waves, key=WAVE)
+    else:
+        wave = st.session_state[WAVE]
+    earlier = [NO_COMPARISON, *reversed(waves[: waves.index(wave)])]
+    before = waves[waves.index(wave) - 1] if waves.index(wave) > 0 else NO_COMPARISON
+    _default(COMPARE, earlier, filters.compare if filters.compare in earlier else before)
+    if show:
+        compare = columns[1].selectbox("Compared with", earlier, key=COMPARE, help="Changes run from this wave.")
+        scope = columns[2].selectbox("Scope", [WHOLE_ORGANIZATION, *schools], key=SCOPE)
+    else:
+        compare, scope = st.session_state[COMPARE], st.session_state[SCOPE]
+    chosen = (wave,) if compare == NO_COMPARISON else (compare, wave)
+    return DeckChoice(waves=chosen, school=None if scope == WHOLE_ORGANIZATION else scope)
+
+
+def _default(key: str, options: list[str], preferred: str) -> None:
+    """Keep a remembered choice only while it is still an option; otherwise start from ``preferred``."""
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = preferred if preferred in options else options[-1]
+
+
+@st.cache_data(max_entries=32, show_spinner="Building the deck…")
+def _deck(org: str, version: str, waves: tuple[str, ...], school: str | None) -> Deck:
+    current = data.org_data(org)
+    name = next((o.name for o in data.store().organizations() if o.id == org), org)
+    return build_deck(
+        current.frame, current.codebook, org_name=name, waves=waves, school=school, settings=data.settings()
+    )
+
+
+def deck(org: str, choice: DeckChoice) -> Deck:
+    """The deck for the organization's current data (cached per organization, data version and choice)."""
+    return _deck(org, data.store().data_version(org), choice.waves, choice.school)
+
+
+def slide_number(current: Deck, choice: DeckChoice) -> int:
+    """The slide on screen (0-based), back to the first when the deck itself changes."""
+    identity = (current.org_name, choice.waves, choice.school, len(current.slides))
+    if st.session_state.get("workshop_deck") != identity:
+        st.session_state["workshop_deck"] = identity
+        st.session_state[SLIDE] = 0
+    number = min(max(int(st.session_state.get(SLIDE, 0)), 0), len(current.slides) - 1)
+    st.session_state[SLIDE] = number
+    return number
+
+
+def _step(delta: int, count: int) -> None:
+    st.session_state[SLIDE] = min(max(st.session_state.get(SLIDE, 0) + delta, 0), count - 1)
+
+
+def navigation(current: Deck, number: int) -> None:
+    """Previous / next (also the ← and → keys) and where we are."""
+    count = len(current.slides)
+    left, middle, right = st.columns([1, 2, 1], vertical_alignment="center")
+    left.button(
+        "Previous",
+        icon=":material/arrow_back:",
+        on_click=_step,
+        args=(-1, count),
+        disabled=number == 0,
+        shortcut="Left",
+        key="workshop_previous",
+        width="stretch",
+    )
+    middle.markdown(f"<div style='text-align:center'>Slide {number + 1} of {count}</div>", unsafe_allow_html=True)
+    right.button(
+        "Next",
+        icon=":material/arrow_forward:",
+        icon_position="right",
+        on_click=_step,
+        args=(1, count),
+        disabled=number == count - 1,
+        shortcut="Right",
+        key="workshop_next",
+        width="stretch",
+        type="primary",
+    )
+
+
+def draw_slide(slide: Slide, *, present: bool) -> None:
+    """One slide in large type: title, headline, chart beside its points, the discussion prompt, the notes."""
+    st.markdown(SLIDE_CSS, unsafe_allow_html=True)
+    with st.container(key="workshop_slide_view", border=True):
+        st.markdown(f"# {escape(slide.title)}")
+        if slide.headline:
+            st.markdown(f"### {escape(slide.headline)}")
+        points = "\n".join(f"- {escape(point)}" for point in slide.points)
+        if slide.figure is not None and slide.figure.kind in WIDE:
+            display.chart(figure_chart(slide.figure), key=f"workshop_chart_{slide.key}")
+            if points:
+                st.markdown(points)
+        elif slide.figure is not None:
+            chart_side, text_side = st.columns([3, 2], gap="large")
+            with chart_side:
+                display.chart(figure_chart(slide.figure), key=f"workshop_chart_{slide.key}")
+            if points:
+                text_side.markdown(points)
+        elif points:
+            st.markdown(points)
+        if slide.prompt:
+            st.info(escape(slide.prompt), icon=":material/forum:")
+    with st.expander("Facilitator notes", expanded=not present, icon=":material/sticky_note_2:"):
+        st.markdown(escape(slide.notes) if slide.notes else "No notes for this slide.")
+
+
+def present_mode() -> None:
+    """Hide the sidebar and page furniture and enlarge the type (CSS only; nothing about the data changes)."""
+    st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
+
+
+def _slug(words: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", words).strip("-").lower()
+
+
+def _file_stem(current: Deck) -> str:
+    scope = current.scope if current.scope != WHOLE_ORGANIZATION else ""
+    return _slug(f"{current.org_name} {scope} {current.waves[-1]}") or "workshop"
+
+
+def downloads(current: Deck, slide: Slide, filters: Filters, org: OrgData) -> None:
+    """The deck as PowerPoint, this slide's chart as PNG and SVG, and the results workbook."""
+    stem = _file_stem(current)
+    columns = st.columns(4)
+    columns[0].download_button(
+        "Deck (.pptx)",
+        data=lambda: deck_pptx(current, images=deck_images(current)),
+        file_name=f"{stem}.pptx",
+        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        icon=":material/slideshow:",
+        on_click="ignore",
+        help="Every slide, charts as pictures, facilitator notes as speaker notes.",
+    )
+    if slide.figure is not None:
+        figure = slide.figure
+        columns[1].download_button(
+            "Chart (.png)",
+            data=lambda: chart_png(image_spec(figure)),
+            file_name=f"{stem}-{slide.key}.png",
+            mime="image/png",
+            icon=":material/image:",
+            on_click="ignore",
+        )
+        columns[2].download_button(
+            "Chart (.svg)",
+            data=lambda: chart_svg(image_spec(figure)),
+            file_name=f"{stem}-{slide.key}.svg",
+            mime="image/svg+xml",
+            icon=":material/image:",
+            on_click="ignore",
+        )
+    settings = data.settings()
+    name = current.org_name
+    columns[3].download_button(
+        "Results workbook (.xlsx)",
+        data=lambda: workbook_xlsx(
+            results_workbook(
+                org.frame,
+                org.codebook,
+                org_name=name,
+                wave=filters.wave,
+                compare=filters.compare,
+                restriction=filters.restriction,
+                settings=settings,
+            )
+        ),
+        file_name=f"{_slug(f'{name} {filters.wave}') or 'results'}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/table:",
+        on_click="ignore",
+        help=f"One sheet per view for the sidebar's selection ({filters.describe()}), with the filters printed "
+        "on every sheet.",
+    )
+
+
+def protocol_caption() -> str:
+    """The data-dialogue questions in one line, for the page's caption."""
+    return " · ".join(question for _, question in PROTOCOL)
