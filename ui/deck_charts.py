@@ -84,7 +84,7 @@ def _for_image(chart: alt.Chart, figure: Figure, *, width: int, height: int) -> 
     size = IMAGE_FONT_SIZES.get(figure.kind, IMAGE_FONT_SIZE)
     return (
         chart.properties(width=width, height=height, autosize=alt.AutoSizeParams(type="fit", contains="padding"))
-        .configure_axis(labelFontSize=size, titleFontSize=size, labelLimit=360)
+        .configure_axis(labelFontSize=size, titleFontSize=size, labelLimit=480)
         .configure_text(fontSize=size)
         .configure_legend(
             # In a fixed-size image a one-row legend of the four stage names under the conditions' long labels
@@ -272,7 +272,7 @@ def _breakdown(figure: Figure, *, image: bool = False) -> alt.Chart:
         else alt.Axis(orient="bottom", labelAngle=-35, labelAlign="right", labelLimit=260, ticks=False, domain=False)
     )
     x = alt.X("condition_label:N", sort=columns, title=None, axis=axis)
-    y = alt.Y("group_label:N", sort=rows, title=None, axis=alt.Axis(ticks=False, domain=False, labelLimit=360))
+    y = alt.Y("group_label:N", sort=rows, title=None, axis=alt.Axis(ticks=False, domain=False, labelLimit=480))
     cells = (
         alt.Chart(table)
         .mark_rect(stroke="white", strokeWidth=2)
