@@ -96,6 +96,11 @@ else:
         )
 st.caption("The table below lists every item in full with its figures (the chart's text alternative).")
 st.table(items_table(view, min_n=min_n).set_index("Item"))
+if view.compare:
+    st.caption(
+        f"Changes since {view.compare} are in percentage points, shown without intervals; the **Shifts** page says "
+        "whether a change is clear or within the noise, with its interval and n."
+    )
 
 with st.expander("How these numbers are calculated"):
     st.markdown(

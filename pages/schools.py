@@ -69,6 +69,7 @@ display.chart(
         title="Schools × conditions",
         subtitle=f"{filters.wave}. Grey cells are hidden to protect confidentiality. Click a cell to see that school.",
         select=True,
+        highlight=filters.school,
     ),
     key="schools_heatmap",
     on_select=picked_cell,

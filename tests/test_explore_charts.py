@@ -96,7 +96,7 @@ def school_view() -> explore.SchoolsView:
 
 
 def test_school_heatmap_gets_names_only_for_hidden_cells_and_n_in_tooltips():
-    """Hidden schools keep a grey row with no figure in the chart's data; shown cells carry n on hover."""
+    """Hidden schools keep a grey row with no figure in the chart's data; shown cells carry n; a click picks."""
     view = school_view()
     cells = view.cells
     spec = explore_charts.condition_heatmap(
@@ -108,6 +108,7 @@ def test_school_heatmap_gets_names_only_for_hidden_cells_and_n_in_tooltips():
         hidden=cells.loc[cells[SUPPRESSED] != "", ["school", "condition_name"]],
         title="Schools × conditions",
         select=True,
+        highlight="Oak",
     ).to_dict()
     all_layers = layers(spec)
     blank = data_of(spec, all_layers[0])
@@ -120,6 +121,7 @@ def test_school_heatmap_gets_names_only_for_hidden_cells_and_n_in_tooltips():
     assert {row["school"] for row in data_of(spec, rect)} == {"Oak", "Elm"}
     assert rect["encoding"]["y"]["scale"]["domain"] == ["Ash", "Elm", "Oak", "Tiny"]
     assert rect["encoding"]["color"]["scale"]["domain"] == [0, 100]
+    assert "Oak" in rect["encoding"]["stroke"]["condition"]["test"]  # the chosen school is outlined
 
 
 def test_gap_heatmap_colours_below_orange_above_purple_and_labels_the_reference_plainly():

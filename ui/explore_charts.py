@@ -241,6 +241,7 @@ def condition_heatmap(
     subtitle: str | None = None,
     select: bool = False,
     reference: str | None = None,
+    highlight: str | None = None,
 ) -> alt.LayerChart:
     """A heatmap of groups (rows) × conditions (columns), every cell labelled with its figure.
 
@@ -264,6 +265,8 @@ def condition_heatmap(
         Add a point selection named ``pick`` on the row field, so a click can choose a row.
     reference : str, optional
         The row the gaps are measured from (the whole selection): labelled without a gap.
+    highlight : str, optional
+        A row drawn with a dark outline (the school chosen in the sidebar).
     """
     if metric not in ("pct_favorable", "mean"):
         raise ValueError(f"metric must be 'pct_favorable' or 'mean', got {metric!r}")
@@ -312,9 +315,23 @@ def condition_heatmap(
         alt.Tooltip("mean:Q", title="Mean (1–5)", format=".2f"),
     ]
     if colour_by == "gap" or "gap_favorable" in data.columns:
-        tooltip.append(alt.Tooltip(f"{gap_field}:Q", title="Gap to the whole", format="+.0f" if percent else "+.2f"))
+        tooltip.append(
+            alt.Tooltip(f"{gap_field}:Q", title="Gap to the whole selection", format="+.0f" if percent else "+.2f")
+        )
     tooltip.append(alt.Tooltip("n:Q", title="n (respondents)"))
-    rect = alt.Chart(data).mark_rect(stroke="white", strokeWidth=2).encode(x=x, y=y, color=colour, tooltip=tooltip)
+    chosen = alt.datum[row] == (highlight or "")
+    rect = (
+        alt.Chart(data)
+        .mark_rect()
+        .encode(
+            x=x,
+            y=y,
+            color=colour,
+            tooltip=tooltip,
+            stroke=alt.condition(chosen, alt.value("#000000"), alt.value("white")),
+            strokeWidth=alt.condition(chosen, alt.value(3), alt.value(2)),
+        )
+    )
     if select:
         rect = rect.add_params(alt.selection_point(name="pick", fields=[row], on="click"))
     text = (
