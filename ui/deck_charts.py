@@ -18,7 +18,16 @@ import pandas as pd
 from survey_model.deck import Deck, Figure
 from survey_model.reports import chart_png
 from ui import charts
-from ui.charts import CATEGORICAL, FAVORABLE, NEUTRAL, STAGE_COLOURS, UNFAVORABLE, _style
+from ui.charts import (
+    CATEGORICAL,
+    FAVORABLE,
+    FRAME_HEIGHT,
+    NEUTRAL,
+    STAGE_COLOURS,
+    UNFAVORABLE,
+    _style,
+    element_height,
+)
 
 #: Whole image size in CSS pixels (before the PNG scale factor) and type size per figure kind. A chart image fills
 #: about 7.6 inches of a 16:9 slide (the wide breakdown about 12), so its labels land near 14 pt (13 pt for the
@@ -32,6 +41,8 @@ IMAGE_SIZES: Mapping[str, tuple[int, int]] = {
 }
 IMAGE_FONT_SIZES: Mapping[str, int] = {"breakdown": 16}
 IMAGE_FONT_SIZE = 18
+#: Chart type on the page in presentation mode (the slide text is about 27 px there).
+PRESENT_FONT_SIZE = 22
 #: Axis labels are split into lines with this expression (Vega-Lite draws an array as several lines).
 _LINES = "split(datum.label, '\\n')"
 
@@ -44,7 +55,9 @@ def _wrap(text: str, width: int, *, lines: int = 3) -> str:
     return "\n".join(parts)
 
 
-def figure_chart(figure: Figure, *, width: int | str = "container", height: int | None = None) -> alt.Chart:
+def figure_chart(
+    figure: Figure, *, width: int | str = "container", height: int | None = None, large: bool = False
+) -> alt.Chart:
     """The chart for one slide's figure.
 
     Parameters
@@ -56,6 +69,8 @@ def figure_chart(figure: Figure, *, width: int | str = "container", height: int 
     height : int, optional
         With a numeric ``width``: the whole image height in pixels. The chart then fills exactly
         ``width × height`` (Vega-Lite ``autosize: fit``), so the image has a known size.
+    large : bool, default=False
+        On a page: type of :data:`PRESENT_FONT_SIZE` and a taller plot, for a projector in presentation mode.
     """
     builders = {
         "leader_trend": _leader_trend,
@@ -76,7 +91,22 @@ def figure_chart(figure: Figure, *, width: int | str = "container", height: int 
         chart = _for_image(chart, figure, width=width, height=height or IMAGE_SIZES[figure.kind][1])
     else:
         chart = chart.properties(width=width)
+        if large:
+            chart = _larger(chart)
     return chart
+
+
+def _larger(chart: alt.Chart) -> alt.Chart:
+    """Projector type and a plot a third taller, so the larger labels keep their room."""
+    plot = element_height(chart) - FRAME_HEIGHT
+    taller = round(plot * 4 / 3)
+    size = PRESENT_FONT_SIZE
+    return (
+        chart.properties(height=taller, usermeta={"element_height": taller + FRAME_HEIGHT + 2 * size})
+        .configure_axis(labelFontSize=size, titleFontSize=size, labelLimit=480)
+        .configure_text(fontSize=size)
+        .configure_legend(labelFontSize=size, titleFontSize=size, orient="bottom")
+    )
 
 
 def _for_image(chart: alt.Chart, figure: Figure, *, width: int, height: int) -> alt.Chart:

@@ -134,7 +134,7 @@ def navigation(current: Deck, number: int) -> None:
         key="workshop_previous",
         width="stretch",
     )
-    middle.markdown(f"<div style='text-align:center'>Slide {number + 1} of {count}</div>", unsafe_allow_html=True)
+    middle.markdown(f"Slide {number + 1} of {count}", text_alignment="center")
     right.button(
         "Next",
         icon=":material/arrow_forward:",
@@ -158,13 +158,13 @@ def draw_slide(slide: Slide, *, present: bool) -> None:
             st.markdown(f"### {escape(slide.headline)}")
         points = "\n".join(f"- {escape(point)}" for point in slide.points)
         if slide.figure is not None and slide.figure.kind in WIDE:
-            display.chart(figure_chart(slide.figure), key=f"workshop_chart_{slide.key}")
+            display.chart(figure_chart(slide.figure, large=present), key=f"workshop_chart_{slide.key}")
             if points:
                 st.markdown(points)
         elif slide.figure is not None:
             chart_side, text_side = st.columns([3, 2], gap="large")
             with chart_side:
-                display.chart(figure_chart(slide.figure), key=f"workshop_chart_{slide.key}")
+                display.chart(figure_chart(slide.figure, large=present), key=f"workshop_chart_{slide.key}")
             if points:
                 text_side.markdown(points)
         elif points:
