@@ -45,7 +45,7 @@ def _style(chart: alt.Chart | alt.LayerChart, *, title: str, subtitle: str | Non
             description=f"{title}. {subtitle or ''}".strip(),
             usermeta={"element_height": height + FRAME_HEIGHT},
         )
-        .configure(font="Source Sans Pro, Source Sans 3, Helvetica, Arial, sans-serif")
+        .configure(font="'Source Sans Pro', 'Source Sans 3', Helvetica, Arial, sans-serif")
         .configure_axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelLimit=360)
         .configure_legend(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, orient="bottom")
         .configure_text(fontSize=FONT_SIZE)
@@ -109,6 +109,7 @@ def leader_share_by_wave(table: pd.DataFrame, *, title: str = "Educators who con
 
     ``table`` needs ``wave``, ``share_yes`` (0–1), ``share_unsure``, ``n`` and ``n_yes``.
     """
+    has_interval = {"ci_low", "ci_high"} <= set(table.columns)
     data = table.assign(pct=100 * table["share_yes"], pct_unsure=100 * table["share_unsure"])
     data["label"] = data["pct"].round().astype("Int64").astype(str) + "%"
     tooltip = [
@@ -118,17 +119,23 @@ def leader_share_by_wave(table: pd.DataFrame, *, title: str = "Educators who con
         alt.Tooltip("n_yes:Q", title="Yes answers"),
         alt.Tooltip("n:Q", title="n (valid answers)"),
     ]
+    if has_interval:
+        data["lo"], data["hi"] = 100 * data["ci_low"], 100 * data["ci_high"]
+        data["ci_text"] = [f"{lo:.0f}% to {hi:.0f}%" for lo, hi in zip(data["lo"], data["hi"], strict=True)]
+        tooltip.append(alt.Tooltip("ci_text:N", title="95% interval"))
+    # The label sits above the interval's whisker when there is one, so the two never overlap.
+    data["label_at"] = data["hi"] if has_interval else data["pct"]
     x = alt.X("wave:N", sort=table["wave"].tolist(), title="Survey wave", axis=alt.Axis(labelAngle=0))
+    y_title = "% answering Yes"
     bars = (
         alt.Chart(data)
         .mark_bar(color=CATEGORICAL[0], size=70)
-        .encode(x=x, y=alt.Y("pct:Q", title="% answering Yes", scale=alt.Scale(domain=[0, 100])), tooltip=tooltip)
+        .encode(x=x, y=alt.Y("pct:Q", title=y_title, scale=alt.Scale(domain=[0, 100])), tooltip=tooltip)
     )
-    labels = alt.Chart(data).mark_text(dy=-12).encode(x=x, y="pct:Q", text="label:N")
-    layers = [bars, labels]
-    if {"ci_low", "ci_high"} <= set(table.columns):
-        interval = data.assign(lo=100 * data["ci_low"], hi=100 * data["ci_high"])
-        layers.append(alt.Chart(interval).mark_errorbar(color="#000000", thickness=2).encode(x=x, y="lo:Q", y2="hi:Q"))
+    layers = [bars, alt.Chart(data).mark_text(dy=-12).encode(x=x, y="label_at:Q", text="label:N")]
+    if has_interval:
+        errorbar = alt.Chart(data).mark_errorbar(color="#000000", thickness=2)
+        layers.append(errorbar.encode(x=x, y=alt.Y("lo:Q", title=y_title), y2="hi:Q", tooltip=tooltip))
     return _style(alt.layer(*layers).properties(width="container", height=320), title=title)
 
 

@@ -12,15 +12,13 @@ def chart(figure: alt.TopLevelMixin, *, key: str | None = None, **selection: obj
     """Draw a chart from :mod:`ui.charts` at its intended height, in the app's own projector-sized theme.
 
     Streamlit would otherwise size every chart alike and restyle its fonts smaller. The chart's
-    ``description`` doubles as the text alternative for screen readers.
+    ``description`` (set by every builder) is the text alternative Vega-Lite gives screen readers.
     """
-    description = getattr(figure, "description", None)
     return st.altair_chart(
         figure,
         width="stretch",
         height=element_height(figure),
         theme=None,
         key=key,
-        alt=description if isinstance(description, str) else None,
         **selection,
     )
