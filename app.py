@@ -14,16 +14,19 @@ st.set_page_config(page_title="Collective leadership survey results", page_icon=
 
 PAGES = {
     "Explore results": [
-        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-        st.Page("pages/conditions.py", title="Conditions", icon=":material/checklist:"),
-        st.Page("pages/schools.py", title="Schools", icon=":material/school:"),
-        st.Page("pages/subgroups.py", title="Subgroups", icon=":material/diversity_3:"),
-        st.Page("pages/leader_identity.py", title="Leader identity", icon=":material/person_raised_hand:"),
-        st.Page("pages/shifts.py", title="Shifts", icon=":material/trending_up:"),
+        st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page("views/conditions.py", title="Conditions", icon=":material/checklist:"),
+        st.Page("views/schools.py", title="Schools", icon=":material/school:"),
+        st.Page("views/subgroups.py", title="Subgroups", icon=":material/diversity_3:"),
+        st.Page("views/leader_identity.py", title="Leader identity", icon=":material/person_raised_hand:"),
+        st.Page("views/shifts.py", title="Shifts", icon=":material/trending_up:"),
+    ],
+    "Facilitate": [
+        st.Page("views/workshop.py", title="Workshop", icon=":material/co_present:"),
     ],
     "Staff": [
-        st.Page("pages/upload.py", title="Upload a wave", icon=":material/upload_file:"),
-        st.Page("pages/manage.py", title="Manage data", icon=":material/database:"),
+        st.Page("views/upload.py", title="Upload a wave", icon=":material/upload_file:"),
+        st.Page("views/manage.py", title="Manage data", icon=":material/database:"),
     ],
 }
 navigation = st.navigation({section: pages for section, pages in PAGES.items() if pages})

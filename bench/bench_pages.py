@@ -38,10 +38,10 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 ORG = "statewide"
 PAGES = {
-    "Conditions": "pages/conditions.py",
-    "Schools": "pages/schools.py",
-    "Subgroups": "pages/subgroups.py",
-    "Leader identity": "pages/leader_identity.py",
+    "Conditions": "views/conditions.py",
+    "Schools": "views/schools.py",
+    "Subgroups": "views/subgroups.py",
+    "Leader identity": "views/leader_identity.py",
 }
 ROLES = ("Teacher", "Administrator", "Instructional coach or specialist", "Student support", "Other")
 LEVELS = ("Elementary", "Middle", "High", "K-8")
@@ -108,19 +108,6 @@ def build(folder: Path, *, respondents: int, waves: int) -> None:
     store.close()
 
 
-def _router_only() -> None:
-    """Make AppTest run every rerun through app.py, as the server does (see tests/conftest.py for why)."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original = PagesManager.__init__
-
-    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    PagesManager.__init__ = init  # type: ignore[method-assign]
-
-
 class Attribution:
     """Time spent in app-wide helpers during a run, to tell the pages' own work from the router's.
 
@@ -165,7 +152,6 @@ def measure_pages() -> None:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    _router_only()
     attribution = Attribution()
     print("seconds; in brackets the part spent in app.py's filter_options and ui.data.org_data reads")
     print(f"{'page':<16} {'cold':>14} {'role → Teacher':>16} {'level → Middle':>16} {'same filters':>16}")

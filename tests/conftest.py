@@ -37,28 +37,6 @@ def data_dir(demo_data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     return folder
 
 
-@pytest.fixture(autouse=True)
-def navigation_apps_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make AppTest run every rerun through ``app.py``, as the real server does.
-
-    Streamlit 1.67's AppTest resets ``PagesManager.uses_pages_directory`` before each run, and because this
-    repository has a ``pages/`` folder beside ``app.py`` the flag turns True again. Every run after the first then
-    takes the legacy multipage path (``_mpa_v1`` in ``script_runner.py``), which executes the page file *directly*
-    and skips the router: the shared filters vanish and page tests pass without testing the real app. The server
-    itself sets the flag once and ``st.navigation`` clears it for good, so pinning it to False here matches what
-    users get.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original = PagesManager.__init__
-
-    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
-
-
 @pytest.fixture
 def app(data_dir: Path) -> Callable[..., object]:
     """Build an AppTest of ``app.py`` on the private demo copy; call it with query parameters if needed."""

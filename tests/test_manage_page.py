@@ -7,7 +7,7 @@ from survey_model.store import Store
 def test_deleting_a_wave_needs_its_label_typed_and_is_recorded(app, data_dir):
     """The delete button stays disabled until the label is typed; afterwards the wave is gone and audited."""
     at = app(org="harbor-point").run()
-    at.switch_page("pages/manage.py").run()
+    at.switch_page("views/manage.py").run()
     assert not at.exception, at.exception
     at.selectbox(key="manage_org").set_value("harbor-point")
     at.selectbox(key="delete_wave").set_value("2024 Spring").run()

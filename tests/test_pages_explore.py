@@ -8,7 +8,7 @@ import pytest
 
 from survey_model.privacy import hidden_message
 
-PAGES = ["pages/conditions.py", "pages/schools.py", "pages/subgroups.py", "pages/leader_identity.py"]
+PAGES = ["views/conditions.py", "views/schools.py", "views/subgroups.py", "views/leader_identity.py"]
 ORG, WAVE = "cedar-valley", "2026 Spring"
 #: In the demo data's 2026 wave, Cedar Valley High School has exactly 3 administrators (read from the store
 #: by hand: load_responses("cedar-valley"), 2026 Spring, grouped by school and role).
@@ -54,7 +54,7 @@ def test_a_filter_leaving_three_respondents_shows_the_message_and_no_figure(app,
     """School + role leaving 3 administrators: the confidentiality message, and no metric, table or chart."""
     at = open_page(app, page, school=SCHOOL, role=SMALL_ROLE)
     text = text_of(at)
-    if page == "pages/schools.py":
+    if page == "views/schools.py":
         # The grid still lists every school for the role filter; the chosen school's row carries no figure.
         assert f"{SCHOOL}: {HIDDEN}" in text
         row = at.dataframe[0].value.set_index("School").loc[SCHOOL]
@@ -70,7 +70,7 @@ def test_a_filter_leaving_three_respondents_shows_the_message_and_no_figure(app,
 
 def test_conditions_figures_follow_the_condition_the_wave_and_the_order(app):
     """Another condition or wave changes the figures; sorting by % favorable reorders the items."""
-    at = open_page(app, "pages/conditions.py")
+    at = open_page(app, "views/conditions.py")
     first = {m.label: m.value for m in at.metric}
     at.selectbox(key="conditions_condition").set_value("SI").run()
     assert at.subheader[0].value == "Shared influence" and {m.label: m.value for m in at.metric} != first
@@ -87,7 +87,7 @@ def test_conditions_figures_follow_the_condition_the_wave_and_the_order(app):
 
 def test_conditions_page_shows_the_reliability_with_its_flag(app):
     """Cronbach's alpha is shown as a metric; below 0.70 the page says so in words."""
-    at = open_page(app, "pages/conditions.py")
+    at = open_page(app, "views/conditions.py")
     alpha = next(m for m in at.metric if m.label.startswith("Reliability"))
     value = float(alpha.value)
     flagged = any("Reliability below 0.70" in w.value for w in at.warning)
@@ -96,7 +96,7 @@ def test_conditions_page_shows_the_reliability_with_its_flag(app):
 
 def test_schools_grid_follows_the_level_filter_and_the_metric_control(app):
     """The level filter narrows the grid to that level's schools; the metric control switches % to means."""
-    at = open_page(app, "pages/schools.py")
+    at = open_page(app, "views/schools.py")
     everyone = at.dataframe[0].value
     at.selectbox(key="filter_level").set_value("High").run()
     high = at.dataframe[0].value.dropna(subset=["Respondents"])
@@ -109,7 +109,7 @@ def test_schools_grid_follows_the_level_filter_and_the_metric_control(app):
 
 def test_choosing_a_school_shows_its_detail_and_the_way_back(app):
     """With a school chosen (what a click in the grid does), its conditions and gaps appear below the grid."""
-    at = open_page(app, "pages/schools.py", school="Alder Elementary School")
+    at = open_page(app, "views/schools.py", school="Alder Elementary School")
     assert any(s.value == "Alder Elementary School" for s in at.subheader)
     detail = at.dataframe[1].value
     assert len(detail) == 7 and detail["Gap (points)"].notna().all()
@@ -119,7 +119,7 @@ def test_choosing_a_school_shows_its_detail_and_the_way_back(app):
 
 def test_choosing_a_hidden_school_says_so_and_shows_none_of_its_figures(app):
     """Juniper Hollow had 4 respondents in 2026: the detail is the confidentiality message, the row is empty."""
-    at = open_page(app, "pages/schools.py", school="Juniper Hollow School")
+    at = open_page(app, "views/schools.py", school="Juniper Hollow School")
     assert any("Juniper Hollow School: " + HIDDEN in w.value for w in at.warning)
     assert pd.isna(at.dataframe[0].value.set_index("School").loc["Juniper Hollow School", "Respondents"])
     assert len(at.dataframe) == 1  # no detail table
@@ -127,7 +127,7 @@ def test_choosing_a_hidden_school_says_so_and_shows_none_of_its_figures(app):
 
 def test_subgroups_hide_a_role_of_three_and_name_why(app):
     """Within Cedar Valley High School the 3 administrators are hidden: the message, and no figure for them."""
-    at = open_page(app, "pages/subgroups.py", school=SCHOOL)
+    at = open_page(app, "views/subgroups.py", school=SCHOOL)
     assert at.selectbox(key="subgroups_attribute").value == "role"
     assert any(c.value == f"**{SMALL_ROLE}**: {HIDDEN}." for c in at.caption)
     row = at.dataframe[0].value.set_index("Group").loc[SMALL_ROLE]
@@ -138,7 +138,7 @@ def test_subgroups_hide_a_role_of_three_and_name_why(app):
 
 def test_subgroups_change_with_the_breakdown_and_use_ten_for_sensitive_attributes(app):
     """Switching to gender changes the groups and raises the threshold to 10 (5 non-binary staff are hidden)."""
-    at = open_page(app, "pages/subgroups.py")
+    at = open_page(app, "views/subgroups.py")
     roles = at.dataframe[0].value["Group"].tolist()
     at.selectbox(key="subgroups_attribute").set_value("gender").run()
     table = at.dataframe[0].value.set_index("Group")
@@ -149,7 +149,7 @@ def test_subgroups_change_with_the_breakdown_and_use_ten_for_sensitive_attribute
 
 def test_leader_identity_by_role_disappears_under_a_role_filter_and_figures_change(app):
     """Choosing a role changes the headline shares and removes the (one-group) role breakdown."""
-    at = open_page(app, "pages/leader_identity.py")
+    at = open_page(app, "views/leader_identity.py")
     everyone = {m.label: m.value for m in at.metric}
     assert len(at.get("vega_lite_chart")) == 3  # by wave, by role, identity against the conditions
     at.selectbox(key="filter_role").set_value("Teacher").run()

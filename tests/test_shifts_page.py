@@ -21,7 +21,7 @@ def _text(at) -> str:
 def test_three_waves_show_the_headline_statement_and_a_trend(app):
     """Cedar Valley, 2026 vs 2024: a worded headline with interval and n, and trend charts over all waves."""
     at = app(org="cedar-valley", wave="2026 Spring", compare="2024 Spring").run()
-    at.switch_page("pages/shifts.py").run()
+    at.switch_page("views/shifts.py").run()
     assert not at.exception, at.exception
     headline = next(m.value for m in at.markdown if m.value.startswith(f"#### {HEADLINE}"))
     assert "→" in headline and "95% CI" in headline and "n = " in headline
@@ -36,7 +36,7 @@ def test_two_waves_render_without_a_trend_over_waves(app, data_dir):
     store.delete_wave("harbor-point", "2026 Spring", user="test", confirm=True)
     store.close()
     at = app(org="harbor-point", wave="2025 Spring").run()
-    at.switch_page("pages/shifts.py").run()
+    at.switch_page("views/shifts.py").run()
     assert not at.exception, at.exception
     assert any(m.value.startswith(f"#### {HEADLINE}") for m in at.markdown)
     assert "Percent favorable over every wave" not in _text(at)
@@ -45,7 +45,7 @@ def test_two_waves_render_without_a_trend_over_waves(app, data_dir):
 def test_a_school_below_the_minimum_shows_too_few_responses_and_no_numbers(app):
     """Juniper Hollow had 4 respondents in 2026: the page says too few to say and shows none of its figures."""
     at = app(org="cedar-valley", wave="2026 Spring", compare="2024 Spring", school="Juniper Hollow School").run()
-    at.switch_page("pages/shifts.py").run()
+    at.switch_page("views/shifts.py").run()
     assert not at.exception, at.exception
     text = _text(at)
     assert "Too few responses to say" in text

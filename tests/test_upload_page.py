@@ -19,7 +19,7 @@ def new_export(tmp_path_factory) -> bytes:
 
 
 def _upload(at, name: str, data: bytes, label: str):
-    at.switch_page("pages/upload.py").run()
+    at.switch_page("views/upload.py").run()
     at.selectbox(key="upload_org").set_value("cedar-valley")
     at.text_input(key="upload_wave").set_value(label)
     at.file_uploader(key="upload_file").set_value((name, data, "text/csv")).run()
@@ -41,7 +41,7 @@ def test_uploaded_wave_appears_on_the_overview(app, new_export):
     assert any("Personal data dropped" in m.value for m in at.markdown)
     _confirm(at)
     assert any("Wave stored" in s.label for s in at.status) or any("stored" in s.value for s in at.success)
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("views/overview.py").run()
     assert "2027 Spring" in at.selectbox(key="filter_wave").options
     at.selectbox(key="filter_wave").set_value("2027 Spring").run()
     assert not at.exception and at.title[0].value == "Overview"
@@ -54,5 +54,5 @@ def test_uploading_a_stored_file_again_is_refused(app):
     _confirm(at)
     messages = [w.value for w in at.warning] + [s.value for s in at.success]
     assert any("already" in message for message in messages), messages
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("views/overview.py").run()
     assert "2026 Spring again" not in at.selectbox(key="filter_wave").options

@@ -9,7 +9,7 @@ def _slide_title(at) -> str:
 
 def _open(app, **query):
     at = app(**query).run()
-    at.switch_page("pages/workshop.py").run()
+    at.switch_page("views/workshop.py").run()
     assert not at.exception, at.exception
     return at
 
