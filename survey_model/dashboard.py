@@ -15,8 +15,8 @@ import pandas as pd
 
 from survey_model.codebook import Codebook
 from survey_model.intervals import wilson_interval
-from survey_model.privacy import suppress
-from survey_model.responses import WAVE, subset
+from survey_model.privacy import restrict, suppress
+from survey_model.responses import WAVE
 from survey_model.scoring import condition_summary, index_summary, leader_identity
 from survey_model.settings import Settings
 from survey_model.shifts import ShiftReport, compare_waves, trend
@@ -34,7 +34,8 @@ class Overview:
     """Collective Leadership Index per wave (``wave``, ``n``, ``index``, ``index_<group>``), suppressed."""
     leader: pd.DataFrame | None
     """Leader identity per wave (see :func:`survey_model.scoring.leader_identity`) with the Wilson 95% interval of
-    ``share_yes`` (``ci_low``, ``ci_high``), suppressed; ``None`` when the codebook has no leader-identity block."""
+    ``share_yes`` (``ci_low``, ``ci_high``), suppressed; ``None`` when the codebook has no leader-identity block
+    or the waves lack its item."""
     conditions: pd.DataFrame
     """Condition summary for the chosen wave with ``condition_name`` and ``group_name``, suppressed."""
 
@@ -71,12 +72,12 @@ def overview(
         Thresholds; defaults to ``Settings()``.
     """
     settings = settings or Settings()
-    selected = subset(frame, **dict(restriction or {}))
+    selected = restrict(frame, dict(restriction or {}), min_n=settings.min_n)
     in_wave = selected[selected[WAVE] == wave]
     min_n = settings.min_n
     index = suppress(index_summary(selected, codebook, by=[WAVE]), keys=[WAVE], min_n=min_n)
     leader = None
-    if codebook.leader is not None:
+    if codebook.leader is not None and codebook.leader.item in selected.columns:
         shares = leader_identity(selected, codebook, by=[WAVE])
         answered = shares["n"].to_numpy() > 0  # a wave may have no valid answer at all; it is hidden anyway
         shares["ci_low"], shares["ci_high"] = np.nan, np.nan
@@ -153,7 +154,7 @@ def shifts_view(
     """
     settings = settings or Settings()
     restriction = dict(restriction or {})
-    selected = subset(frame, **restriction)
+    selected = restrict(frame, restriction, min_n=settings.min_n)
     pair = selected[selected[WAVE].isin([from_wave, to_wave])]
     min_n = settings.min_n
     report = compare_waves(pair, codebook, from_wave=from_wave, to_wave=to_wave, min_n=min_n)

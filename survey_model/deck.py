@@ -27,8 +27,8 @@ from typing import Literal
 import pandas as pd
 
 from survey_model.codebook import Codebook
-from survey_model.privacy import SUPPRESSED, hidden_message, suppress
-from survey_model.responses import WAVE, subset
+from survey_model.privacy import SUPPRESSED, hidden_message, restrict, suppress
+from survey_model.responses import WAVE
 from survey_model.scoring import condition_summary, index_summary, item_summary, leader_identity
 from survey_model.settings import Settings
 from survey_model.shifts import (
@@ -236,7 +236,7 @@ def build_deck(
     """
     settings = settings or Settings()
     chosen = _wave_order(frame, waves)
-    scoped = subset(frame, school=school) if school else frame
+    scoped = restrict(frame, {"school": school}, min_n=settings.min_n) if school else frame
     selected = scoped[scoped[WAVE].isin(chosen)]
     counts = {wave: int((selected[WAVE] == wave).sum()) for wave in chosen}
     latest = selected[selected[WAVE] == chosen[-1]]

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from survey_model.codebook import Codebook
-from survey_model.privacy import COMPLEMENTARY, SUPPRESSED, hidden_message, suppress
+from survey_model.privacy import COMPLEMENTARY, SUPPRESSED, hidden_message, hidden_waves, suppress
 from survey_model.reliability import ALPHA_FLOOR, cronbach_alpha, item_rest_correlations
 from survey_model.responses import NONSUBSTANTIVE, WAVE, subset
 from survey_model.scoring import NOT_ANSWERED, condition_summary, item_summary, item_values, leader_identity, stage_of
@@ -82,6 +82,7 @@ def _selection(
     *,
     columns: Sequence[str],
     all_waves: bool = False,
+    min_n: int,
 ) -> tuple[pd.DataFrame | None, pd.DataFrame]:
     """The selection's rows with only ``columns`` (and the wave): every wave (when asked) and those in ``wave``.
 
@@ -96,6 +97,10 @@ def _selection(
             raise ValueError(f"cannot filter on {missing[0]!r}: no such column in the responses frame")
         keep[:] = False
         keep[subset(frame[list(active)].reset_index(drop=True), **active).index.to_numpy()] = True
+        # A selected school or role that its breakdown hides in a wave shows nothing for that wave.
+        hidden = hidden_waves(frame[[WAVE, *active]], active, min_n=min_n)
+        if hidden:
+            keep &= ~frame[WAVE].astype("string").isin(hidden).to_numpy(dtype=bool)
     in_wave = keep & (frame[WAVE] == wave).to_numpy(dtype=bool)
     narrow = frame[list(dict.fromkeys([WAVE, *(column for column in columns if column in frame.columns)]))]
     return (narrow[keep] if all_waves else None), narrow[in_wave]
@@ -329,7 +334,9 @@ def condition_detail(
     items = [item.id for item in codebook.items_for(condition) if item.id in frame.columns]
     if not items:
         raise ValueError(f"the responses frame has no item of condition {condition!r}")
-    selected, in_wave = _selection(frame, wave, restriction, columns=items, all_waves=compare is not None)
+    selected, in_wave = _selection(
+        frame, wave, restriction, columns=items, all_waves=compare is not None, min_n=settings.min_n
+    )
     scale = codebook.scale_of(items[0])
     categories = tuple(scale.label_of(v) for v in scale.values)
     sides = tuple(_side(v, scale.favorable_min, scale.unfavorable_max) for v in scale.values)
@@ -491,7 +498,9 @@ def schools_view(
     min_n = settings.min_n
     restriction = dict(restriction or {})
     chosen = restriction.pop("school", None)
-    _, in_wave = _selection(frame, wave, restriction, columns=["school", *_condition_columns(frame, codebook)])
+    _, in_wave = _selection(
+        frame, wave, restriction, columns=["school", *_condition_columns(frame, codebook)], min_n=settings.min_n
+    )
     if len(in_wave) < min_n or "school" not in in_wave.columns:
         empty = pd.DataFrame()
         return SchoolsView(len(in_wave), True, empty, empty, empty, chosen, True)
@@ -645,7 +654,9 @@ def subgroup_view(
     min_n = settings.min_n_sensitive if info.sensitive else settings.min_n
     if attribute not in frame.columns:
         raise ValueError(f"the responses frame has no column {attribute!r}")
-    _, in_wave = _selection(frame, wave, restriction, columns=[attribute, *_condition_columns(frame, codebook)])
+    _, in_wave = _selection(
+        frame, wave, restriction, columns=[attribute, *_condition_columns(frame, codebook)], min_n=settings.min_n
+    )
     if attribute not in in_wave.columns:
         raise ValueError(f"the responses frame has no column {attribute!r}")
     if len(in_wave) < settings.min_n:
@@ -749,7 +760,12 @@ def leader_view(
         raise ValueError(f"codebook {codebook.id!r} has no leader-identity block")
     identity_columns = [leader.item, leader.formal_role_item or leader.item, "role"]
     selected, in_wave = _selection(
-        frame, wave, restriction, columns=[*identity_columns, *_condition_columns(frame, codebook)], all_waves=True
+        frame,
+        wave,
+        restriction,
+        columns=[*identity_columns, *_condition_columns(frame, codebook)],
+        all_waves=True,
+        min_n=settings.min_n,
     )
     if len(in_wave) < min_n or leader.item not in frame.columns:
         empty = pd.DataFrame()

@@ -16,10 +16,12 @@ Counts are hidden together with the figures, so a hidden group is described only
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+
+from survey_model.responses import NOT_ANSWERED, WAVE, subset
 
 SMALL_GROUP = "small_group"
 COMPLEMENTARY = "complementary"
@@ -127,3 +129,50 @@ def _complementary(
 def shown(table: pd.DataFrame) -> pd.DataFrame:
     """Rows of a suppressed table that may be displayed with their figures."""
     return table[table[SUPPRESSED] == ""]
+
+
+def hidden_waves(frame: pd.DataFrame, restriction: Mapping[str, str | None], *, min_n: int = 5) -> set[str]:
+    """Waves in which a selection (e.g. one school) must stay hidden because its breakdown hides it.
+
+    A selected group is one group of a breakdown: School = Dogwood is one row of the schools grid. If that
+    breakdown hides it in a wave — because it is small, or to protect a smaller school (complementary
+    suppression) — showing the selection on its own would undo the protection: the organization's total minus
+    every shown school would reveal the small one. So for each restricted column, the selection's group is
+    checked within its breakdown (per wave, under the other restrictions) with :func:`suppress`.
+    A frame without a ``wave`` column is treated as one wave labelled ``""``.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"wave": ["W1"] * 19, "school": ["Big"] * 10 + ["Mid"] * 6 + ["Tiny"] * 3})
+    >>> hidden_waves(df, {"school": "Mid"}), hidden_waves(df, {"school": "Big"})
+    ({'W1'}, set())
+    """
+    active = {column: value for column, value in restriction.items() if value is not None}
+    hidden: set[str] = set()
+    for column, value in active.items():
+        base = subset(frame, **{other: v for other, v in active.items() if other != column})
+        labels = base[column].astype("string").fillna(NOT_ANSWERED).replace("", NOT_ANSWERED)
+        waves = base[WAVE].astype("string") if WAVE in base.columns else pd.Series("", index=base.index)
+        counts = pd.DataFrame({WAVE: waves, column: labels}).groupby([WAVE, column], observed=True).size()
+        table = suppress(counts.rename("n").reset_index(), keys=[WAVE, column], min_n=min_n, breakdown=column)
+        hidden |= set(table.loc[(table[column] == value) & (table[SUPPRESSED] != ""), WAVE])
+    return hidden
+
+
+def restrict(frame: pd.DataFrame, restriction: Mapping[str, str | None], *, min_n: int = 5) -> pd.DataFrame:
+    """The rows of a selection, less every wave where :func:`hidden_waves` says it must stay hidden.
+
+    Use this, not :func:`survey_model.responses.subset`, wherever a user's filter picks the rows to show: the
+    waves that lose their rows then show the confidentiality message on every page.
+
+    >>> df = pd.DataFrame({"wave": ["W1"] * 19, "school": ["Big"] * 10 + ["Mid"] * 6 + ["Tiny"] * 3})
+    >>> len(restrict(df, {"school": "Mid"})), len(restrict(df, {"school": "Big"}))
+    (0, 10)
+    """
+    selected = subset(frame, **restriction)
+    hidden = hidden_waves(frame, restriction, min_n=min_n)
+    if not hidden:
+        return selected
+    if WAVE not in selected.columns:
+        return selected.iloc[0:0]
+    return selected[~selected[WAVE].astype("string").isin(hidden).to_numpy(dtype=bool)]

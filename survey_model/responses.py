@@ -34,6 +34,8 @@ RESPONDENT_ID = "respondent_id"
 RESPONDENT_KEY = "respondent_key"
 NONSUBSTANTIVE = -1.0
 ITEM_DTYPE = np.float32
+#: Group label of respondents who left a breakdown attribute blank, so a breakdown's groups add up to the whole.
+NOT_ANSWERED = "Not answered"
 
 
 def present_items(frame: pd.DataFrame, codebook: Codebook) -> tuple[str, ...]:

@@ -25,11 +25,8 @@ import numpy as np
 import pandas as pd
 
 from survey_model.codebook import Codebook
-from survey_model.responses import NONSUBSTANTIVE, present_items
+from survey_model.responses import NONSUBSTANTIVE, NOT_ANSWERED, present_items
 from survey_model.settings import DEFAULT_STAGE_BANDS, StageBand
-
-#: Label for respondents who left a breakdown attribute blank, so groups still add up to the whole.
-NOT_ANSWERED = "Not answered"
 
 
 def item_values(frame: pd.DataFrame, codebook: Codebook, items: Sequence[str]) -> np.ndarray:

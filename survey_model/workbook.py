@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 
 from survey_model.codebook import Codebook
-from survey_model.privacy import COMPLEMENTARY, SUPPRESSED, hidden_message, suppress
+from survey_model.privacy import COMPLEMENTARY, SUPPRESSED, hidden_message, restrict, suppress
 from survey_model.reliability import condition_reliability
-from survey_model.responses import WAVE, subset
+from survey_model.responses import WAVE
 from survey_model.scoring import condition_summary, index_summary, item_summary, leader_identity
 from survey_model.settings import Settings
 from survey_model.shifts import CLEAR_DECREASE, CLEAR_INCREASE, compare_waves
@@ -117,7 +117,7 @@ def results_workbook(
     if compare == wave:
         compare = None
     shown_waves = [w for w in waves if w in (compare, wave)]
-    selected = subset(frame, **restriction)
+    selected = restrict(frame, restriction, min_n=settings.min_n)
     snapshot = selected[selected[WAVE].isin(shown_waves)]
     filters = (
         ("Organization", org_name),

@@ -69,17 +69,18 @@ def test_leader_chart_shows_interval_when_given_and_n_on_hover():
 
 
 def test_overview_of_a_three_person_school_has_no_figures():
-    """A filter leaving 3 respondents: hidden flag set, every condition and index row suppressed."""
+    """A filter leaving 3 respondents: hidden, every figure suppressed; the next smallest school is hidden too."""
     cb = load_codebook()
-    rows = 3 * [{"wave": "W1", "school": "Tiny"}] + 20 * [{"wave": "W1", "school": "Big"}]
+    rows = [{"wave": "W1", "school": s} for s, n in (("Tiny", 3), ("Mid", 7), ("Big", 20)) for _ in range(n)]
     frame = pd.DataFrame(rows)
     for item in cb.condition_items:
         frame[item.id] = pd.Series([4.0] * len(frame), dtype="float32")
     frame["LI1"] = pd.Series([1.0] * len(frame), dtype="float32")
     view = overview(frame, cb, wave="W1", restriction={"school": "Tiny"})
-    assert view.hidden and view.respondents == 3
+    assert view.hidden and view.respondents < 5
     assert (view.conditions[SUPPRESSED] != "").all() and view.conditions["pct_favorable"].isna().all()
     assert (view.index[SUPPRESSED] != "").all() and view.leader["share_yes"].isna().all()
+    assert overview(frame, cb, wave="W1", restriction={"school": "Mid"}).hidden  # total - Big - Mid would be Tiny
     big = overview(frame, cb, wave="W1", restriction={"school": "Big"})
     # Everyone answered Agree (4): 100% favorable, except that Agree on a reverse-worded item scores 2,
     # so the five conditions with one reverse item are 3 of 4 favorable.

@@ -123,7 +123,7 @@ def test_three_respondents_leave_the_conditions_page_without_a_figure():
     """A school of 3 in the selection: hidden, and every table is empty."""
     frame = responses(people(3, school="Tiny") + people(20, school="Big"))
     detail = explore.condition_detail(frame, CB, condition="SI", wave="W1", restriction={"school": "Tiny"})
-    assert detail.hidden and detail.respondents == 3
+    assert detail.hidden and detail.respondents < 5  # hidden waves lose their rows (privacy.restrict)
     assert detail.items.empty and detail.answers.empty and detail.summary.empty and detail.reliability is None
 
 

@@ -204,6 +204,9 @@ def _waves(frame: pd.DataFrame, *names: str) -> list[np.ndarray]:
         raise ValueError("the responses frame has no 'wave' column: combine at least two waves first")
     labels = frame[WAVE].astype("string")
     known = set(labels.dropna().unique())
+    if isinstance(frame[WAVE].dtype, pd.CategoricalDtype):
+        # A declared wave with no rows in this selection (e.g. hidden for privacy) compares as "too few".
+        known |= {str(category) for category in frame[WAVE].cat.categories}
     masks = []
     for name in names:
         if name not in known:
