@@ -6,7 +6,6 @@ embedded database through the same path a staff upload takes.
 
 import streamlit as st
 
-from survey_model.dashboard import filter_options
 from ui import data, state
 from ui.state import ALL, NO_COMPARISON, PARAMS, Filters
 
@@ -57,7 +56,7 @@ def draw_filters() -> None:
     compare = state.choose(
         "Compare with", [NO_COMPARISON, *reversed(earlier)], PARAMS["compare"], help="An earlier wave to compare with."
     )
-    options = filter_options(org_data.frame, org_data.codebook)
+    options = data.filter_options(org)
     school = state.choose("School", [ALL, *options["school"]], PARAMS["school"])
     level = state.choose("School level", [ALL, *options["school_level"]], PARAMS["level"])
     role = state.choose("Role", [ALL, *options["role"]], PARAMS["role"])
