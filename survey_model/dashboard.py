@@ -17,7 +17,7 @@ from survey_model.codebook import Codebook
 from survey_model.intervals import wilson_interval
 from survey_model.privacy import restrict, suppress
 from survey_model.responses import WAVE
-from survey_model.scoring import condition_summary, index_summary, leader_identity
+from survey_model.scoring import condition_summary, index_summary, leader_identity, with_condition_names
 from survey_model.settings import Settings
 from survey_model.shifts import ShiftReport, compare_waves, trend
 
@@ -38,14 +38,6 @@ class Overview:
     or the waves lack its item."""
     conditions: pd.DataFrame
     """Condition summary for the chosen wave with ``condition_name`` and ``group_name``, suppressed."""
-
-
-def _with_names(table: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
-    names = {c.id: c.name for c in codebook.conditions}
-    groups = {c.id: codebook.groups.get(c.group, c.group) for c in codebook.conditions}
-    return table.assign(
-        condition_name=table["condition"].map(names), group_name=table["condition"].map(groups).fillna("")
-    )
 
 
 def overview(
@@ -86,7 +78,7 @@ def overview(
             shares.loc[answered, "ci_low"], shares.loc[answered, "ci_high"] = low, high
         leader = suppress(shares, keys=[WAVE], min_n=min_n)
     conditions = condition_summary(in_wave, codebook, bands=settings.stage_bands)
-    conditions = _with_names(suppress(conditions, keys=["condition"], min_n=min_n), codebook)
+    conditions = with_condition_names(suppress(conditions, keys=["condition"], min_n=min_n), codebook)
     return Overview(
         respondents=len(in_wave), hidden=len(in_wave) < min_n, index=index, leader=leader, conditions=conditions
     )

@@ -33,7 +33,15 @@ from survey_model.codebook import Codebook
 from survey_model.privacy import COMPLEMENTARY, SUPPRESSED, hidden_message, hidden_waves, suppress
 from survey_model.reliability import ALPHA_FLOOR, cronbach_alpha, item_rest_correlations
 from survey_model.responses import NONSUBSTANTIVE, WAVE, subset
-from survey_model.scoring import NOT_ANSWERED, condition_summary, item_summary, item_values, leader_identity, stage_of
+from survey_model.scoring import (
+    NOT_ANSWERED,
+    condition_summary,
+    item_summary,
+    item_values,
+    leader_identity,
+    stage_of,
+    with_condition_names,
+)
 from survey_model.settings import Settings
 
 ItemOrder = Literal["codebook", "favorable"]
@@ -108,11 +116,6 @@ def _selection(
 
 def _condition_columns(frame: pd.DataFrame, codebook: Codebook) -> list[str]:
     return [item.id for item in codebook.condition_items if item.id in frame.columns]
-
-
-def _condition_names(table: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
-    names = {c.id: c.name for c in codebook.conditions}
-    return table.assign(condition_name=table["condition"].map(names))
 
 
 def _group_order(values: Sequence[str], declared: Sequence[str] = ()) -> list[str]:
@@ -195,7 +198,7 @@ def _breakdown(
     whole = pool_conditions(raw, settings=settings)
     whole = suppress(whole, keys=["condition"], min_n=settings.min_n)
     groups = suppress(raw, keys=[column, "condition"], min_n=min_n, breakdown=column)
-    return _condition_names(_with_gaps(groups, whole), codebook), _condition_names(whole, codebook)
+    return with_condition_names(_with_gaps(groups, whole), codebook), with_condition_names(whole, codebook)
 
 
 def _group_counts(frame: pd.DataFrame, column: str, *, min_n: int) -> pd.DataFrame:
@@ -347,7 +350,7 @@ def condition_detail(
         )
 
     summary = condition_summary(in_wave, codebook, bands=settings.stage_bands)
-    summary = _condition_names(suppress(summary, keys=["condition"], min_n=min_n), codebook)
+    summary = with_condition_names(suppress(summary, keys=["condition"], min_n=min_n), codebook)
 
     table = _item_table(in_wave, codebook, items, min_n=min_n)
     position = {item_id: index + 1 for index, item_id in enumerate(items)}

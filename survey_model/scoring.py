@@ -421,3 +421,12 @@ def index_summary(
             row[f"index_{group_id}"] = part.loc[part["group"] == group_id, "pct_favorable"].mean(skipna=False)
         rows.append(row)
     return pd.DataFrame(rows, columns=[*keys, "n", "index", *[f"index_{g}" for g in codebook.groups]])
+
+
+def with_condition_names(table: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """``table`` with ``condition_name`` and ``group_name`` (e.g. "Foundational conditions") from its ``condition``."""
+    names = {c.id: c.name for c in codebook.conditions}
+    groups = {c.id: codebook.groups.get(c.group, c.group) for c in codebook.conditions}
+    return table.assign(
+        condition_name=table["condition"].map(names), group_name=table["condition"].map(groups).fillna("")
+    )

@@ -23,7 +23,7 @@ from survey_model.codebook import Codebook
 from survey_model.privacy import COMPLEMENTARY, SUPPRESSED, hidden_message, restrict, suppress
 from survey_model.reliability import condition_reliability
 from survey_model.responses import WAVE
-from survey_model.scoring import condition_summary, index_summary, item_summary, leader_identity
+from survey_model.scoring import condition_summary, index_summary, item_summary, leader_identity, with_condition_names
 from survey_model.settings import Settings
 from survey_model.shifts import CLEAR_DECREASE, CLEAR_INCREASE, compare_waves
 
@@ -237,16 +237,10 @@ def _overview(selected: pd.DataFrame, context: _Context, waves: Sequence[str]) -
     )
 
 
-def _condition_names(table: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
-    names = {c.id: c.name for c in codebook.conditions}
-    groups = {c.id: codebook.groups.get(c.group, c.group) for c in codebook.conditions}
-    return table.assign(condition_name=table["condition"].map(names), group_name=table["condition"].map(groups))
-
-
 def _conditions(snapshot: pd.DataFrame, context: _Context) -> Sheet:
     table = condition_summary(snapshot, context.codebook, by=[WAVE], bands=context.settings.stage_bands)
     table = _in_wave_order(suppress(table, keys=[WAVE, "condition"], min_n=context.min_n), context.waves)
-    table = _condition_names(table, context.codebook)
+    table = with_condition_names(table, context.codebook)
     out = pd.DataFrame(
         {
             "Wave": table[WAVE],
