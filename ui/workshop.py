@@ -158,13 +158,17 @@ def draw_slide(slide: Slide, *, present: bool) -> None:
             st.markdown(f"### {escape(slide.headline)}")
         points = "\n".join(f"- {escape(point)}" for point in slide.points)
         if slide.figure is not None and slide.figure.kind in WIDE:
-            display.chart(figure_chart(slide.figure, large=present), key=f"workshop_chart_{slide.key}")
+            display.chart(
+                figure_chart(slide.figure, large=present), key=f"workshop_chart_{slide.key}", downloadable=False
+            )
             if points:
                 st.markdown(points)
         elif slide.figure is not None:
             chart_side, text_side = st.columns([3, 2], gap="large")
             with chart_side:
-                display.chart(figure_chart(slide.figure, large=present), key=f"workshop_chart_{slide.key}")
+                display.chart(
+                    figure_chart(slide.figure, large=present), key=f"workshop_chart_{slide.key}", downloadable=False
+                )
             if points:
                 text_side.markdown(points)
         elif points:

@@ -1,0 +1,36 @@
+"""Every chart drawn on a page can be downloaded as PNG and SVG, rendered offline."""
+
+import pandas as pd
+
+from survey_model.reports import chart_png, chart_svg
+from ui import charts
+from ui.display import EXPORT_WIDTH
+
+
+def test_overview_offers_png_and_svg_for_each_chart(app):
+    """The Overview draws two charts, each followed by a PNG and an SVG download."""
+    at = app(org="cedar-valley").run()
+    labels = [button.label for button in at.get("download_button")]
+    assert labels.count("PNG") == len(at.get("vega_lite_chart")) == labels.count("SVG") == 2
+
+
+def test_a_container_width_chart_renders_to_an_image_of_the_export_width():
+    """A chart that follows its container on screen is exported at a fixed width, as a valid PNG and SVG."""
+    table = pd.DataFrame(
+        {
+            "wave": ["2024", "2026"],
+            "share_yes": [0.3, 0.47],
+            "share_unsure": [0.2, 0.1],
+            "n": [400, 410],
+            "n_yes": [120, 193],
+            "ci_low": [0.26, 0.42],
+            "ci_high": [0.35, 0.52],
+        }
+    )
+    spec = charts.leader_share_by_wave(table).to_dict()
+    spec["width"] = EXPORT_WIDTH
+    png = chart_png(spec, scale=1.0)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width = int.from_bytes(png[16:20], "big")
+    assert EXPORT_WIDTH <= width < EXPORT_WIDTH + 200  # the plot plus its axis and padding
+    assert "<svg" in chart_svg(spec)[:200]
