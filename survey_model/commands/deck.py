@@ -22,7 +22,7 @@ import argparse
 import time
 from pathlib import Path
 
-from survey_model.commands.store import _fail, _open_store
+from survey_model.commands.store import fail, open_store
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -94,23 +94,23 @@ def _selection(args: argparse.Namespace):
     try:
         settings = load_settings()
     except ValueError as exc:
-        return _fail(str(exc), "Fix the environment variable.")
+        return fail(str(exc), "Fix the environment variable.")
     try:
-        with _open_store(args, create=False) as store:
+        with open_store(args, create=False) as store:
             organization = store.organization(args.org)
             if organization is None:
                 known = ", ".join(org.id for org in store.organizations()) or "none yet"
-                return _fail(f"There is no organization {args.org!r}.", f"Organizations: {known}.")
+                return fail(f"There is no organization {args.org!r}.", f"Organizations: {known}.")
             frame = store.load_responses(args.org)
             codebook = store.codebook_for(args.org) if not frame.empty else None
     except StoreError as exc:
-        return _fail(exc.message, exc.action)
+        return fail(exc.message, exc.action)
     if frame.empty:
-        return _fail(f"Organization {args.org!r} has no stored responses.", "Import a wave first.")
+        return fail(f"Organization {args.org!r} has no stored responses.", "Import a wave first.")
     if args.school:
         schools = sorted(set(frame["school"].dropna().astype(str))) if "school" in frame.columns else []
         if args.school not in schools:
-            return _fail(f"There is no school {args.school!r} in {args.org!r}.", f"Schools: {', '.join(schools)}.")
+            return fail(f"There is no school {args.school!r} in {args.org!r}.", f"Schools: {', '.join(schools)}.")
     return organization.name, frame, codebook, settings
 
 
@@ -120,7 +120,7 @@ def _check_waves(wanted: list[str], frame) -> int | None:
     known = [str(w) for w in frame[WAVE].cat.categories]
     unknown = [w for w in wanted if w not in known]
     if unknown:
-        return _fail(f"No wave {', '.join(repr(w) for w in unknown)} is stored.", f"Waves: {', '.join(known)}.")
+        return fail(f"No wave {', '.join(repr(w) for w in unknown)} is stored.", f"Waves: {', '.join(known)}.")
     return None
 
 
@@ -128,7 +128,7 @@ def _write(path: Path, data: bytes) -> int | None:
     try:
         path.write_bytes(data)
     except OSError as exc:
-        return _fail(f"Cannot write {path}: {exc.strerror or exc}.", "Check the folder exists and is writable.")
+        return fail(f"Cannot write {path}: {exc.strerror or exc}.", "Check the folder exists and is writable.")
     return None
 
 
@@ -157,7 +157,7 @@ def run_deck(args: argparse.Namespace) -> int:
         try:
             args.charts.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            return _fail(f"Cannot create {args.charts}: {exc.strerror or exc}.", "Choose another folder.")
+            return fail(f"Cannot create {args.charts}: {exc.strerror or exc}.", "Choose another folder.")
         for number, slide in enumerate(deck.slides, start=1):
             if slide.figure is None:
                 continue
@@ -194,7 +194,7 @@ def run_workbook(args: argparse.Namespace) -> int:
     if compare is None and waves.index(wave) > 0:
         compare = waves[waves.index(wave) - 1]
     if compare is not None and waves.index(compare) >= waves.index(wave):
-        return _fail(f"--compare must be a wave before {wave!r}.", f"Waves, oldest first: {', '.join(waves)}.")
+        return fail(f"--compare must be a wave before {wave!r}.", f"Waves, oldest first: {', '.join(waves)}.")
     book = results_workbook(
         frame,
         codebook,

@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from survey_model.commands.store import _fail, _open_store
+from survey_model.commands.store import fail, open_store
 
 MEASURES = ("leader_identity", "condition_favorable", "condition_mean")
 
@@ -49,16 +49,16 @@ def run_shifts(args: argparse.Namespace) -> int:
     from survey_model.store import StoreError
 
     try:
-        with _open_store(args, create=False) as store:
+        with open_store(args, create=False) as store:
             labels = [wave.label for wave in store.waves(args.org)]
             missing = [label for label in (args.from_wave, args.to_wave) if label not in labels]
             if missing:
                 known = ", ".join(labels) or "none"
-                return _fail(f"Organization {args.org!r} has no wave {missing[0]!r}.", f"Stored waves: {known}.")
+                return fail(f"Organization {args.org!r} has no wave {missing[0]!r}.", f"Stored waves: {known}.")
             frame = store.load_responses(args.org, waves=[args.from_wave, args.to_wave])
             codebook = store.codebook_for(args.org, wave=args.to_wave)
     except StoreError as exc:
-        return _fail(exc.message, exc.action)
+        return fail(exc.message, exc.action)
     if args.school:
         frame = frame[frame["school"] == args.school] if "school" in frame.columns else frame.iloc[0:0]
     report = compare_waves(

@@ -115,19 +115,19 @@ def run_import(args: argparse.Namespace) -> int:
     try:
         data = args.file.read_bytes()
     except OSError as exc:
-        return _fail(f"Cannot read {args.file}: {exc.strerror or exc}.", "Check the path.")
+        return fail(f"Cannot read {args.file}: {exc.strerror or exc}.", "Check the path.")
     file_sha256 = hashlib.sha256(data).hexdigest()
     try:
-        store = _open_store(args, create=not args.dry_run)
+        store = open_store(args, create=not args.dry_run)
     except StoreError as exc:
         if not (args.dry_run and "no database" in exc.message.casefold()):
-            return _fail(exc.message, exc.action)
+            return fail(exc.message, exc.action)
         store = None  # a dry run against a database that does not exist yet: nothing to compare with
     try:
         if store is not None:
             holder = store.find_file(file_sha256)
             if holder is not None:
-                return _fail(f"This file is already stored as {holder.describe()}.", "Nothing was saved.")
+                return fail(f"This file is already stored as {holder.describe()}.", "Nothing was saved.")
         codebook = _codebook(args, store)
         if codebook is None:
             return 1
@@ -136,26 +136,26 @@ def run_import(args: argparse.Namespace) -> int:
             profile = store.mapping_profile(args.mapping) if store is not None else None
             if profile is None:
                 names = [p.name for p in store.mapping_profiles()] if store is not None else []
-                return _fail(
+                return fail(
                     f"There is no mapping profile {args.mapping!r}.",
                     f"Saved profiles: {', '.join(repr(name) for name in names) or 'none'}.",
                 )
             try:
                 mapping = ColumnMapping.from_dict(profile.mapping)
             except ValueError as exc:
-                return _fail(f"The mapping profile {args.mapping!r} cannot be used: {exc}.", "Save it again.")
+                return fail(f"The mapping profile {args.mapping!r} cannot be used: {exc}.", "Save it again.")
 
         print(f"Reading {args.file.name} …", file=sys.stderr)
         try:
             result = import_export(data, args.file.name, codebook, mapping=mapping)
         except ExportReadError as exc:
-            return _fail(exc.message, exc.action)
+            return fail(exc.message, exc.action)
         print(f"Platform: {result.platform} (layout {result.layout}); codebook: {codebook.id} {codebook.version}")
         if result.dropped_personal_data:
             print(f"Dropped personal-data columns (never stored): {', '.join(result.dropped_personal_data)}")
         print(result.report.to_text())
         if not result.report.ok:
-            return _fail("Not saved: the file has errors (listed above).", "Fix them, or adjust the mapping.")
+            return fail("Not saved: the file has errors (listed above).", "Fix them, or adjust the mapping.")
         n = len(result.frame)
         if args.dry_run:
             print(f"Dry run: {n:,} respondents would be saved as wave {args.wave!r} of {args.org!r}. Nothing written.")
@@ -176,14 +176,14 @@ def run_import(args: argparse.Namespace) -> int:
             )
         if not saved.ok:
             hint = "Add --replace to replace it." if saved.status == "exists" else "Nothing was saved."
-            return _fail(saved.message, hint)
+            return fail(saved.message, hint)
         print(saved.message)
         if args.save_mapping:
             store.save_mapping_profile(args.save_mapping, result.platform, result.mapping.to_dict(), user=args.user)
             print(f"Saved the column mapping as profile {args.save_mapping!r}.")
         return 0
     except StoreError as exc:
-        return _fail(exc.message, exc.action)
+        return fail(exc.message, exc.action)
     finally:
         if store is not None:
             store.close()
@@ -198,17 +198,17 @@ def _codebook(args: argparse.Namespace, store: Store | None) -> Codebook | None:
             try:
                 content = Path(value).read_bytes()
             except OSError as exc:
-                _fail(f"Cannot read codebook {value}: {exc.strerror or exc}.", "Check the path.")
+                fail(f"Cannot read codebook {value}: {exc.strerror or exc}.", "Check the path.")
                 return None
             codebook, report = codebook_from_spreadsheet(content, filename=Path(value).name)
             if codebook is None:
                 print(report.to_text())
-                _fail(f"The codebook {value} has errors (listed above).", "Fix the spreadsheet and try again.")
+                fail(f"The codebook {value} has errors (listed above).", "Fix the spreadsheet and try again.")
             return codebook
         try:
             return load_codebook(value)
         except ValueError as exc:
-            _fail(str(exc), "Use a shipped codebook name, a .toml file, or a spreadsheet codebook.")
+            fail(str(exc), "Use a shipped codebook name, a .toml file, or a spreadsheet codebook.")
             return None
     if store is not None and store.waves(args.org):
         return store.codebook_for(args.org)
@@ -251,11 +251,11 @@ def run_list(args: argparse.Namespace) -> int:
     from survey_model.store import StoreError
 
     try:
-        with _open_store(args, create=False) as store:
+        with open_store(args, create=False) as store:
             records = store.waves(args.org)
             names = {org.id: org.name for org in store.organizations()}
     except StoreError as exc:
-        return _fail(exc.message, exc.action)
+        return fail(exc.message, exc.action)
     if args.json:
         print(json.dumps([_wave_json(r, names.get(r.org_id, r.org_id)) for r in records], indent=2))
         return 0
@@ -306,16 +306,16 @@ def run_delete(args: argparse.Namespace) -> int:
     from survey_model.store import StoreError
 
     try:
-        with _open_store(args, create=False) as store:
+        with open_store(args, create=False) as store:
             record = store.wave(args.org, args.wave)
             if not args.yes:
-                return _fail(
+                return fail(
                     f"Not deleted: this would delete {record.describe()}.",
                     "Run the command again with --yes to confirm.",
                 )
             store.delete_wave(args.org, args.wave, user=args.user, confirm=True)
     except StoreError as exc:
-        return _fail(exc.message, exc.action)
+        return fail(exc.message, exc.action)
     print(f"Deleted {record.describe()}. The audit log records the deletion.")
     return 0
 
@@ -325,18 +325,18 @@ def run_export(args: argparse.Namespace) -> int:
     from survey_model.store import StoreError
 
     try:
-        with _open_store(args, create=False) as store:
+        with open_store(args, create=False) as store:
             frame = store.load_responses(args.org, waves=args.wave)
             books = {label: store.codebook_for(args.org, wave=label) for label in frame[WAVE].cat.categories}
     except StoreError as exc:
-        return _fail(exc.message, exc.action)
+        return fail(exc.message, exc.action)
     if frame.empty:
-        return _fail(f"Organization {args.org!r} has no stored responses.", "Nothing was written.")
+        return fail(f"Organization {args.org!r} has no stored responses.", "Nothing was written.")
     table = export_table(frame, books, labels=not args.values)
     try:
         table.to_csv(args.out, index=False, encoding="utf-8-sig")
     except OSError as exc:
-        return _fail(f"Cannot write {args.out}: {exc.strerror or exc}.", "Check the folder exists and is writable.")
+        return fail(f"Cannot write {args.out}: {exc.strerror or exc}.", "Check the folder exists and is writable.")
     print(f"Wrote {len(table):,} respondents × {table.shape[1]} columns to {args.out}.")
     return 0
 
@@ -345,7 +345,8 @@ def run_export(args: argparse.Namespace) -> int:
 # shared
 
 
-def _open_store(args: argparse.Namespace, *, create: bool) -> Store:
+def open_store(args: argparse.Namespace, *, create: bool) -> Store:
+    """The store that ``--db`` (or ``CLD_DATABASE_URL``, else the embedded default) points at, for any command."""
     from survey_model.store import Store, StoreError
 
     try:
@@ -357,7 +358,8 @@ def _open_store(args: argparse.Namespace, *, create: bool) -> Store:
     return Store.from_settings(settings, create=create)
 
 
-def _fail(message: str, action: str = "") -> int:
+def fail(message: str, action: str = "") -> int:
+    """Print a user-facing error and what to do about it on stderr; return the exit code 1."""
     print(f"error: {message}", file=sys.stderr)
     if action:
         print(f"  → {action}", file=sys.stderr)
