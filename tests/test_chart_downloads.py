@@ -4,7 +4,7 @@ import pandas as pd
 
 from survey_model.reports import chart_png, chart_svg
 from ui import charts
-from ui.display import EXPORT_WIDTH
+from ui.display import EXPORT_WIDTH, export_spec
 
 
 def test_overview_offers_png_and_svg_for_each_chart(app):
@@ -27,8 +27,7 @@ def test_a_container_width_chart_renders_to_an_image_of_the_export_width():
             "ci_high": [0.35, 0.52],
         }
     )
-    spec = charts.leader_share_by_wave(table).to_dict()
-    spec["width"] = EXPORT_WIDTH
+    spec = export_spec(charts.leader_share_by_wave(table))
     png = chart_png(spec, scale=1.0)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     width = int.from_bytes(png[16:20], "big")

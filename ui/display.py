@@ -38,18 +38,15 @@ def chart(
 
 
 def downloads(figure: alt.TopLevelMixin, *, key: str | None = None) -> None:
-    """PNG and SVG download buttons for one chart (images rendered offline, on click)."""
-    spec = figure.to_dict()
-    if spec.get("width") == "container":
-        spec["width"] = EXPORT_WIDTH
-    title = spec.get("title", {})
-    text = title.get("text", "chart") if isinstance(title, dict) else str(title)
-    name = re.sub(r"[^a-z0-9]+", "-", str(text).casefold()).strip("-")[:60] or "chart"
-    stem = key or hashlib.sha256(repr(spec).encode()).hexdigest()[:10]
+    """PNG and SVG download buttons for one chart; the image is rendered offline only when clicked."""
+    description = getattr(figure, "description", "")
+    label = description if isinstance(description, str) and description else "chart"
+    name = re.sub(r"[^a-z0-9]+", "-", label.split(". ")[0].casefold()).strip("-")[:60] or "chart"
+    stem = key or hashlib.sha256(label.encode()).hexdigest()[:10]
     left, right, _ = st.columns([1, 1, 6])
     left.download_button(
         "PNG",
-        data=lambda: chart_png(spec),
+        data=lambda: chart_png(export_spec(figure)),
         file_name=f"{name}.png",
         mime="image/png",
         key=f"png_{stem}",
@@ -58,10 +55,18 @@ def downloads(figure: alt.TopLevelMixin, *, key: str | None = None) -> None:
     )
     right.download_button(
         "SVG",
-        data=lambda: chart_svg(spec),
+        data=lambda: chart_svg(export_spec(figure)),
         file_name=f"{name}.svg",
         mime="image/svg+xml",
         key=f"svg_{stem}",
         icon=":material/download:",
         on_click="ignore",
     )
+
+
+def export_spec(figure: alt.TopLevelMixin) -> dict:
+    """The chart's specification with a fixed width where the page lets it follow its container."""
+    spec = figure.to_dict()
+    if spec.get("width") == "container":
+        spec["width"] = EXPORT_WIDTH
+    return spec
