@@ -45,3 +45,10 @@ def test_shifts_for_an_unknown_wave_says_which_waves_exist(data_dir, capsys):
     code = main(["shifts", "--org", "cedar-valley", "--from", "2024 Spring", "--to", "2031 Fall"])
     err = capsys.readouterr().err
     assert code == 1 and "2031 Fall" in err and "2026 Spring" in err and "Traceback" not in err
+
+
+def test_shifts_for_an_unknown_organization_lists_the_stored_ones(data_dir, capsys):
+    """A mistyped organization is named as unknown, with the stored ones listed."""
+    code = main(["shifts", "--org", "cedar", "--from", "2024 Spring", "--to", "2026 Spring"])
+    err = capsys.readouterr().err
+    assert code == 1 and "No organization 'cedar'" in err and "cedar-valley" in err and "harbor-point" in err

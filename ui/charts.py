@@ -20,7 +20,7 @@ CATEGORICAL = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
 UNFAVORABLE, NEUTRAL, FAVORABLE = "#E08214", "#BDBDBD", "#5E3C99"
 LIKERT = ("#B35806", "#FDB863", "#D9D9D9", "#B2ABD2", "#542788")
 #: Stage bands, light to dark on one purple hue so order reads without colour names.
-STAGE_COLOURS = {"Emerging": "#E7E1EF", "Developing": "#C9B6DB", "Established": "#8E6BBF", "Sustaining": "#4B2C7F"}
+STAGE_COLOURS = {"Emerging": "#CDBFE3", "Developing": "#A08AC9", "Established": "#6F4FAE", "Sustaining": "#3F2275"}
 FONT_SIZE = 16
 TITLE_SIZE = 20
 
@@ -252,7 +252,7 @@ def change_heatmap(table: pd.DataFrame, *, title: str, row: str = "school") -> a
         ci=[f"{100 * lo:+.0f} to {100 * hi:+.0f}" for lo, hi in zip(table["diff_lo"], table["diff_hi"], strict=True)],
         mark=table["verdict"].map({"clear increase": "●", "clear decrease": "●"}).fillna(""),
     )
-    data["text"] = data["change"].map(lambda v: f"{v:+.0f}") + data["mark"]
+    data["text"] = data["change"].map(lambda v: f"{v:+.0f}" if round(v) else "0") + data["mark"]
     rows = sorted(data[row].astype(str).unique())
     columns = list(dict.fromkeys(data["label"]))
     limit = max(10.0, float(data["change"].abs().max() or 0))
@@ -282,7 +282,17 @@ def change_heatmap(table: pd.DataFrame, *, title: str, row: str = "school") -> a
             tooltip=tooltip,
         )
     )
-    text = alt.Chart(data).mark_text(fontSize=FONT_SIZE - 2).encode(**encoding, text="text:N", tooltip=tooltip)
+    dark = f"abs(datum.change) > {0.6 * limit}"  # white text where the cell colour is dark
+    text = (
+        alt.Chart(data)
+        .mark_text(fontSize=FONT_SIZE - 2)
+        .encode(
+            **encoding,
+            text="text:N",
+            tooltip=tooltip,
+            color=alt.condition(dark, alt.value("white"), alt.value("black")),
+        )
+    )
     return _style(
         alt.layer(cells, text).properties(width="container", height=40 * max(len(rows), 1)),
         title=title,

@@ -25,6 +25,10 @@ from survey_model.store import MappingProfile, School, Store, StoreError, codebo
 from survey_model.validation import ValidationReport
 
 IGNORE = "(ignore)"
+ACCESS_NOTE = (
+    "Anyone who can open this dashboard can use the staff pages: deploy it behind your organization's sign-in "
+    "(see the README, *Access*)."
+)
 PLATFORM_NAMES = {
     "qualtrics": "Qualtrics",
     "surveymonkey": "SurveyMonkey",
@@ -338,6 +342,24 @@ def cleaned_csv(store: Store, org_id: str) -> bytes:
     frame = store.load_responses(org_id)
     codebooks = {w.label: store.codebook_for(org_id, wave=w.label) for w in store.waves(org_id)}
     return csv_bytes(export_table(frame, codebooks))
+
+
+def audit_table(log: pd.DataFrame) -> pd.DataFrame:
+    """The audit log with readable headers and blanks instead of missing values."""
+    table = log.rename(
+        columns={
+            "at": "When (UTC)",
+            "user": "Who",
+            "action": "Action",
+            "organization": "Organization",
+            "wave": "Wave",
+            "file_sha256": "File SHA-256",
+            "counts": "Counts",
+            "details": "Details",
+        }
+    )
+    table["Action"] = table["Action"].str.replace("_", " ")
+    return table.astype({"Wave": "string", "File SHA-256": "string"}).fillna("")
 
 
 def schools_table(store: Store, org_id: str) -> pd.DataFrame:

@@ -126,7 +126,6 @@ def navigation(current: Deck, number: int) -> None:
     left, middle, right = st.columns([1, 2, 1], vertical_alignment="center")
     left.button(
         "Previous",
-        icon=":material/arrow_back:",
         on_click=_step,
         args=(-1, count),
         disabled=number == 0,
@@ -137,8 +136,6 @@ def navigation(current: Deck, number: int) -> None:
     middle.markdown(f"Slide {number + 1} of {count}", text_alignment="center")
     right.button(
         "Next",
-        icon=":material/arrow_forward:",
-        icon_position="right",
         on_click=_step,
         args=(1, count),
         disabled=number == count - 1,

@@ -5,6 +5,7 @@ import streamlit as st
 from ui import data, staff
 
 st.title("Manage data")
+st.caption(staff.ACCESS_NOTE)
 store = data.store()
 organizations = {org.id: org.name for org in store.organizations()}
 if not organizations:
@@ -69,4 +70,4 @@ st.subheader("Codebooks")
 staff.codebook_section(store)
 
 st.subheader("Audit log")
-st.dataframe(store.audit_log(org), hide_index=True, width="stretch")
+st.dataframe(staff.audit_table(store.audit_log(org)), hide_index=True, width="stretch")

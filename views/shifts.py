@@ -16,10 +16,10 @@ earlier = [wave for wave in org.waves if org.waves.index(wave) < org.waves.index
 if not earlier:
     st.info(f"{filters.wave} is the first stored wave. Choose a later **Wave** in the sidebar to see changes.")
     st.stop()
-from_wave = filters.compare or earlier[0]
+from_wave = filters.compare or earlier[-1]
 st.caption(
     f"From **{from_wave}** to **{filters.wave}** · {filters.describe()}"
-    + ("" if filters.compare else f" · comparing with the first wave, {from_wave} (change it under *Compare with*)")
+    + ("" if filters.compare else f" · comparing with the previous wave, {from_wave} (change it under *Compare with*)")
 )
 view = data.shifts(filters.org, from_wave, filters.wave, filters.restriction)
 report = tables.shift_rows(view.report)

@@ -8,6 +8,7 @@ from survey_model.codebook import available_codebooks
 from ui import data, staff
 
 st.title("Upload a survey wave")
+st.caption(staff.ACCESS_NOTE)
 st.caption(
     "Drop in an export from Qualtrics, SurveyMonkey, Google Forms, Microsoft Forms or a plain spreadsheet. "
     "Nothing is stored until you confirm; personal data (names, emails, IP addresses, locations) is dropped and "

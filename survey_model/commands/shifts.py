@@ -50,6 +50,11 @@ def run_shifts(args: argparse.Namespace) -> int:
 
     try:
         with open_store(args, create=False) as store:
+            organizations = [org.id for org in store.organizations()]
+            if args.org not in organizations:
+                return fail(
+                    f"No organization {args.org!r} is stored.", f"Stored: {', '.join(organizations) or 'none'}."
+                )
             labels = [wave.label for wave in store.waves(args.org)]
             missing = [label for label in (args.from_wave, args.to_wave) if label not in labels]
             if missing:
@@ -61,9 +66,7 @@ def run_shifts(args: argparse.Namespace) -> int:
         return fail(exc.message, exc.action)
     if args.school:
         frame = frame[frame["school"] == args.school] if "school" in frame.columns else frame.iloc[0:0]
-    report = compare_waves(
-        frame, codebook, from_wave=args.from_wave, to_wave=args.to_wave, min_n=load_settings().min_n, items=False
-    )
+    report = compare_waves(frame, codebook, from_wave=args.from_wave, to_wave=args.to_wave, min_n=load_settings().min_n)
     table = report.to_frame()
     table = table[table["measure"].isin(MEASURES)]
     if args.json:
