@@ -151,10 +151,14 @@ def hidden_waves(frame: pd.DataFrame, restriction: Mapping[str, str | None], *, 
     hidden: set[str] = set()
     for column, value in active.items():
         base = subset(frame, **{other: v for other, v in active.items() if other != column})
-        labels = base[column].astype("string").fillna(NOT_ANSWERED).replace("", NOT_ANSWERED)
-        waves = base[WAVE].astype("string") if WAVE in base.columns else pd.Series("", index=base.index)
-        counts = pd.DataFrame({WAVE: waves, column: labels}).groupby([WAVE, column], observed=True).size()
-        table = suppress(counts.rename("n").reset_index(), keys=[WAVE, column], min_n=min_n, breakdown=column)
+        keys = [WAVE, column] if WAVE in base.columns else [column]
+        # Count on the raw (often categorical) columns, then relabel the small result: converting 500,000 labels
+        # to text first costs more than everything else here.
+        counts = base.groupby(keys, observed=True, dropna=False).size().rename("n").reset_index()
+        counts[column] = counts[column].astype("string").fillna(NOT_ANSWERED).replace("", NOT_ANSWERED)
+        counts[WAVE] = counts[WAVE].astype("string") if WAVE in keys else ""
+        counts = counts.groupby([WAVE, column], observed=True)["n"].sum().reset_index()  # blank and NA together
+        table = suppress(counts, keys=[WAVE, column], min_n=min_n, breakdown=column)
         hidden |= set(table.loc[(table[column] == value) & (table[SUPPRESSED] != ""), WAVE])
     return hidden
 
