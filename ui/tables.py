@@ -38,6 +38,11 @@ def shift_rows(report: ShiftReport, *, matched: bool = False) -> pd.DataFrame:
     return report.to_frame(matched=matched)
 
 
+def all_hidden(rows: pd.DataFrame) -> bool:
+    """True when privacy rules hide every comparison of a shift report."""
+    return bool((rows[SUPPRESSED] != "").all())
+
+
 def shown_shifts(rows: pd.DataFrame, *, measure: str) -> pd.DataFrame:
     """Comparisons of one measure that privacy rules allow to be shown."""
     return rows[(rows["measure"] == measure) & (rows[SUPPRESSED] == "")].reset_index(drop=True)

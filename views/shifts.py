@@ -59,11 +59,12 @@ else:
             title=f"Percent favorable, {from_wave} → {filters.wave}",
         )
     )
-st.dataframe(
-    tables.shift_table(report, measures=("leader_identity", "condition_favorable", "condition_mean")),
-    hide_index=True,
-    width="stretch",
-)
+if not tables.all_hidden(report):  # a table of blank rows says less than the message above
+    st.dataframe(
+        tables.shift_table(report, measures=("leader_identity", "condition_favorable", "condition_mean")),
+        hide_index=True,
+        width="stretch",
+    )
 
 if len(org.waves) >= 3:
     lines = tables.trend_rows(view.trend, measure="condition_favorable")
