@@ -16,6 +16,7 @@ from survey_model import dashboard
 from survey_model.codebook import Codebook
 from survey_model.settings import Settings, load_settings
 from survey_model.store import Store, StoreError
+from ui.tables import statements
 
 
 @st.cache_resource(show_spinner="Opening the survey database…")
@@ -108,9 +109,8 @@ def shifts(org: str, from_wave: str, to_wave: str, restriction: dict[str, str | 
 
 def leader_statement(org: str, from_wave: str, to_wave: str, restriction: dict[str, str | None]) -> str:
     """The worded leader-identity change between two waves (from the cached Shifts view)."""
-    rows = shifts(org, from_wave, to_wave, restriction).report.to_frame()
-    rows = rows[rows["measure"] == "leader_identity"]
-    return "" if rows.empty else str(rows.iloc[0]["statement"])
+    found = statements(shifts(org, from_wave, to_wave, restriction).report, measure="leader_identity")
+    return found[0] if found else ""
 
 
 def current_org() -> str | None:

@@ -38,6 +38,12 @@ def shift_rows(report: ShiftReport, *, matched: bool = False) -> pd.DataFrame:
     return report.to_frame(matched=matched)
 
 
+def statements(report: ShiftReport, *, measure: str, matched: bool = False) -> list[str]:
+    """The worded statements of one measure in a shift report (hidden ones say "too few responses")."""
+    rows = report.to_frame(matched=matched)
+    return rows.loc[rows["measure"] == measure, "statement"].astype(str).tolist()
+
+
 def all_hidden(rows: pd.DataFrame) -> bool:
     """True when privacy rules hide every comparison of a shift report."""
     return bool((rows[SUPPRESSED] != "").all())

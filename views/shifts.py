@@ -24,19 +24,17 @@ st.caption(
 view = data.shifts(filters.org, from_wave, filters.wave, filters.restriction)
 report = tables.shift_rows(view.report)
 
-headline = report[report["measure"] == "leader_identity"]
-if not headline.empty:
+headline = tables.statements(view.report, measure="leader_identity")
+if headline:
     st.subheader("Leader identity")
-    st.markdown(f"#### {headline.iloc[0]['statement']}")
-    matched = tables.shift_rows(view.report, matched=True)
-    matched = matched[matched["measure"] == "leader_identity"]
-    if not matched.empty and view.report.n_linked:
-        st.caption(f"Among the same educators, linked across both waves: {matched.iloc[0]['statement']}")
+    st.markdown(f"#### {headline[0]}")
+    matched = tables.statements(view.report, measure="leader_identity", matched=True)
+    if matched and view.report.n_linked:
+        st.caption(f"Among the same educators, linked across both waves: {matched[0]}")
 
 if view.by_group is not None:
     st.subheader("Cohort and comparison schools")
-    groups = tables.shift_rows(view.by_group)
-    for statement in groups[groups["measure"] == "leader_identity"]["statement"]:
+    for statement in tables.statements(view.by_group, measure="leader_identity"):
         st.markdown(f"- {statement}")
     group_lines = tables.trend_rows(view.group_trend, measure="leader_identity")
     if not group_lines.empty:
