@@ -65,14 +65,12 @@ def check_responses(frame: pd.DataFrame, codebook: Codebook) -> None:
             raise ValueError(f"item column {item_id!r} holds values outside scale {scale.id!r}: {bad}")
 
 
-def subset(frame: pd.DataFrame, **equals: str | Sequence[str] | None) -> pd.DataFrame:
-    """Rows whose columns equal the given values; ``None`` means no restriction on that column.
-
-    A sequence value keeps rows matching any of its values. Unknown column names raise ``ValueError``.
+def matches(frame: pd.DataFrame, **equals: str | Sequence[str] | None) -> np.ndarray:
+    """Boolean mask of the rows whose columns equal the given values (the rule of :func:`subset`).
 
     >>> df = pd.DataFrame({"wave": ["W1", "W2", "W2"], "school": ["Oak", "Oak", "Elm"]})
-    >>> subset(df, wave="W2", school=None)["school"].tolist()
-    ['Oak', 'Elm']
+    >>> matches(df, wave="W2", school=["Oak", "Ash"]).tolist()
+    [False, True, False]
     """
     mask = np.ones(len(frame), dtype=bool)
     for column, wanted in equals.items():
@@ -82,4 +80,16 @@ def subset(frame: pd.DataFrame, **equals: str | Sequence[str] | None) -> pd.Data
             raise ValueError(f"cannot filter on {column!r}: no such column in the responses frame")
         values = [wanted] if isinstance(wanted, str) else list(wanted)
         mask &= frame[column].isin(values).to_numpy(dtype=bool, na_value=False)
-    return frame[mask]
+    return mask
+
+
+def subset(frame: pd.DataFrame, **equals: str | Sequence[str] | None) -> pd.DataFrame:
+    """Rows whose columns equal the given values; ``None`` means no restriction on that column.
+
+    A sequence value keeps rows matching any of its values. Unknown column names raise ``ValueError``.
+
+    >>> df = pd.DataFrame({"wave": ["W1", "W2", "W2"], "school": ["Oak", "Oak", "Elm"]})
+    >>> subset(df, wave="W2", school=None)["school"].tolist()
+    ['Oak', 'Elm']
+    """
+    return frame[matches(frame, **equals)]

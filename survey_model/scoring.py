@@ -107,24 +107,28 @@ def score_respondents(frame: pd.DataFrame, codebook: Codebook, *, min_share: flo
     >>> score_respondents(df, cb)["SI"].tolist()  # SI4 reversed: 6 - 1 = 5; row 2 answered 1 of 4; row 3 1 of 4
     [3.6666666666666665, nan, nan]
     """
-    if not 0 < min_share <= 1:
-        raise ValueError(f"min_share must be in (0, 1], got {min_share}")
     conditions, items, starts = _condition_blocks(codebook, frame)
     if not items:
         raise ValueError(f"the responses frame has no condition item of codebook {codebook.id!r}")
-    values = item_values(frame, codebook, items)  # column-major: each item's answers are contiguous
-    block_of_item = np.repeat(np.arange(len(conditions)), np.diff(np.append(starts, len(items))))
-    sums = np.zeros((len(frame), len(conditions)), order="F")
-    counts = np.zeros((len(frame), len(conditions)), order="F")
-    for column, block in enumerate(block_of_item):  # a loop over items, not respondents: whole-column adds
+    values = item_values(frame, codebook, items)
+    return pd.DataFrame(_block_scores(values, starts, min_share=min_share), index=frame.index, columns=conditions)
+
+
+def _block_scores(values: np.ndarray, starts: np.ndarray, *, min_share: float) -> np.ndarray:
+    """Respondent × condition scores from item values ordered condition by condition (blocks from ``starts``)."""
+    if not 0 < min_share <= 1:
+        raise ValueError(f"min_share must be in (0, 1], got {min_share}")
+    sizes = np.diff(np.append(starts, values.shape[1]))
+    sums = np.zeros((len(values), len(starts)), order="F")
+    counts = np.zeros((len(values), len(starts)), order="F")
+    for column, block in enumerate(np.repeat(np.arange(len(starts)), sizes)):  # whole-column adds, item by item
         answers = values[:, column]
         answered = ~np.isnan(answers)
         sums[:, block] += np.where(answered, answers, 0.0)
         counts[:, block] += answered
-    needed = np.diff(np.append(starts, len(items))) * min_share - 1e-9
+    needed = sizes * min_share - 1e-9
     with np.errstate(invalid="ignore", divide="ignore"):
-        scores = np.where((counts >= needed) & (counts > 0), sums / counts, np.nan)
-    return pd.DataFrame(scores, index=frame.index, columns=conditions)
+        return np.where((counts >= needed) & (counts > 0), sums / counts, np.nan)
 
 
 def _group_keys(frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
@@ -144,11 +148,35 @@ def _group_keys(frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
     return keys
 
 
-def _aggregate(parts: pd.DataFrame, by: Sequence[str], sums: Sequence[str]) -> pd.DataFrame:
-    """Sum ``sums`` columns of ``parts`` per group (or over everything when ``by`` is empty)."""
-    if by:
-        return parts.groupby(list(by), observed=True, sort=True)[list(sums)].sum().reset_index()
-    return parts[list(sums)].sum().to_frame().T
+_CONDITION_SUMS = ("n", "score_sum", "score_sq", "n_responses", "n_favorable", "n_unfavorable", "n_nonsubstantive")
+
+
+class _Groups:
+    """The groups of a breakdown: each row's group number and one row of key values per group (sorted).
+
+    Sums per group are one ``np.bincount`` each, which is many times faster than a pandas group-by per figure.
+    With no breakdown there is one group, the whole frame (present even when the frame is empty).
+    """
+
+    def __init__(self, frame: pd.DataFrame, by: Sequence[str]) -> None:
+        self.by = list(by)
+        if not self.by:
+            self.codes = np.zeros(len(frame), dtype=np.intp)
+            self.keys = pd.DataFrame(index=pd.RangeIndex(1))
+        else:
+            grouped = _group_keys(frame, self.by).groupby(self.by, observed=True, sort=True)
+            self.codes = grouped.ngroup().to_numpy(dtype=np.intp)
+            self.keys = grouped.size().reset_index()[self.by]  # a RangeIndex: group number
+        self.count = len(self.keys)
+
+    def sum(self, values: np.ndarray) -> np.ndarray:
+        """Per-group sums of one value per row (booleans count)."""
+        return np.bincount(self.codes, weights=np.asarray(values, dtype=np.float64), minlength=self.count)
+
+    def table(self, columns: dict[str, object], *, repeat: int = 1) -> pd.DataFrame:
+        """The group keys (``repeat`` times over) with ``columns`` beside them: one value per group and repeat."""
+        keys = self.keys if repeat == 1 else pd.concat([self.keys] * repeat, ignore_index=True)
+        return pd.DataFrame({**{key: keys[key] for key in self.by}, **columns}, index=keys.index)
 
 
 def stage_of(pct_favorable: pd.Series | float, bands: Sequence[StageBand] = DEFAULT_STAGE_BANDS) -> pd.Series | str:
@@ -199,29 +227,34 @@ def condition_summary(
         ``n_nonsubstantive`` (explicit non-answers) and ``stage``. No privacy rule is applied here: pass the
         result through :func:`survey_model.privacy.suppress` before showing it.
     """
-    scores = score_respondents(frame, codebook, min_share=min_share)
-    keys = _group_keys(frame, by)
-    results = []
-    for condition in scores.columns:
-        items = [item.id for item in codebook.items_for(condition) if item.id in frame.columns]
-        scale = codebook.scale(codebook.item(items[0]).scale)
-        values = item_values(frame, codebook, items)
-        raw = frame[items].to_numpy(dtype=np.float64, na_value=np.nan)
-        score = scores[condition].to_numpy()
-        parts = keys.copy()
-        parts["n"] = ~np.isnan(score)
-        parts["score_sum"] = np.nan_to_num(score)
-        parts["score_sq"] = np.nan_to_num(score) ** 2
-        parts["n_responses"] = (~np.isnan(values)).sum(axis=1)
-        parts["n_favorable"] = (values >= scale.favorable_min).sum(axis=1)
-        parts["n_unfavorable"] = (values <= scale.unfavorable_max).sum(axis=1)
-        parts["n_nonsubstantive"] = (raw == NONSUBSTANTIVE).sum(axis=1)
-        summed = _aggregate(
-            parts, by, ["n", "score_sum", "score_sq", "n_responses", "n_favorable", "n_unfavorable", "n_nonsubstantive"]
+    conditions, items, starts = _condition_blocks(codebook, frame)
+    if not items:
+        raise ValueError(f"the responses frame has no condition item of codebook {codebook.id!r}")
+    raw = frame[items].to_numpy(dtype=np.float64, na_value=np.nan)
+    values = item_values(frame, codebook, items)
+    scores = _block_scores(values, starts, min_share=min_share)
+    groups = _Groups(frame, by)
+    ends = np.append(starts[1:], len(items))
+    figures: dict[str, list[np.ndarray]] = {name: [] for name in _CONDITION_SUMS}
+    for index in range(len(conditions)):
+        block = slice(starts[index], ends[index])
+        scale = codebook.scale_of(items[starts[index]])
+        answers, score = values[:, block], np.nan_to_num(scores[:, index])
+        per_respondent = (
+            ~np.isnan(scores[:, index]),
+            score,
+            score**2,
+            (~np.isnan(answers)).sum(axis=1),
+            (answers >= scale.favorable_min).sum(axis=1),
+            (answers <= scale.unfavorable_max).sum(axis=1),
+            (raw[:, block] == NONSUBSTANTIVE).sum(axis=1),
         )
-        summed.insert(len(by), "condition", condition)
-        results.append(summed)
-    table = pd.concat(results, ignore_index=True)
+        for name, value in zip(_CONDITION_SUMS, per_respondent, strict=True):
+            figures[name].append(groups.sum(value))
+    table = groups.table(
+        {"condition": np.repeat(conditions, groups.count), **{k: np.concatenate(v) for k, v in figures.items()}},
+        repeat=len(conditions),
+    )
     n = table["n"].astype("int64")
     table["n"] = n
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -269,38 +302,43 @@ def item_summary(
         items), ``n_nonsubstantive`` and ``mean`` (after reversal). Items keep codebook order.
     """
     chosen = list(items) if items is not None else list(present_items(frame, codebook))
-    keys = _group_keys(frame, by)
+    groups = _Groups(frame, by)
     values = item_values(frame, codebook, chosen)
     raw = frame[chosen].to_numpy(dtype=np.float64, na_value=np.nan)
     scale_values = sorted({v for item in chosen for v in codebook.scale_of(item).values})
-    results = []
+    known = np.asarray(scale_values, dtype=np.float64)
+    other, nonsubstantive, slots = len(known), len(known) + 1, len(known) + 2
+    figures: dict[str, list[np.ndarray]] = {}
     for column, item_id in enumerate(chosen):
-        item = codebook.item(item_id)
-        scale = codebook.scale(item.scale)
-        parts = keys.copy()
+        scale = codebook.scale_of(item_id)
         col = values[:, column]
-        parts["n"] = ~np.isnan(col)
-        parts["value_sum"] = np.nan_to_num(col)
-        for value in scale_values:
-            parts[f"count_{value}"] = col == value
+        # One bincount counts every answer per group: slot g * slots + s, where s is the answer's place among the
+        # scale values, then one slot for any other value and one for explicit non-answers; blanks drop out.
+        position = np.searchsorted(known, col).clip(max=len(known) - 1)
+        slot = np.where(known[position] == col, position, other)
+        slot = np.where(np.isnan(col), np.where(raw[:, column] == NONSUBSTANTIVE, nonsubstantive, -1), slot)
+        cells = np.where(slot >= 0, groups.codes * slots + slot, groups.count * slots)
+        counts = np.bincount(cells, minlength=groups.count * slots + 1)[:-1].reshape(groups.count, slots)
         ordinal = scale.ordinal and scale.favorable_min is not None
-        parts["n_favorable"] = (col >= scale.favorable_min) if ordinal else False
-        parts["n_unfavorable"] = (col <= scale.unfavorable_max) if ordinal else False
-        parts["n_nonsubstantive"] = raw[:, column] == NONSUBSTANTIVE
-        sums = [
-            "n",
-            "value_sum",
-            *[f"count_{v}" for v in scale_values],
-            "n_favorable",
-            "n_unfavorable",
-            "n_nonsubstantive",
-        ]
-        summed = _aggregate(parts, by, sums)
-        summed.insert(len(by), "item", item_id)
-        summed.insert(len(by) + 1, "condition", item.condition or "")
-        summed["ordinal"] = ordinal
-        results.append(summed)
-    table = pd.concat(results, ignore_index=True)
+        per_group = {
+            "n": counts[:, : other + 1].sum(axis=1),
+            "value_sum": groups.sum(np.nan_to_num(col)),
+            **{f"count_{v}": counts[:, i] for i, v in enumerate(scale_values)},
+            "n_favorable": counts[:, :other][:, known >= scale.favorable_min].sum(axis=1) if ordinal else 0,
+            "n_unfavorable": counts[:, :other][:, known <= scale.unfavorable_max].sum(axis=1) if ordinal else 0,
+            "n_nonsubstantive": counts[:, nonsubstantive],
+            "ordinal": ordinal,
+        }
+        for name, value in per_group.items():
+            figures.setdefault(name, []).append(np.broadcast_to(value, groups.count))
+    table = groups.table(
+        {
+            "item": np.repeat(chosen, groups.count),
+            "condition": np.repeat([codebook.item(item_id).condition or "" for item_id in chosen], groups.count),
+            **{name: np.concatenate(parts) for name, parts in figures.items()},
+        },
+        repeat=len(chosen),
+    )
     count_columns = ["n", *[f"count_{v}" for v in scale_values], "n_favorable", "n_unfavorable", "n_nonsubstantive"]
     table[count_columns] = table[count_columns].astype("int64")
     n = table["n"]
@@ -356,20 +394,16 @@ def leader_identity(frame: pd.DataFrame, codebook: Codebook, *, by: Sequence[str
         raise ValueError(f"the responses frame has no column for the leader-identity item {leader.item!r}")
     answer = frame[leader.item].to_numpy(dtype=np.float64, na_value=np.nan)
     valid = ~np.isnan(answer) & (answer != NONSUBSTANTIVE)
-    parts = _group_keys(frame, by)
-    parts["n"] = valid
-    parts["n_yes"] = answer == leader.yes
-    parts["n_unsure"] = (answer == leader.unsure) if leader.unsure is not None else False
-    parts["n_no"] = valid & ~parts["n_yes"].to_numpy() & ~parts["n_unsure"].to_numpy()
+    yes = answer == leader.yes
+    unsure = (answer == leader.unsure) if leader.unsure is not None else np.zeros(len(answer), dtype=bool)
+    informal = np.zeros(len(answer), dtype=bool)
     if leader.formal_role_item and leader.formal_role_item in frame.columns:
         formal = frame[leader.formal_role_item].to_numpy(dtype=np.float64, na_value=np.nan)
-        no_formal_role = ~np.isnan(formal) & (formal != NONSUBSTANTIVE) & (formal != leader.formal_role_yes)
-        parts["n_informal"] = parts["n_yes"].to_numpy() & no_formal_role
-    else:
-        parts["n_informal"] = False
-    parts["n_nonsubstantive"] = answer == NONSUBSTANTIVE
+        informal = yes & ~np.isnan(formal) & (formal != NONSUBSTANTIVE) & (formal != leader.formal_role_yes)
+    groups = _Groups(frame, by)
     counts = ["n", "n_yes", "n_no", "n_unsure", "n_informal", "n_nonsubstantive"]
-    table = _aggregate(parts, by, counts)
+    flags = (valid, yes, valid & ~yes & ~unsure, unsure, informal, answer == NONSUBSTANTIVE)
+    table = groups.table({name: groups.sum(flag) for name, flag in zip(counts, flags, strict=True)})
     table[counts] = table[counts].astype("int64")
     n = table["n"]
     for name in ("yes", "no", "unsure", "informal"):

@@ -136,3 +136,43 @@ def test_scoring_at_limits_all_missing_and_single_respondent():
     single = pd.DataFrame({f"RN{i}": [4.0] for i in range(1, 5)}, dtype="float32")
     row = condition_summary(single, CB).iloc[0]
     assert row["n"] == 1 and np.isnan(row["sd"])
+
+
+def _random_responses(seed: int, rows: int = 400) -> pd.DataFrame:
+    """Every codebook item with skips and non-answers, and two breakdown attributes with blanks."""
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame(
+        {
+            "role": pd.array(rng.choice(["Teacher", "Coach", "", None], rows), dtype="string"),
+            "school": pd.Categorical(rng.choice(["Ash", "Elm", "Oak"], rows)),
+        }
+    )
+    for item in CB.items:
+        scale = CB.scale(item.scale)
+        answers = rng.choice([*scale.values, NA, np.nan], rows).astype("float32")
+        frame[item.id] = answers
+    return frame
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_breakdowns_equal_scoring_each_group_on_its_own(seed):
+    """A breakdown's row for a group is exactly the summary of that group's respondents scored alone."""
+    frame = _random_responses(seed)
+    keys = frame["role"].fillna(NOT_ANSWERED).replace("", NOT_ANSWERED).astype(str) + "|" + frame["school"].astype(str)
+    for summarise, index in (
+        (condition_summary, ["condition"]),
+        (item_summary, ["item"]),
+        (leader_identity, []),
+    ):
+        grouped = summarise(frame, CB, by=["role", "school"])
+        assert len(grouped[["role", "school"]].drop_duplicates()) == keys.nunique()
+        for key, rows in frame.groupby(keys):
+            role, school = key.split("|")
+            alone = summarise(rows, CB).reset_index(drop=True)
+            mine = grouped[(grouped["role"] == role) & (grouped["school"] == school)].reset_index(drop=True)
+            assert len(mine) == len(alone) > 0, key
+            pd.testing.assert_frame_equal(
+                mine.drop(columns=["role", "school"])[alone.columns], alone, check_dtype=False, rtol=1e-12
+            )
+            if index:
+                assert mine[index[0]].tolist() == alone[index[0]].tolist()
