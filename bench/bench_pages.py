@@ -147,14 +147,22 @@ def _timed(run) -> tuple[float, object]:
     return time.perf_counter() - started, result
 
 
+def _timed_cpu(run) -> tuple[float, float, object]:
+    """Wall-clock and CPU seconds of this process (every thread: AppTest runs the script in its own thread)."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = run()
+    return time.perf_counter() - wall, time.process_time() - cpu, result
+
+
 def measure_pages() -> None:
     """Cold and warm AppTest runs of each page on the stored data (``CLD_DATA_DIR`` must point at it)."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
     attribution = Attribution()
-    print("seconds; in brackets the part spent in app.py's filter_options and ui.data.org_data reads")
-    print(f"{'page':<16} {'cold':>14} {'role → Teacher':>16} {'level → Middle':>16} {'same filters':>16}")
+    print("wall-clock seconds / CPU seconds of this process (CPU time is the steadier figure on a shared machine);")
+    print("in brackets the part spent in app.py's filter_options and ui.data.org_data reads")
+    print(f"{'page':<16} {'cold':>20} {'role → Teacher':>20} {'level → Middle':>20} {'same filters':>20}")
     for name, page in PAGES.items():
         st.cache_data.clear()
         st.cache_resource.clear()
@@ -174,11 +182,11 @@ def measure_pages() -> None:
         cells, problems, at = [], [], None
         for step in steps:
             attribution.reset()
-            seconds, at = _timed(lambda step=step, at=at: step(at))
+            seconds, cpu, at = _timed_cpu(lambda step=step, at=at: step(at))
             problems += list(at.exception)
-            cells.append(f"{seconds:6.2f} ({attribution.app_share():4.2f})")
+            cells.append(f"{seconds:5.2f}/{cpu:5.2f} ({attribution.app_share():4.2f})")
         flag = f"   EXCEPTION: {problems[0].message}" if problems else ""
-        print(f"{name:<16} {cells[0]:>14} {cells[1]:>16} {cells[2]:>16} {cells[3]:>16}{flag}")
+        print(f"{name:<16} {cells[0]:>20} {cells[1]:>20} {cells[2]:>20} {cells[3]:>20}{flag}")
 
 
 def measure_views() -> None:

@@ -27,6 +27,7 @@ from ui.charts import (
     UNFAVORABLE,
     _style,
     element_height,
+    when,
 )
 
 #: Whole image size in CSS pixels (before the PNG scale factor) and type size per figure kind. A chart image fills
@@ -177,10 +178,12 @@ def _leader_trend(figure: Figure) -> alt.Chart:
     interval = (
         alt.Chart(data)
         .mark_errorbar(color="#000000", thickness=2)
-        .encode(x=x, y=alt.Y("lo:Q", title=y_title), y2="hi:Q")
+        .encode(x=x, y=alt.Y("lo:Q", title=y_title), y2=alt.Y2("hi:Q"))
     )
     labels = (
-        alt.Chart(data).mark_text(dy=-14, fontWeight="bold").encode(x=x, y=alt.Y("hi:Q", title=y_title), text="label:N")
+        alt.Chart(data)
+        .mark_text(dy=-14, fontWeight="bold")
+        .encode(x=x, y=alt.Y("hi:Q", title=y_title), text=alt.Text("label:N"))
     )
     return _style(
         alt.layer(bars, interval, labels).properties(height=320),
@@ -216,14 +219,20 @@ def _changes(figure: Figure) -> alt.Chart:
         alt.Tooltip("n1:Q", title="n before"),
         alt.Tooltip("n2:Q", title="n after"),
     ]
-    zero = alt.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color="#555555").encode(x="zero:Q")
-    rules = alt.Chart(data).mark_rule(color=CATEGORICAL[0], strokeWidth=4).encode(x="diff_lo:Q", x2="diff_hi:Q", y=y)
+    zero = alt.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color="#555555").encode(x=alt.X("zero:Q"))
+    rules = (
+        alt.Chart(data)
+        .mark_rule(color=CATEGORICAL[0], strokeWidth=4)
+        .encode(x=alt.X("diff_lo:Q"), x2=alt.X2("diff_hi:Q"), y=y)
+    )
     dots = (
         alt.Chart(data)
         .mark_point(filled=True, size=260, color=CATEGORICAL[0], opacity=1)
         .encode(x=x, y=y, tooltip=tooltip)
     )
-    labels = alt.Chart(data).mark_text(dy=-18, fontWeight="bold").encode(x="diff:Q", y=y, text="text:N")
+    labels = (
+        alt.Chart(data).mark_text(dy=-18, fontWeight="bold").encode(x=alt.X("diff:Q"), y=y, text=alt.Text("text:N"))
+    )
     return _style(
         alt.layer(zero, rules, dots, labels).properties(height=80 * max(len(order), 1)),
         title=figure.title,
@@ -273,7 +282,7 @@ def _lowest_items(figure: Figure) -> alt.Chart:
     labels = (
         alt.Chart(labelled)
         .mark_text(align="left", dx=6, fontWeight="bold")
-        .encode(x="pct_favorable:Q", y=y, text="text:N")
+        .encode(x=alt.X("pct_favorable:Q"), y=y, text=alt.Text("text:N"))
     )
     return _style(
         alt.layer(bars, labels).properties(height=70 * max(len(order), 1)),
@@ -329,8 +338,8 @@ def _breakdown(figure: Figure, *, image: bool = False) -> alt.Chart:
         .encode(
             x=x,
             y=y,
-            text="text:N",
-            color=alt.condition("datum.dark", alt.value("white"), alt.value("black")),
+            text=alt.Text("text:N"),
+            color=when("datum.dark", "white", "black"),
         )
     )
     return _style(

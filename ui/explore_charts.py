@@ -8,6 +8,7 @@ it is given that group's *name* only, never a figure.
 
 from __future__ import annotations
 
+import json
 import textwrap
 from collections.abc import Sequence
 
@@ -21,9 +22,9 @@ from ui.charts import (
     FRAME_HEIGHT,
     LIKERT,
     NEUTRAL,
-    TITLE_SIZE,
     UNFAVORABLE,
     _style,
+    when,
 )
 
 #: Orange (unfavorable) and purple (favorable) ramps of PuOr, darkest first, for scales longer or shorter than 5.
@@ -40,21 +41,8 @@ _SEPARATOR = "¦"
 def _titled(
     chart: alt.TopLevelMixin, *, title: str, subtitle: str | None = None, frame: int = FRAME_HEIGHT
 ) -> alt.TopLevelMixin:
-    """The shared styling of :func:`ui.charts._style`, with a subtitle large enough to read on a projector.
-
-    ``frame`` is the room (pixels) for title, axes and legend around the plotting area: the element height that
-    :func:`ui.display.chart` gives Streamlit is the chart's ``height`` plus ``frame``.
-    """
-    styled = _style(chart, title=title, subtitle=subtitle)
-    params = alt.TitleParams(
-        title,
-        subtitle=subtitle or alt.Undefined,
-        fontSize=TITLE_SIZE,
-        subtitleFontSize=FONT_SIZE - 2,
-        anchor="start",
-    )
-    height = chart.height if isinstance(chart.height, int) else 300
-    return styled.properties(title=params, usermeta={"element_height": height + frame})
+    """The shared styling of :func:`ui.charts._style`, with a subtitle large enough to read on a projector."""
+    return _style(chart, title=title, subtitle=subtitle, subtitle_size=FONT_SIZE - 2, frame=frame)
 
 
 def wrap(text: str, width: int) -> str:
@@ -155,7 +143,7 @@ def item_diverging_bars(
         .mark_bar(height={"band": 0.72})
         .encode(
             x=x,
-            x2="end:Q",
+            x2=alt.X2("end:Q"),
             y=alt.Y("row:N", sort=rows, title=None, axis=text_axis),
             color=alt.Color(
                 "category:N",
@@ -200,14 +188,14 @@ def item_diverging_bars(
     fav_text = (
         alt.Chart(spans)
         .mark_text(align="left", dx=6, fontWeight="bold", color=FAVORABLE)
-        .encode(x="right:Q", y=y_plain, text="fav_label:N", tooltip=tip)
+        .encode(x=alt.X("right:Q"), y=y_plain, text=alt.Text("fav_label:N"), tooltip=tip)
     )
     unfav_text = (
         alt.Chart(spans)
         .mark_text(align="right", dx=-6, fontWeight="bold", color=UNFAVORABLE)
-        .encode(x="leftmost:Q", y=y_plain, text="unfav_label:N", tooltip=tip)
+        .encode(x=alt.X("leftmost:Q"), y=y_plain, text=alt.Text("unfav_label:N"), tooltip=tip)
     )
-    zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#333333").encode(x="x:Q")
+    zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#333333").encode(x=alt.X("x:Q"))
     # An invisible layer owns the right-hand axis: same rows (shared scale), labels = the N/A counts.
     na_labels = (
         alt.Chart(spans)
@@ -319,7 +307,7 @@ def condition_heatmap(
             alt.Tooltip(f"{gap_field}:Q", title="Gap to the whole selection", format="+.0f" if percent else "+.2f")
         )
     tooltip.append(alt.Tooltip("n:Q", title="n (respondents)"))
-    chosen = alt.datum[row] == (highlight or "")
+    chosen = f"datum[{json.dumps(row)}] === {json.dumps(highlight or '')}"
     rect = (
         alt.Chart(data)
         .mark_rect()
@@ -328,8 +316,8 @@ def condition_heatmap(
             y=y,
             color=colour,
             tooltip=tooltip,
-            stroke=alt.condition(chosen, alt.value("#000000"), alt.value("white")),
-            strokeWidth=alt.condition(chosen, alt.value(3), alt.value(2)),
+            stroke=when(chosen, "#000000", "white", channel=alt.StrokeValue),
+            strokeWidth=when(chosen, 3, 2, channel=alt.StrokeWidthValue),
         )
     )
     if select:
@@ -340,8 +328,8 @@ def condition_heatmap(
         .encode(
             x=x,
             y=y,
-            text="value_label:N",
-            color=alt.condition(dark, alt.value("white"), alt.value("black")),
+            text=alt.Text("value_label:N"),
+            color=when(dark, "white", "black"),
             tooltip=tooltip,
         )
     )
@@ -358,7 +346,7 @@ def condition_heatmap(
                 x=x, y=y, tooltip=[alt.Tooltip(f"{row}:N", title=row_title), alt.Tooltip("why:N", title="Figures")]
             ),
         )
-        layers.append(alt.Chart(blank).mark_text(color="#777777").encode(x=x, y=y, text="mark:N"))
+        layers.append(alt.Chart(blank).mark_text(color="#777777").encode(x=x, y=y, text=alt.Text("mark:N")))
     return _titled(
         alt.layer(*layers).properties(width="container", height=44 * max(len(rows), 1)),
         title=title,
@@ -400,7 +388,7 @@ def identity_bars(
         .mark_bar(height={"band": 0.7})
         .encode(
             x=alt.X("start:Q", title="% of valid answers", scale=alt.Scale(domain=[0, 100])),
-            x2="end:Q",
+            x2=alt.X2("end:Q"),
             y=y,
             color=alt.Color(
                 "answer:N",
@@ -416,10 +404,10 @@ def identity_bars(
         alt.Chart(data[data["share"] >= 7])
         .mark_text()
         .encode(
-            x="middle:Q",
+            x=alt.X("middle:Q"),
             y=y,
-            text="label:N",
-            color=alt.condition("datum.answer == 'Not sure'", alt.value("black"), alt.value("white")),
+            text=alt.Text("label:N"),
+            color=when("datum.answer == 'Not sure'", "black", "white"),
             tooltip=tooltip,
         )
     )
@@ -461,7 +449,11 @@ def identity_gap_dots(gap: pd.DataFrame, *, title: str, subtitle: str | None = N
         alt.Tooltip("difference:Q", title="Yes minus others (points)", format="+.0f"),
         alt.Tooltip("n:Q", title="n (respondents)"),
     ]
-    lines = alt.Chart(long).mark_line(color="#888888", strokeWidth=3).encode(x=x, y=y, detail="condition_name:N")
+    lines = (
+        alt.Chart(long)
+        .mark_line(color="#888888", strokeWidth=3)
+        .encode(x=x, y=y, detail=alt.Detail("condition_name:N"))
+    )
     dots = (
         alt.Chart(long)
         .mark_point(filled=True, size=260, opacity=1)
