@@ -99,9 +99,7 @@ def _selection(
     is most of the difference between a fast and a slow filter change.
     """
     active = {column: value for column, value in (restriction or {}).items() if value is not None}
-    in_waves = (
-        np.ones(len(frame), dtype=bool) if waves is None else frame[WAVE].isin(list(waves)).to_numpy(dtype=bool)
-    )
+    in_waves = np.ones(len(frame), dtype=bool) if waves is None else frame[WAVE].isin(list(waves)).to_numpy(dtype=bool)
     keep = in_waves & matches(frame, **active)
     if active:
         hidden = hidden_waves(frame.loc[in_waves, [WAVE, *active]], active, min_n=min_n)
