@@ -738,9 +738,8 @@ def _breakdown_slide(context: _Context, *, by: str) -> Slide | None:
         trimmed = f"Showing the {MAX_GROUPS} largest of {len(groups)} {noun}s; the workbook lists them all."
         groups = [g for g in groups if g in largest]
         shown = shown[shown[by].isin(groups)]
-    shown = shown.assign(
-        group=shown[by].astype(str), group_label=shown[by].map(lambda g: f"{g} (n = {_count(sizes[g])})")
-    )
+    names = shown[by].astype(str)  # plain text: a categorical column would map its unused categories too
+    shown = shown.assign(group=names, group_label=names.map(lambda g: f"{g} (n = {_count(sizes[g])})"))
     spread = shown.groupby("condition_name", sort=False)["pct_favorable"].agg(["min", "max"])
     widest = (spread["max"] - spread["min"]).idxmax()
     low, high = spread.loc[widest, "min"], spread.loc[widest, "max"]

@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from survey_model.responses import NOT_ANSWERED, WAVE, subset
+from survey_model.responses import NOT_ANSWERED, WAVE, matches, subset
 
 SMALL_GROUP = "small_group"
 COMPLEMENTARY = "complementary"
@@ -149,18 +149,34 @@ def hidden_waves(frame: pd.DataFrame, restriction: Mapping[str, str | None], *, 
     """
     active = {column: value for column, value in restriction.items() if value is not None}
     hidden: set[str] = set()
+    waves, wave_labels = _codes(frame[WAVE]) if WAVE in frame.columns else (np.zeros(len(frame), np.intp), [""])
     for column, value in active.items():
-        base = subset(frame, **{other: v for other, v in active.items() if other != column})
-        keys = [WAVE, column] if WAVE in base.columns else [column]
-        # Count on the raw (often categorical) columns, then relabel the small result: converting 500,000 labels
-        # to text first costs more than everything else here.
-        counts = base.groupby(keys, observed=True, dropna=False).size().rename("n").reset_index()
-        counts[column] = counts[column].astype("string").fillna(NOT_ANSWERED).replace("", NOT_ANSWERED)
-        counts[WAVE] = counts[WAVE].astype("string") if WAVE in keys else ""
-        counts = counts.groupby([WAVE, column], observed=True)["n"].sum().reset_index()  # blank and NA together
+        base = matches(frame, **{other: v for other, v in active.items() if other != column})
+        groups, group_labels = _codes(frame[column])
+        # Respondents per wave × group of the breakdown, counted on integer codes (a statewide frame has 500,000).
+        cells = np.bincount(
+            waves[base] * len(group_labels) + groups[base], minlength=len(wave_labels) * len(group_labels)
+        )
+        wave_of, group_of = np.divmod(np.flatnonzero(cells), len(group_labels))
+        counts = pd.DataFrame(
+            {
+                WAVE: np.asarray(wave_labels, dtype=object)[wave_of],
+                column: np.asarray(group_labels, dtype=object)[group_of],
+                "n": cells[cells > 0],
+            }
+        )
+        counts = counts.groupby([WAVE, column], sort=False)["n"].sum().reset_index()  # blank and NA together
         table = suppress(counts, keys=[WAVE, column], min_n=min_n, breakdown=column)
         hidden |= set(table.loc[(table[column] == value) & (table[SUPPRESSED] != ""), WAVE])
     return hidden
+
+
+def _codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Each value's code and the codes' labels as text, blanks and NA labelled :data:`NOT_ANSWERED` (NA last)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    labels = ["" if pd.isna(u) else str(u) for u in uniques] + [""]
+    codes = np.where(codes < 0, len(labels) - 1, codes).astype(np.intp)
+    return codes, [label or NOT_ANSWERED for label in labels]
 
 
 def restrict(frame: pd.DataFrame, restriction: Mapping[str, str | None], *, min_n: int = 5) -> pd.DataFrame:

@@ -10,7 +10,9 @@ column                 content
                        fresh from an import: the store never keeps it (see below)
 ``respondent_key``     keyed hash (HMAC-SHA256, hex) of the respondent ID, ``""`` when there was none. Links the
                        same person across waves without keeping the ID
-attribute ids          one text column per codebook attribute present (``school``, ``role``, ...), missing as NA
+attribute ids          one text column per codebook attribute present (``school``, ``role``, ...), missing as NA;
+                       frames read from the store hold them as categoricals (same values, blanks as NA): every
+                       filter, group-by and privacy count then works on small integer codes
 item ids               one ``float32`` column per codebook item: the scale value of the answer as exported
                        (*not* yet reversed), ``NaN`` when unanswered, :data:`NONSUBSTANTIVE` (−1) for an explicit
                        "Don't know", "N/A", "Prefer not to answer" or a platform code such as −99

@@ -91,7 +91,8 @@ def test_saved_wave_loads_back_with_keys_instead_of_ids(tmp_path):
     assert "respondent_id" not in loaded.columns
     assert list(loaded.columns[:4]) == [WAVE, RESPONDENT_KEY, "school", "role"]
     expected = frame.drop(columns="respondent_id")
-    pd.testing.assert_frame_equal(loaded[expected.columns], expected)
+    assert all(isinstance(loaded[a].dtype, pd.CategoricalDtype) for a in ("school", "role"))  # compact in memory
+    pd.testing.assert_frame_equal(loaded[expected.columns].astype({"school": "str", "role": "str"}), expected)
     secret = bytes.fromhex((tmp_path / "survey.db.secret").read_text().strip())
     # The brief's formula, computed here independently of the store's implementation.
     keys = [hmac.new(secret, rid.encode(), hashlib.sha256).hexdigest() for rid in frame["respondent_id"]]
@@ -261,6 +262,18 @@ def test_a_taken_label_is_not_overwritten_without_replace(tmp_path):
     assert store.wave("district-7", "Fall 2024").n_respondents == 30
 
 
+def test_attributes_load_as_categoricals_with_blanks_as_missing(tmp_path):
+    """In memory an attribute is a categorical of its values; a blank answer is missing, like no answer at all."""
+    store = open_store(tmp_path)
+    frame = make_frame(20)
+    frame["role"] = pd.array(["Teacher", "", None, "Administrator"] * 5, dtype="str")
+    save(store, "Spring 2025", frame)
+    role = store.load_responses("district-7")["role"]
+    assert isinstance(role.dtype, pd.CategoricalDtype)
+    assert sorted(role.cat.categories) == ["Administrator", "Teacher"]
+    assert role.isna().tolist() == [False, True, True, False] * 5
+
+
 def test_replacing_a_wave_keeps_its_history_in_the_audit_log(tmp_path):
     """After a replace the new data is loaded, and the audit log holds both the original save and the replace."""
     store = open_store(tmp_path)
@@ -271,7 +284,7 @@ def test_replacing_a_wave_keeps_its_history_in_the_audit_log(tmp_path):
     assert result.replaced.file_sha256 == sha("first.csv") and result.replaced.n_respondents == 30
     loaded = store.load_responses("district-7")
     assert len(loaded) == 40
-    pd.testing.assert_frame_equal(loaded[["school", "VS1"]], new[["school", "VS1"]])
+    pd.testing.assert_frame_equal(loaded[["school", "VS1"]].astype({"school": "str"}), new[["school", "VS1"]])
 
     log = store.audit_log("district-7")
     waves_log = log[log["action"].isin(["save_wave", "replace_wave"])]

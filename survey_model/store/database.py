@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
@@ -578,9 +579,9 @@ class Store:
         """The organization's responses frame: chosen waves (default all), one row per respondent.
 
         Columns: ``wave`` (ordered categorical of the chosen labels, oldest first), ``respondent_key``, the
-        attribute columns (text, missing as NA) and the item columns (``float32``; see
-        :mod:`survey_model.responses`), attributes and items in the order of the latest wave's codebook. A column
-        one wave lacks is NA in that wave's rows. Never holds a respondent ID.
+        attribute columns (text as categoricals, missing as NA; see :func:`survey_model.responses.compact`) and
+        the item columns (``float32``; see :mod:`survey_model.responses`), attributes and items in the order of the
+        latest wave's codebook. A column one wave lacks is NA in that wave's rows. Never holds a respondent ID.
         """
         records = self.waves(org_id)
         if waves is not None:
@@ -629,6 +630,12 @@ class Store:
         combined = pa.concat_tables(tables, promote_options="default")
         latest = books[chosen[-1].codebook_sha256]
         combined = combined.select(column_order(combined.column_names, latest, books.values()))
+        for attribute_id in (a for a in latest.attribute_ids if a in combined.column_names):
+            # A few hundred school names over 500,000 rows: categoricals make every filter and count work on codes.
+            text = pc.cast(combined.column(attribute_id), pa.string())
+            blank_as_null = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+            position = combined.column_names.index(attribute_id)
+            combined = combined.set_column(position, attribute_id, blank_as_null.dictionary_encode())
         frame = combined.to_pandas()
         frame.insert(0, WAVE, pd.Categorical.from_codes(codes, categories=labels, ordered=True))
         return frame
