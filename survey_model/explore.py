@@ -943,25 +943,21 @@ def identity_table(view: LeaderView, *, min_n: int) -> pd.DataFrame:
     if view.hidden:
         return pd.DataFrame()
     table = view.by_identity
-    rows = []
-    for condition in dict.fromkeys(table["condition"]):
-        part = table[table["condition"] == condition].set_index(IDENTITY)
-        row = {"Condition": part["condition_name"].iloc[0]}
-        notes = []
-        for name, label in ((IDENTITY_YES, "Yes"), (IDENTITY_OTHER, "No or not sure")):
-            if name not in part.index:
-                row[f"% favorable ({label})"], row[f"n ({label})"] = "", ""
-                continue
-            record = part.loc[name]
-            row[f"% favorable ({label})"] = _percent(pd.Series([record["pct_favorable"]])).iloc[0]
-            row[f"n ({label})"] = _count(pd.Series([record["n"]])).iloc[0]
-            if record[SUPPRESSED]:
-                notes.append(f"{label}: {hidden_reason(record[SUPPRESSED], min_n)}")
-        gap = view.identity_gap.set_index("condition")["difference"]
-        row["Difference (points)"] = _points(pd.Series([gap.get(condition, np.nan)])).iloc[0]
-        row["Note"] = "; ".join(notes)
-        rows.append(row)
-    return pd.DataFrame(rows)
+    conditions = list(dict.fromkeys(table["condition"]))
+    names = table.drop_duplicates("condition").set_index("condition")["condition_name"]
+    out = pd.DataFrame({"Condition": names.reindex(conditions).to_numpy()})
+    notes = []
+    for name, label in ((IDENTITY_YES, "Yes"), (IDENTITY_OTHER, "No or not sure")):
+        part = table[table[IDENTITY] == name].set_index("condition").reindex(conditions)
+        out[f"% favorable ({label})"] = _percent(part["pct_favorable"]).to_numpy()
+        out[f"n ({label})"] = _count(part["n"]).to_numpy()
+        notes.append(
+            [f"{label}: {hidden_reason(r, min_n)}" if isinstance(r, str) and r else "" for r in part[SUPPRESSED]]
+        )
+    gap = view.identity_gap.set_index("condition")["difference"] if len(view.identity_gap) else pd.Series()
+    out["Difference (points)"] = _points(gap.reindex(conditions)).to_numpy()
+    out["Note"] = ["; ".join(note for note in pair if note) for pair in zip(*notes, strict=True)]
+    return out
 
 
 __all__ = [

@@ -281,6 +281,15 @@ def test_conditions_compared_between_those_who_say_yes_and_the_others():
     view = explore.leader_view(leader_frame(), CB, wave="W2")
     ws = view.identity_gap.set_index("condition").loc["WS"]
     assert (ws["pct_yes"], ws["pct_other"], ws["difference"], ws["n_yes"], ws["n_other"]) == (100.0, 0.0, 100.0, 6, 6)
+    table = explore.identity_table(view, min_n=5).set_index("Condition")
+    row = table.loc[CB.condition("WS").name]
+    assert row[["% favorable (Yes)", "n (Yes)", "% favorable (No or not sure)", "n (No or not sure)"]].tolist() == [
+        "100%",
+        "6",
+        "0%",
+        "6",
+    ]
+    assert row["Difference (points)"] == "+100" and row["Note"] == ""
 
 
 def test_identity_groups_under_five_are_not_compared():
@@ -292,6 +301,9 @@ def test_identity_groups_under_five_are_not_compared():
     assert shown.empty
     table = explore.identity_table(view, min_n=5)
     assert (table["% favorable (Yes)"] == "").all() and (table["Difference (points)"] == "").all()
+    assert (
+        table["Note"].str.startswith("Yes: fewer than 5").all() and table["Note"].str.contains("No or not sure").all()
+    )
 
 
 def test_leader_role_breakdown_hides_a_role_of_three():
