@@ -1,11 +1,14 @@
 """The dashboard's entry point: page router, shared filters and the frame around every page.
 
 Run with ``streamlit run app.py``. On first start the demo exports in ``data_samples/`` are imported into the
-embedded database through the same path a staff upload takes.
+embedded database through the same path a staff upload takes. The filters are drawn on the partner and
+facilitator pages only: the staff pages pick their organization themselves, and the filters chosen before stay
+set (in the session and the URL) for the way back.
 """
 
 import streamlit as st
 
+from survey_model.store import Organization
 from ui import data, state
 from ui.state import ALL, NO_COMPARISON, PARAMS, Filters
 
@@ -28,16 +31,21 @@ PAGES = {
         st.Page("views/manage.py", title="Manage data", icon=":material/database:"),
     ],
 }
+STAFF_PAGES = PAGES["Staff"]
 navigation = st.navigation({section: pages for section, pages in PAGES.items() if pages})
 
 
-def draw_filters() -> None:
-    """The sidebar filters shared by every page, mirrored in the URL."""
+def organizations() -> list[Organization]:
+    """The stored organizations; a message instead of the page when the database cannot be opened."""
     try:
-        organizations = data.store().organizations()
+        return data.store().organizations()
     except data.StoreError as error:
         st.error(f"The survey database cannot be opened: {error}")
         st.stop()
+
+
+def draw_filters(organizations: list[Organization]) -> None:
+    """The sidebar filters shared by the partner and facilitator pages, mirrored in the URL."""
     if not organizations:
         st.session_state.pop("filters", None)
         return
@@ -76,5 +84,9 @@ def draw_filters() -> None:
 
 
 state.seed_from_url()
-draw_filters()
+if navigation in STAFF_PAGES:
+    organizations()  # the database must open; the page picks its organization itself
+    state.keep()
+else:
+    draw_filters(organizations())
 navigation.run()

@@ -82,7 +82,7 @@ def test_deck_command_for_one_school_and_one_wave(run, tmp_path):
     ("args", "message"),
     [
         (["--org", "nowhere", "--waves", "2026 Spring"], "There is no organization 'nowhere'"),
-        (["--org", "cedar-valley", "--waves", "2031 Fall"], "No wave '2031 Fall' is stored"),
+        (["--org", "cedar-valley", "--waves", "2031 Fall"], "Organization 'cedar-valley' has no wave '2031 Fall'"),
         (["--org", "cedar-valley", "--waves", "2026 Spring", "--school", "Atlantis High"], "There is no school"),
     ],
 )
@@ -142,3 +142,37 @@ def test_workbook_command_refuses_a_later_comparison_wave(run, tmp_path):
         str(tmp_path / "x.xlsx"),
     )
     assert code == 1 and "--compare must be a wave before '2024 Spring'" in stderr
+
+
+def test_deck_and_workbook_find_waves_typed_in_another_case(run, tmp_path):
+    """ "2024 spring" and "2026 SPRING" name the stored waves: the slides and sheets use the stored labels."""
+    deck = tmp_path / "cedar.pptx"
+    code, _, stderr = run("deck", "--org", "Cedar-Valley", "--waves", "2024 spring, 2026 SPRING", "--out", str(deck))
+    assert code == 0, stderr
+    assert [slide.shapes.title.text for slide in Presentation(str(deck)).slides] == EXPECTED_TITLES
+
+    book = tmp_path / "cedar.xlsx"
+    code, _, stderr = run(
+        "workbook", "--org", "CEDAR-VALLEY", "--wave", "2026 spring", "--compare", "2024 spring", "--out", str(book)
+    )
+    assert code == 0, stderr
+    assert load_workbook(book)["Changes"].cell(row=1, column=1).value == "Changes from 2024 Spring to 2026 Spring"
+
+
+def test_deck_refuses_the_same_wave_typed_twice_in_two_cases(run, tmp_path):
+    """ "2026 Spring,2026 spring" is one wave named twice: exit 1 and no file."""
+    out = tmp_path / "x.pptx"
+    code, _, stderr = run("deck", "--org", "cedar-valley", "--waves", "2026 Spring,2026 spring", "--out", str(out))
+    assert code == 1 and "twice" in stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("command", ["deck", "workbook"])
+def test_an_unknown_wave_or_organization_is_answered_with_the_stored_ones(run, tmp_path, command):
+    """deck and workbook list the stored waves and organizations as every other command does."""
+    wave = ["--waves", "2031 Fall"] if command == "deck" else ["--wave", "2031 Fall"]
+    out = str(tmp_path / ("x.pptx" if command == "deck" else "x.xlsx"))
+    code, _, stderr = run(command, "--org", "cedar-valley", *wave, "--out", out)
+    assert code == 1 and "Stored waves: '2024 Spring', '2025 Spring', '2026 Spring'." in stderr
+    code, _, stderr = run(command, "--org", "cedar", *wave, "--out", out)
+    assert code == 1 and "Stored organizations: 'cedar-valley', 'harbor-point'." in stderr

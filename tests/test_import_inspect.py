@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -73,11 +74,20 @@ def test_inspect_json_has_the_documented_keys(export: Path, capsys) -> None:
 
 
 def test_inspect_with_another_codebook(export: Path, capsys) -> None:
-    """--codebook picks the instrument; with school-improvement nothing maps, and the command still succeeds."""
-    assert main(["inspect", str(export), "--codebook", "school-improvement", "--json"]) == 0
+    """--codebook picks the instrument; with school-improvement nothing maps: the report says so and exits 1."""
+    assert main(["inspect", str(export), "--codebook", "school-improvement", "--json"]) == 1
     summary = json.loads(capsys.readouterr().out)
     assert summary["codebook"]["id"] == "school-improvement"
     assert "no_items_mapped" in [issue["code"] for issue in summary["issues"]]
+    assert summary["ok"] is False
+
+
+def test_inspect_with_only_warnings_exits_zero(export: Path, capsys) -> None:
+    """Items without a column are a warning, not an error: the report is printed and the exit code is 0."""
+    assert main(["inspect", str(export)]) == 0
+    captured = capsys.readouterr()
+    assert "WARNING" in captured.out and "ERROR" not in captured.out
+    assert captured.err == ""
 
 
 def test_inspect_unreadable_file_exits_non_zero_with_a_message(tmp_path: Path, capsys) -> None:
@@ -112,7 +122,7 @@ def test_inspect_applies_a_saved_mapping(export: Path, tmp_path: Path, capsys) -
 
 @pytest.mark.skipif(not REAL_EXPORTS.is_dir(), reason="the shared real exports are not here")
 def test_inspect_runs_as_a_module_on_a_real_export() -> None:
-    """`python -m survey_model inspect` on the real SurveyMonkey file: 550 respondents, 14 questions, no crash."""
+    """`inspect` on the real SurveyMonkey file: 550 respondents, 14 questions, no crash, exit 1 as nothing maps."""
     path = REAL_EXPORTS / "surveymonkey" / "surveymonkey_steak_html_in_header.csv"
     out = subprocess.run(
         [sys.executable, "-m", "survey_model", "inspect", str(path), "--json"],
@@ -121,8 +131,9 @@ def test_inspect_runs_as_a_module_on_a_real_export() -> None:
         text=True,
         check=False,
     )
-    assert out.returncode == 0, out.stderr
+    assert out.returncode == 1, out.stderr  # a steak survey: no column matches the codebook, an error
     summary = json.loads(out.stdout)
+    assert summary["ok"] is False and "no_items_mapped" in [issue["code"] for issue in summary["issues"]]
     # 552 csv records minus 2 header rows; 15 columns minus RespondentID (derived in test_import_real_exports.py).
     assert (summary["platform"], summary["respondents"], len(summary["questions"])) == ("surveymonkey", 550, 14)
     assert summary["dropped_personal_data"] == []
@@ -138,3 +149,47 @@ def test_inspect_module_exit_code_for_random_bytes(tmp_path: Path) -> None:
     assert out.returncode == 1
     assert "Traceback" not in out.stderr
     assert "not a text table" in out.stderr
+
+
+def _inspect_and_dry_run(path: Path, tmp_path: Path) -> tuple[subprocess.CompletedProcess, int]:
+    """`python -m survey_model inspect PATH`, and the exit code of `import PATH --dry-run` on an empty database."""
+    env = {**os.environ, "CLD_DATA_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
+    env.pop("CLD_DATABASE_URL", None)
+    inspect = subprocess.run(
+        [sys.executable, "-m", "survey_model", "inspect", str(path)], cwd=tmp_path, env=env, capture_output=True,
+        text=True, check=False,
+    )  # fmt: skip
+    dry_run = subprocess.run(
+        [sys.executable, "-m", "survey_model", "import", str(path), "--org", "district-7", "--wave", "Spring 2026",
+         "--dry-run", "--db", str(tmp_path / "none.db")],
+        cwd=tmp_path, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    return inspect, dry_run.returncode
+
+
+@pytest.mark.skipif(not REAL_EXPORTS.is_dir(), reason="the shared real exports are not here")
+def test_inspect_exits_1_like_import_on_a_real_export_with_no_item_mapped(tmp_path: Path) -> None:
+    """A real Qualtrics export of another survey (two questions, neither ours): report printed, exit 1 as import."""
+    path = REAL_EXPORTS / "qualtrics" / "qualtrics_sample_numeric_3row.csv"
+    inspect, import_code = _inspect_and_dry_run(path, tmp_path)
+    assert inspect.returncode == 1 and import_code == 1
+    assert "Validation: 1 error" in inspect.stdout and "No column matched any item" in inspect.stdout
+    assert "Respondents: " in inspect.stdout  # the whole report is still printed
+    assert "import would not store this file" in inspect.stderr and "Traceback" not in inspect.stderr
+
+
+def test_inspect_exits_0_like_import_on_a_clean_demo_export(tmp_path: Path) -> None:
+    """The demo Qualtrics export of Cedar Valley has no error: exit 0, as `import --dry-run` gives."""
+    path = ROOT / "data_samples" / "cedar-valley_2026-spring_qualtrics.csv"
+    inspect, import_code = _inspect_and_dry_run(path, tmp_path)
+    assert inspect.returncode == 0 and import_code == 0, inspect.stderr
+    assert "Validation: no problems found" in inspect.stdout and inspect.stderr == ""
+
+
+def test_inspect_exits_0_when_the_demo_export_has_only_warnings(capsys) -> None:
+    """Keeping the demo file's preview response (--include-tests) is a warning: reported, exit code still 0."""
+    path = ROOT / "data_samples" / "cedar-valley_2026-spring_qualtrics.csv"
+    assert main(["inspect", str(path), "--include-tests", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["ok"] is True
+    assert "kept_preview" in [issue["code"] for issue in summary["issues"] if issue["severity"] == "warning"]

@@ -51,4 +51,21 @@ def test_shifts_for_an_unknown_organization_lists_the_stored_ones(data_dir, caps
     """A mistyped organization is named as unknown, with the stored ones listed."""
     code = main(["shifts", "--org", "cedar", "--from", "2024 Spring", "--to", "2026 Spring"])
     err = capsys.readouterr().err
-    assert code == 1 and "No organization 'cedar'" in err and "cedar-valley" in err and "harbor-point" in err
+    assert code == 1 and "There is no organization 'cedar'" in err
+    assert "Stored organizations: 'cedar-valley', 'harbor-point'" in err
+
+
+def test_shifts_finds_waves_and_organization_typed_in_another_case(data_dir, capsys):
+    """ "2024 spring" and " 2026 SPRING " of "Cedar-Valley" give the figures of the stored waves, named as stored."""
+    exact = ["shifts", "--org", "cedar-valley", "--from", "2024 Spring", "--to", "2026 Spring", "--json"]
+    assert main(exact) == 0
+    expected = json.loads(capsys.readouterr().out)
+    typed = ["shifts", "--org", "Cedar-Valley", "--from", "2024 spring", "--to", " 2026 SPRING ", "--json"]
+    assert main(typed) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert (result["organization"], result["from_wave"], result["to_wave"]) == (
+        "cedar-valley",
+        "2024 Spring",
+        "2026 Spring",
+    )
+    assert result["comparisons"] == expected["comparisons"] and len(result["comparisons"]) > 10

@@ -341,3 +341,126 @@ def test_import_refuses_a_bad_organization_id_as_a_usage_error(tmp_path, run):
     with pytest.raises(SystemExit) as caught:
         run("import", str(export), "--org", "my district", "--wave", "W")
     assert caught.value.code == 2
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# wave labels and organization ids as typed
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored", "found"),
+    [
+        ("2024 Spring", ["2024 Spring", "2025 Spring"], "2024 Spring"),
+        ("2024 spring", ["2024 Spring", "2025 Spring"], "2024 Spring"),
+        ("  2024 SPRING\t", ["2024 Spring", "2025 Spring"], "2024 Spring"),
+        ("2024 spring", [" 2024 Spring ", "2025 Spring"], " 2024 Spring "),  # a label stored with spaces
+        ("2024 SPRING", ["2024 Spring", "2024 SPRING"], "2024 SPRING"),  # an exact match wins over a case twin
+        ("District-7", ["district-7", "north-network"], "district-7"),
+        ("2024  Spring", ["2024 Spring"], None),  # inner spaces are part of the label
+        ("Spring", ["2024 Spring"], None),  # no guessing from a part
+        ("2024 spring", ["2024 Spring", "2024 SPRING"], None),  # two stored labels differ only in case
+        ("2024 spring", [], None),
+    ],
+)
+def test_a_typed_label_finds_the_stored_one_whatever_its_case(typed, stored, found):
+    """Case and surrounding spaces are ignored; anything else must match, and a case twin must be typed exactly."""
+    from survey_model.commands.store import stored_label
+    from survey_model.store import StoreError
+
+    if found is not None:
+        assert stored_label(typed, stored, kind="wave") == found
+        return
+    with pytest.raises(StoreError) as caught:
+        stored_label(typed, stored, kind="wave", owner="Organization 'district-7'")
+    listed = [label for label in stored if label.casefold() == typed.strip().casefold()] or stored
+    assert all(repr(label) in f"{caught.value.message} {caught.value.action}" for label in listed)
+
+
+def test_delete_finds_the_wave_whatever_the_case_of_its_label_and_organization(tmp_path, run):
+    """`delete --org District-7 --wave " fall 2024 "` deletes the stored "Fall 2024" and logs its stored label."""
+    seeded_store(tmp_path).close()
+    result = run("delete", "--org", "District-7", "--wave", " fall 2024 ", "--yes", "--user", "ben")
+    assert result.returncode == 0, result.stderr
+    assert "Deleted wave 'Fall 2024' of organization 'district-7'" in result.stdout
+    store = Store(str(tmp_path / "survey.db"), secret_path=tmp_path / "respondent_key.secret")
+    assert [w.label for w in store.waves("district-7")] == ["Spring 2025"]
+    assert store.audit_log("district-7").iloc[-1]["wave"] == "Fall 2024"
+
+
+def test_labels_that_differ_only_in_case_are_listed_and_must_be_typed_exactly(tmp_path, run):
+    """With "Spring 2025" and "SPRING 2025" stored, "spring 2025" deletes nothing and lists both."""
+    store = seeded_store(tmp_path)
+    store.save_wave(
+        "district-7", "SPRING 2025", frame(6, seed=9), codebook=CODEBOOK, platform="qualtrics",
+        file_sha256=hashlib.sha256(b"twin").hexdigest(), user="ana",
+    )  # fmt: skip
+    store.close()
+    ambiguous = run("delete", "--org", "district-7", "--wave", "spring 2025", "--yes")
+    assert ambiguous.returncode == 1
+    assert "'Spring 2025', 'SPRING 2025'" in ambiguous.stderr and "exactly" in ambiguous.stderr
+    labels = [w["label"] for w in json.loads(run("list", "--org", "district-7", "--json").stdout)]
+    assert labels == ["Fall 2024", "Spring 2025", "SPRING 2025"]
+
+    exact = run("delete", "--org", "district-7", "--wave", "SPRING 2025", "--yes")
+    assert exact.returncode == 0, exact.stderr
+    labels = [w["label"] for w in json.loads(run("list", "--org", "district-7", "--json").stdout)]
+    assert labels == ["Fall 2024", "Spring 2025"]
+
+
+def test_export_of_a_wave_typed_in_lower_case_writes_the_stored_label(tmp_path, run):
+    """`export --wave "spring 2025"` writes the 9 respondents of "Spring 2025", labelled as stored."""
+    seeded_store(tmp_path).close()
+    out = tmp_path / "export.csv"
+    result = run("export", "--org", "DISTRICT-7", "--wave", "spring 2025", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    rows = read_csv_cells(out)
+    assert [row[0] for row in rows[1:]] == ["Spring 2025"] * 9
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["delete", "--org", "district-9", "--wave", "Fall 2024", "--yes"],
+        ["export", "--org", "district-9", "--out", "x.csv"],
+        ["list", "--org", "district-9"],
+    ],
+)
+def test_an_unknown_organization_is_answered_with_the_stored_ones(tmp_path, run, command):
+    """A mistyped organization exits 1 naming it and listing every stored organization, the same for each command."""
+    seeded_store(tmp_path).close()
+    result = run(*command)
+    assert result.returncode == 1
+    assert "There is no organization 'district-9'." in result.stderr
+    assert "Stored organizations: 'district-7', 'north-network'." in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["delete", "--org", "district-7", "--wave", "Fall 2042", "--yes"],
+        ["export", "--org", "district-7", "--wave", "Fall 2042", "--out", "x.csv"],
+    ],
+)
+def test_an_unknown_wave_is_answered_with_the_stored_ones(tmp_path, run, command):
+    """A mistyped wave exits 1 naming it and listing the organization's stored waves, the same for each command."""
+    seeded_store(tmp_path).close()
+    result = run(*command)
+    assert result.returncode == 1
+    assert "Organization 'district-7' has no wave 'Fall 2042'." in result.stderr
+    assert "Stored waves: 'Fall 2024', 'Spring 2025'." in result.stderr
+
+
+def test_import_under_a_label_differing_only_in_case_names_the_stored_wave(tmp_path, run):
+    """Importing as "fall 2024" when "Fall 2024" is stored needs --replace, and then replaces "Fall 2024"."""
+    seeded_store(tmp_path).close()
+    export = plain_export(tmp_path / "fall.csv", 10)
+    taken = run("import", str(export), "--org", "District-7", "--wave", "fall 2024")
+    assert taken.returncode == 1 and "--replace" in taken.stderr and "'Fall 2024'" in taken.stderr
+    replaced = run("import", str(export), "--org", "District-7", "--wave", "fall 2024", "--replace")
+    assert replaced.returncode == 0, replaced.stderr
+    waves = json.loads(run("list", "--json").stdout)
+    assert sorted((w["organization"], w["label"], w["respondents"]) for w in waves) == [
+        ("district-7", "Fall 2024", 10),
+        ("district-7", "Spring 2025", 9),
+        ("north-network", "Spring 2025", 7),
+    ]

@@ -2,7 +2,9 @@
 
 ``app.py`` draws the filters once in the sidebar; pages read :func:`current`. Every filter is mirrored in the
 URL's query parameters, so a view can be shared as a link and survives a page switch or reload. Only the
-names below are read from the URL, and each value is checked against what exists before it is used.
+names below are read from the URL, and each value is checked against what exists before it is used. The staff
+pages draw no filters: the values chosen persist for the session (``persist_state``) and :func:`keep` leaves
+them in the URL, so the view is the same on the way back.
 """
 
 from __future__ import annotations
@@ -74,7 +76,8 @@ def choose(
     if st.session_state.get(key) not in options:
         st.session_state.pop(key, None)
     shown = (lambda option: names.get(option, option)) if names else str
-    return st.sidebar.selectbox(label, options, key=key, help=help, format_func=shown)
+    # "session": the choice outlives the runs of pages that do not draw the filters (the staff pages).
+    return st.sidebar.selectbox(label, options, key=key, help=help, format_func=shown, persist_state="session")
 
 
 def publish(filters: Filters) -> None:
@@ -96,6 +99,20 @@ def publish(filters: Filters) -> None:
     st.session_state["filters"] = filters
 
 
+def keep() -> None:
+    """On a page without the filters: leave the last chosen ones in the URL, so a reload or the way back keeps them."""
+    filters = current()
+    if filters is not None:
+        publish(filters)
+
+
+def chosen_org() -> str | None:
+    """The organization of the filters, also on a page that does not draw them (a staff page opened from a link
+    with ``?org=``); not checked against the stored ones."""
+    filters = current()
+    return filters.org if filters is not None else st.session_state.get(PARAMS["org"])
+
+
 def current() -> Filters | None:
-    """The filters chosen in the sidebar on this run, or ``None`` when there is no data yet."""
+    """The filters chosen in the sidebar (on a staff page, the last ones chosen), or ``None`` when there is no data."""
     return st.session_state.get("filters")

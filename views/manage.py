@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import data, staff
+from ui import data, staff, state
 
 st.title("Manage data")
 st.caption(staff.ACCESS_NOTE)
@@ -12,7 +12,7 @@ if not organizations:
     st.info("Nothing is stored yet. Add a wave on the **Upload a wave** page.")
     st.stop()
 
-default = data.current_org() if data.current_org() in organizations else next(iter(organizations))
+default = state.chosen_org() if state.chosen_org() in organizations else next(iter(organizations))
 org = st.selectbox(
     "Organization",
     list(organizations),

@@ -5,7 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from survey_model.codebook import available_codebooks
-from ui import data, staff
+from ui import data, staff, state
 
 st.title("Upload a survey wave")
 st.caption(staff.ACCESS_NOTE)
@@ -19,8 +19,13 @@ store = data.store()
 organizations = {org.id: org.name for org in store.organizations()}
 NEW = "+ New organization"
 left, right = st.columns(2)
+choices = [*organizations, NEW]
 choice = left.selectbox(
-    "Organization", [*organizations, NEW], format_func=lambda o: organizations.get(o, o), key="upload_org"
+    "Organization",
+    choices,
+    index=choices.index(state.chosen_org()) if state.chosen_org() in organizations else 0,  # the filters' one
+    format_func=lambda o: organizations.get(o, o),
+    key="upload_org",
 )
 if choice == NEW:
     org_name = left.text_input("New organization's name", key="upload_new_org", placeholder="e.g. Lakeside Schools")

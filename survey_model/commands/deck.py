@@ -11,9 +11,10 @@ latest wave compared with the one before it), the filters printed on every sheet
 (``CLD_MIN_N``); nothing is fetched from the network.
 
 The database is ``--db`` (a SQLite path or a SQLAlchemy URL), else ``CLD_DATABASE_URL``, else
-``instance/survey.db``. Exit codes: ``0`` written; ``1`` nothing written (no such organization, wave or school,
-a database problem, or a file that cannot be written: the message says which and what to do); ``2`` wrong
-arguments.
+``instance/survey.db``. The organization and the waves are matched ignoring case and surrounding spaces, as in
+every command (:func:`survey_model.commands.store.stored_label`). Exit codes: ``0`` written; ``1`` nothing
+written (no such organization, wave or school, a database problem, or a file that cannot be written: the message
+says which and what to do); ``2`` wrong arguments.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import argparse
 import time
 from pathlib import Path
 
-from survey_model.commands.store import fail, open_store
+from survey_model.commands.store import fail, open_store, stored_label, stored_org
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -86,8 +87,10 @@ def _suffix(suffix: str):
     return check
 
 
-def _selection(args: argparse.Namespace):
-    """(organization name, responses, codebook, settings) or an exit code after a clear message."""
+def _selection(args: argparse.Namespace, waves: list[str | None]):
+    """(organization name, responses, codebook, settings, stored labels of ``waves``) or an exit code after a
+    clear message. ``args.org`` becomes the stored organization id; a ``None`` in ``waves`` stays ``None``."""
+    from survey_model.responses import WAVE
     from survey_model.settings import load_settings
     from survey_model.store import StoreError
 
@@ -97,10 +100,8 @@ def _selection(args: argparse.Namespace):
         return fail(str(exc), "Fix the environment variable.")
     try:
         with open_store(args, create=False) as store:
+            args.org = stored_org(store, args.org)
             organization = store.organization(args.org)
-            if organization is None:
-                known = ", ".join(org.id for org in store.organizations()) or "none yet"
-                return fail(f"There is no organization {args.org!r}.", f"Organizations: {known}.")
             frame = store.load_responses(args.org)
             codebook = store.codebook_for(args.org) if not frame.empty else None
     except StoreError as exc:
@@ -111,17 +112,13 @@ def _selection(args: argparse.Namespace):
         schools = sorted(set(frame["school"].dropna().astype(str))) if "school" in frame.columns else []
         if args.school not in schools:
             return fail(f"There is no school {args.school!r} in {args.org!r}.", f"Schools: {', '.join(schools)}.")
-    return organization.name, frame, codebook, settings
-
-
-def _check_waves(wanted: list[str], frame) -> int | None:
-    from survey_model.responses import WAVE
-
-    known = [str(w) for w in frame[WAVE].cat.categories]
-    unknown = [w for w in wanted if w not in known]
-    if unknown:
-        return fail(f"No wave {', '.join(repr(w) for w in unknown)} is stored.", f"Waves: {', '.join(known)}.")
-    return None
+    known = [str(w) for w in frame[WAVE].cat.categories]  # every stored wave of the organization
+    owner = f"Organization {args.org!r}"
+    try:
+        labels = [None if w is None else stored_label(w, known, kind="wave", owner=owner) for w in waves]
+    except StoreError as exc:
+        return fail(exc.message, exc.action)
+    return organization.name, frame, codebook, settings, labels
 
 
 def _write(path: Path, data: bytes) -> int | None:
@@ -141,14 +138,13 @@ def run_deck(args: argparse.Namespace) -> int:
     from ui.deck_charts import deck_images, image_spec
 
     started = time.perf_counter()
-    selection = _selection(args)
+    selection = _selection(args, args.waves)
     if isinstance(selection, int):
         return selection
-    org_name, frame, codebook, settings = selection
-    failed = _check_waves(args.waves, frame)
-    if failed is not None:
-        return failed
-    deck = build_deck(frame, codebook, org_name=org_name, waves=args.waves, school=args.school, settings=settings)
+    org_name, frame, codebook, settings, waves = selection
+    if len(set(waves)) != len(waves):
+        return fail(f"--waves names the wave {waves[0]!r} twice.", "Give two different waves, or one.")
+    deck = build_deck(frame, codebook, org_name=org_name, waves=waves, school=args.school, settings=settings)
     images = deck_images(deck)
     failed = _write(args.out, deck_pptx(deck, images=images))
     if failed is not None:
@@ -179,18 +175,14 @@ def run_workbook(args: argparse.Namespace) -> int:
     from survey_model.reports import workbook_xlsx
     from survey_model.workbook import results_workbook
 
-    selection = _selection(args)
+    selection = _selection(args, [args.wave, args.compare])
     if isinstance(selection, int):
         return selection
-    org_name, frame, codebook, settings = selection
+    org_name, frame, codebook, settings, (wave, compare) = selection
     from survey_model.responses import WAVE
 
     waves = [str(w) for w in frame[WAVE].cat.categories if (frame[WAVE] == w).any()]
-    failed = _check_waves([w for w in (args.wave, args.compare) if w], frame)
-    if failed is not None:
-        return failed
-    wave = args.wave or waves[-1]
-    compare = args.compare
+    wave = wave or waves[-1]
     if compare is None and waves.index(wave) > 0:
         compare = waves[waves.index(wave) - 1]
     if compare is not None and waves.index(compare) >= waves.index(wave):

@@ -10,9 +10,12 @@ columns, the personal-data and metadata columns dropped, the mapping to the code
 ``--json`` prints one JSON object instead, with at least the keys ``platform``, ``respondents`` (number kept),
 ``excluded`` (reason → count), ``questions``, ``dropped_personal_data`` and ``issues``.
 
-Exit codes: ``0`` the file was read (even when the report has errors, such as nothing matching the codebook);
-``1`` the file cannot be read (missing, empty, not a table, damaged, too large); ``2`` wrong arguments (an unknown
-codebook or an unreadable mapping file).
+Exit codes, the ones ``import`` gives for the same file: ``0`` the file was read and its report has no errors
+(warnings and notes allowed); ``1`` ``import`` would refuse the file: its report has errors (such as no column
+matching the codebook: an export of another survey, or the wrong ``--codebook``) or it cannot be read at all
+(missing, empty, not a table, damaged, too large); ``2`` wrong arguments (an unknown codebook or an unreadable
+mapping file). The report is printed in full either way. With ``--json`` a file that cannot be read prints
+``{"error": ..., "action": ...}`` and a report with errors prints ``"ok": false``.
 """
 
 from __future__ import annotations
@@ -27,6 +30,13 @@ from typing import Any
 from survey_model.codebook import Codebook, codebook_from_spreadsheet, load_codebook
 from survey_model.importers import ExportReadError, ImportResult, import_export
 
+EXIT_OK = 0
+"""The file was read and its report has no errors."""
+EXIT_REFUSED = 1
+"""The report has errors or the file cannot be read: ``import`` would store nothing (its code for that, too)."""
+EXIT_USAGE = 2
+"""Wrong arguments, as argparse gives."""
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``inspect`` subcommand."""
@@ -36,8 +46,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "Read a survey export (Qualtrics, SurveyMonkey, Google Forms, Microsoft Forms or a plain table; CSV, "
             "TSV or XLSX) and show the platform, respondents kept and left out, question columns, personal data "
-            "dropped, the mapping to the codebook and the validation report. Exit code 1 when the file cannot "
-            "be read."
+            "dropped, the mapping to the codebook and the validation report. Exit code 1 when the report has "
+            "errors or the file cannot be read (import would refuse it), 0 when it has at most warnings."
         ),
     )
     parser.add_argument("file", type=Path, metavar="FILE", help="the export file")
@@ -65,11 +75,13 @@ def run(args: argparse.Namespace) -> int:
         codebook = _codebook(args.codebook)
         mapping = json.loads(args.mapping.read_text(encoding="utf-8")) if args.mapping else None
     except (ValueError, OSError) as exc:
-        return _fail(args, f"{exc}", "Check the --codebook and --mapping arguments.", code=2)
+        return _fail(args, f"{exc}", "Check the --codebook and --mapping arguments.", code=EXIT_USAGE)
     try:
         data = args.file.read_bytes()
     except OSError as exc:
-        return _fail(args, f"{args.file} cannot be opened: {exc.strerror or exc}.", "Check the path.", code=1)
+        return _fail(
+            args, f"{args.file} cannot be opened: {exc.strerror or exc}.", "Check the path.", code=EXIT_REFUSED
+        )
     try:
         result = import_export(
             data,
@@ -80,14 +92,23 @@ def run(args: argparse.Namespace) -> int:
             exclude_tests=not args.include_tests,
         )
     except ExportReadError as exc:
-        return _fail(args, exc.message, exc.action, code=1)
+        return _fail(args, exc.message, exc.action, code=EXIT_REFUSED)
     except ValueError as exc:  # a mapping file of the wrong shape
-        return _fail(args, str(exc), "Check the --mapping file.", code=2)
+        return _fail(args, str(exc), "Check the --mapping file.", code=EXIT_USAGE)
     if args.json:
         print(json.dumps(summary(result, codebook, filename=args.file.name), indent=2, ensure_ascii=False))
     else:
         print(describe(result, codebook, filename=args.file.name))
-    return 0
+        if not result.report.ok:
+            errors = len(result.report.errors)
+            _fail(
+                args,
+                f"{errors} error{'' if errors == 1 else 's'} in the validation report above: import would not "
+                "store this file.",
+                "Fix the export, choose the right --codebook, or map the columns with --mapping.",
+                code=EXIT_REFUSED,
+            )
+    return EXIT_OK if result.report.ok else EXIT_REFUSED
 
 
 def summary(result: ImportResult, codebook: Codebook, *, filename: str = "") -> dict[str, Any]:

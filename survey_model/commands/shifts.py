@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from survey_model.commands.store import fail, open_store
+from survey_model.commands.store import fail, open_store, stored_org, stored_wave
 
 MEASURES = ("leader_identity", "condition_favorable", "condition_mean")
 
@@ -50,16 +50,9 @@ def run_shifts(args: argparse.Namespace) -> int:
 
     try:
         with open_store(args, create=False) as store:
-            organizations = [org.id for org in store.organizations()]
-            if args.org not in organizations:
-                return fail(
-                    f"No organization {args.org!r} is stored.", f"Stored: {', '.join(organizations) or 'none'}."
-                )
-            labels = [wave.label for wave in store.waves(args.org)]
-            missing = [label for label in (args.from_wave, args.to_wave) if label not in labels]
-            if missing:
-                known = ", ".join(labels) or "none"
-                return fail(f"Organization {args.org!r} has no wave {missing[0]!r}.", f"Stored waves: {known}.")
+            args.org = stored_org(store, args.org)
+            args.from_wave = stored_wave(store, args.org, args.from_wave)
+            args.to_wave = stored_wave(store, args.org, args.to_wave)
             frame = store.load_responses(args.org, waves=[args.from_wave, args.to_wave])
             codebook = store.codebook_for(args.org, wave=args.to_wave)
     except StoreError as exc:

@@ -9,7 +9,11 @@
     python -m survey_model export --org ORG [--wave LABEL ...] --out FILE.csv [--values]
 
 Every command takes ``--db URL_OR_PATH`` (default: ``CLD_DATABASE_URL``, else ``instance/survey.db``) and the
-changing ones ``--user NAME`` for the audit log (default: the login name).
+changing ones ``--user NAME`` for the audit log (default: the login name). Organization ids and wave labels are
+matched ignoring case and surrounding spaces (``"2024 spring"`` is the stored ``"2024 Spring"``; see
+:func:`stored_label`, which ``shifts``, ``deck`` and ``workbook`` use too), and an unknown one is answered with
+the stored ones; ``import`` stores a wave under the label of a stored one it matches, so it never keeps two labels
+that differ only in case.
 
 Exit codes: ``0`` done; ``1`` nothing was changed because of the data or the database (validation errors, a file
 already stored, a taken label, a missing wave, a busy or damaged database: the message says which and what to do);
@@ -31,6 +35,7 @@ import hashlib
 import json
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -125,6 +130,17 @@ def run_import(args: argparse.Namespace) -> int:
         store = None  # a dry run against a database that does not exist yet: nothing to compare with
     try:
         if store is not None:
+            # "District-7" / "2024 spring" name the stored "district-7" / "2024 Spring", not new ones beside them.
+            args.org = stored_label(
+                args.org, [org.id for org in store.organizations()], kind="organization", missing_ok=True
+            )
+            args.wave = stored_label(
+                args.wave,
+                [record.label for record in store.waves(args.org)],
+                kind="wave",
+                owner=f"Organization {args.org!r}",
+                missing_ok=True,
+            )
             holder = store.find_file(file_sha256)
             if holder is not None:
                 return fail(f"This file is already stored as {holder.describe()}.", "Nothing was saved.")
@@ -252,6 +268,8 @@ def run_list(args: argparse.Namespace) -> int:
 
     try:
         with open_store(args, create=False) as store:
+            if args.org:
+                args.org = stored_org(store, args.org)
             records = store.waves(args.org)
             names = {org.id: org.name for org in store.organizations()}
     except StoreError as exc:
@@ -307,13 +325,14 @@ def run_delete(args: argparse.Namespace) -> int:
 
     try:
         with open_store(args, create=False) as store:
-            record = store.wave(args.org, args.wave)
+            org = stored_org(store, args.org)
+            record = store.wave(org, stored_wave(store, org, args.wave))
             if not args.yes:
                 return fail(
                     f"Not deleted: this would delete {record.describe()}.",
                     "Run the command again with --yes to confirm.",
                 )
-            store.delete_wave(args.org, args.wave, user=args.user, confirm=True)
+            store.delete_wave(org, record.label, user=args.user, confirm=True)
     except StoreError as exc:
         return fail(exc.message, exc.action)
     print(f"Deleted {record.describe()}. The audit log records the deletion.")
@@ -326,12 +345,14 @@ def run_export(args: argparse.Namespace) -> int:
 
     try:
         with open_store(args, create=False) as store:
-            frame = store.load_responses(args.org, waves=args.wave)
-            books = {label: store.codebook_for(args.org, wave=label) for label in frame[WAVE].cat.categories}
+            org = stored_org(store, args.org)
+            waves = [stored_wave(store, org, label) for label in args.wave] if args.wave else None
+            frame = store.load_responses(org, waves=waves)
+            books = {label: store.codebook_for(org, wave=label) for label in frame[WAVE].cat.categories}
     except StoreError as exc:
         return fail(exc.message, exc.action)
     if frame.empty:
-        return fail(f"Organization {args.org!r} has no stored responses.", "Nothing was written.")
+        return fail(f"Organization {org!r} has no stored responses.", "Nothing was written.")
     table = export_table(frame, books, labels=not args.values)
     try:
         table.to_csv(args.out, index=False, encoding="utf-8-sig")
@@ -356,6 +377,55 @@ def open_store(args: argparse.Namespace, *, create: bool) -> Store:
     if args.db:
         settings = dataclasses.replace(settings, database_url=args.db)
     return Store.from_settings(settings, create=create)
+
+
+def stored_label(wanted: str, stored: Iterable[str], *, kind: str, owner: str = "", missing_ok: bool = False) -> str:
+    """The stored label (of a wave, an organization) that ``wanted`` names, as typed on the command line.
+
+    An exact match wins; otherwise case and surrounding spaces are ignored, so ``"2024 spring "`` finds the stored
+    ``"2024 Spring"``. Raises :class:`~survey_model.store.StoreError` (message and what to do, which every command
+    prints the same way) when nothing matches, listing the stored labels, or when several stored labels differ
+    from ``wanted`` only in case, listing those: the user then types one exactly. ``kind`` names what is looked
+    for (``"wave"``), ``owner`` what holds it (``"Organization 'district-7'"``), both for the message. With
+    ``missing_ok`` a label that matches nothing is returned as given (``import`` then creates it).
+
+    >>> stored_label(" 2024 spring", ["2024 Spring", "2025 Spring"], kind="wave")
+    '2024 Spring'
+    """
+    from survey_model.store import StoreError
+
+    labels = list(stored)
+    if wanted in labels:
+        return wanted
+    key = wanted.strip().casefold()
+    matches = [label for label in labels if label.strip().casefold() == key]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:  # an exact match would have won: the user can always name each of them
+        raise StoreError(
+            f"{kind.capitalize()} {wanted!r} could be any of {len(matches)} stored {kind}s that differ only in case: "
+            f"{_listing(matches)}.",
+            action=f"Type the {kind} exactly as listed.",
+        )
+    if missing_ok:
+        return wanted
+    where = f"{owner} has no {kind}" if owner else f"There is no {kind}"
+    raise StoreError(f"{where} {wanted!r}.", action=f"Stored {kind}s: {_listing(labels) or 'none'}.")
+
+
+def stored_org(store: Store, wanted: str) -> str:
+    """The id of the stored organization that ``wanted`` names (see :func:`stored_label`)."""
+    return stored_label(wanted, [org.id for org in store.organizations()], kind="organization")
+
+
+def stored_wave(store: Store, org_id: str, wanted: str) -> str:
+    """The label of the organization's stored wave that ``wanted`` names (see :func:`stored_label`)."""
+    labels = [record.label for record in store.waves(org_id)]
+    return stored_label(wanted, labels, kind="wave", owner=f"Organization {org_id!r}")
+
+
+def _listing(labels: Iterable[str]) -> str:
+    return ", ".join(repr(label) for label in labels)
 
 
 def fail(message: str, action: str = "") -> int:
