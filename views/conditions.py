@@ -63,8 +63,8 @@ columns[3].metric(
 if agree == "Weakly":
     st.warning(
         "**The items of this condition agree with each other only weakly here.** People who agreed with one "
-        "statement often did not agree with the others, so the overall % favorable and mean hide real "
-        "differences: read the items one by one in the chart and table below.",
+        "statement often did not agree with the others, so the condition's overall % favorable and mean may mix "
+        "different things: read the items one by one in the chart and table below.",
         icon=":material/warning:",
     )
 elif alpha is not None and alpha.alpha is None:
