@@ -19,7 +19,6 @@ The rules every slide follows:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -38,7 +37,9 @@ from survey_model.shifts import (
     Shift,
     ShiftReport,
     compare_waves,
+    displayed_shift,
     impact_statement,
+    round_half_away,
     trend,
 )
 
@@ -68,8 +69,9 @@ class Figure:
     kind: FigureKind
     """``"leader_trend"``: ``wave``, ``share_yes``, ``share_unsure`` (0–1), ``n``, ``n_yes``, ``ci_low``,
     ``ci_high``. ``"conditions"``: ``condition_name``, ``group_name``, ``pct_favorable``, ``pct_neutral``,
-    ``pct_unfavorable`` (0–100), ``n``, ``n_responses``, ``stage``. ``"changes"``: ``label``, ``diff``,
-    ``diff_lo``, ``diff_hi`` (percentage points), ``estimate1``, ``estimate2`` (0–100), ``n1``, ``n2``.
+    ``pct_unfavorable`` (0–100), ``n``, ``n_responses``, ``stage``. ``"changes"``: ``label``, ``estimate1``,
+    ``estimate2`` (0–100) and ``diff`` (percentage points) rounded as the statements show them, so ``diff`` is
+    ``estimate2 − estimate1``; ``diff_lo``, ``diff_hi`` (the unrounded interval), ``n1``, ``n2``.
     ``"lowest_items"``: ``label``, ``item``, ``pct_favorable``, ``pct_neutral``, ``pct_unfavorable``, ``n``.
     ``"breakdown"``: ``group``, ``group_label``, ``condition_name``, ``pct_favorable``, ``n``, ``stage``."""
     table: pd.DataFrame
@@ -140,7 +142,7 @@ class Deck:
 
 def _whole(value: float) -> int:
     """Round half away from zero, as the impact statements do (so 40.5% reads 41% everywhere)."""
-    return int(math.copysign(math.floor(abs(value) + 0.5), value))
+    return round_half_away(value)
 
 
 def _pct(value: float) -> str:
@@ -528,17 +530,20 @@ def _short_label(shift: Shift, codebook: Codebook) -> tuple[str, str]:
 
 
 def _changes_table(shifts: Sequence[Shift], codebook: Codebook) -> pd.DataFrame:
+    """The gains chart's rows: levels and change as the statements show them (so a label reads "+11" beside
+    "32% → 43%"), the interval as computed."""
     rows = []
     for shift in shifts:
         label, _ = _short_label(shift, codebook)
+        shown = displayed_shift(shift)
         rows.append(
             {
                 "label": label,
-                "diff": 100 * shift.diff,
+                "diff": shown.change,
                 "diff_lo": 100 * shift.diff_ci[0],
                 "diff_hi": 100 * shift.diff_ci[1],
-                "estimate1": 100 * shift.p1,
-                "estimate2": 100 * shift.p2,
+                "estimate1": shown.before,
+                "estimate2": shown.after,
                 "n1": shift.n1,
                 "n2": shift.n2,
             }
@@ -567,14 +572,18 @@ def _gains_slide(context: _Context) -> Slide | None:
         )
     family = context.report.shifts[0].family_size if context.report.shifts else 0
     changes = _percent_changes(context)
-    gains = sorted((s for s in changes if s.verdict == CLEAR_INCREASE), key=lambda s: s.diff, reverse=True)
+    gains = sorted(  # biggest first as shown, so the slide's order matches the figures on it
+        (s for s in changes if s.verdict == CLEAR_INCREASE),
+        key=lambda s: (displayed_shift(s).change, s.diff),
+        reverse=True,
+    )
     statements = [impact_statement(s, subject=_short_label(s, context.codebook)[1]) for s in gains[:MAX_GAINS]]
     caution = (
         f"A change counts as a gain only when its 95% interval stays above zero after taking all {family} "
         "comparisons between the two waves into account (false-discovery-rate correction)."
     )
     if not gains:
-        largest = sorted(changes, key=lambda s: abs(s.diff), reverse=True)[:3]
+        largest = sorted(changes, key=lambda s: (abs(displayed_shift(s).change), abs(s.diff)), reverse=True)[:3]
         seen = [impact_statement(s, subject=_short_label(s, context.codebook)[1]) for s in largest]
         notes = (
             f"No condition or item changed clearly between {context.first} and {context.last}. {caution} "
@@ -599,7 +608,8 @@ def _gains_slide(context: _Context) -> Slide | None:
         title=f"Clear gains in percent favorable, {context.first} → {context.last}",
         subtitle="Change in percentage points; lines show 95% intervals",
         description="; ".join(
-            f"{_short_label(s, context.codebook)[0]}: {100 * s.diff:+.0f} points (n = {s.n1} and {s.n2})" for s in shown
+            f"{_short_label(s, context.codebook)[0]}: {displayed_shift(s).points_text} (n = {s.n1} and {s.n2})"
+            for s in shown
         ),
     )
     more = len(gains) - len(shown)

@@ -25,7 +25,7 @@ from survey_model.reliability import condition_reliability
 from survey_model.responses import WAVE
 from survey_model.scoring import condition_summary, index_summary, item_summary, leader_identity, with_condition_names
 from survey_model.settings import Settings
-from survey_model.shifts import CLEAR_DECREASE, CLEAR_INCREASE, compare_waves
+from survey_model.shifts import CLEAR_DECREASE, CLEAR_INCREASE, compare_waves, displayed_change, round_half_away
 
 ALL = "All"
 NOTE = "Note"
@@ -103,7 +103,9 @@ def results_workbook(
     -------
     ResultsWorkbook
         Sheets *About*, *Overview*, *Conditions*, *Items*, *Schools* (whole organization only), *Subgroups*,
-        *Leader identity* (when the codebook has a leader block), *Changes* and *Reliability*.
+        *Leader identity* (when the codebook has a leader block), *Changes* (figures rounded as shown, so each
+        change is the difference of the shown levels), *Changes (analysts)* (unrounded, with effect sizes and
+        p-values) and *Reliability*.
     """
     settings = settings or Settings()
     restriction = {key: value for key, value in (restriction or {}).items() if value}
@@ -142,7 +144,7 @@ def results_workbook(
     sheets.append(_subgroups(snapshot, context, skip={"school", *restriction}))
     if codebook.leader is not None and codebook.leader.item in selected.columns:
         sheets.append(_leader(selected, snapshot, context, waves))
-    sheets.append(_changes(selected, context, wave=wave, compare=compare))
+    sheets.extend(_changes(selected, context, wave=wave, compare=compare))
     sheets.append(_reliability(snapshot, context))
     return ResultsWorkbook(title=f"{org_name}: survey results", filters=filters, sheets=tuple(sheets))
 
@@ -194,7 +196,10 @@ def _about(settings: Settings) -> Sheet:
         ("Stage bands", "Project defaults, not a published rubric: "
          + ", ".join(f"{band.name} from {band.lower:g}" for band in bands) + "."),
         ("Changes", "Later wave minus earlier wave with a 95% interval; a change is clear only when the interval "
-         "excludes zero and the false-discovery-rate adjusted p-value is below 0.05."),
+         "excludes zero and the false-discovery-rate adjusted p-value is below 0.05. Sheet Changes shows figures "
+         "rounded as in the app (whole percent, means to two decimals) with the change as the difference of the "
+         "rounded figures; the interval and verdict are worked out before rounding. Sheet Changes (analysts) has "
+         "the unrounded figures, effect sizes and p-values."),
         ("Confidentiality", f"No figure describes fewer than {settings.min_n} respondents "
          f"({settings.min_n_sensitive} for demographic groups). When one group of a breakdown is hidden, the next "
          "smallest is hidden too so it cannot be worked out by subtraction. Hidden rows keep their name and a note."),
@@ -442,49 +447,70 @@ def _leader(selected: pd.DataFrame, snapshot: pd.DataFrame, context: _Context, w
     )
 
 
-def _changes(selected: pd.DataFrame, context: _Context, *, wave: str, compare: str | None) -> Sheet:
+CHANGE_COLUMNS = [
+    "What",
+    "Verdict",
+    "Before",
+    "After",
+    "Change",
+    "95% CI from",
+    "95% CI to",
+    "Unit",
+    "Relative change (%)",
+    "Relative 95% CI from (%)",
+    "Relative 95% CI to (%)",
+    "n before",
+    "n after",
+    "Statement",
+]
+ANALYST_COLUMNS = [
+    "What",
+    "Verdict",
+    "Before",
+    "After",
+    "Change",
+    "95% CI from",
+    "95% CI to",
+    "Unit",
+    "Relative change (%)",
+    "Relative 95% CI from (%)",
+    "Relative 95% CI to (%)",
+    "n before",
+    "n after",
+    "Effect size",
+    "Effect size measure",
+    "p",
+    "Adjusted p (FDR)",
+    "Method",
+]
+ANALYSTS_SHEET = "Changes (analysts)"
+
+
+def _changes(selected: pd.DataFrame, context: _Context, *, wave: str, compare: str | None) -> list[Sheet]:
+    """Two sheets: *Changes* as partners read them (figures rounded as shown, so each row adds up) and
+    *Changes (analysts)*, the same comparisons unrounded with effect sizes, p-values and methods."""
     title = f"Changes from {compare} to {wave}" if compare else "Changes between waves"
-    columns = [
-        "What",
-        "Verdict",
-        "Before",
-        "After",
-        "Change",
-        "95% CI from",
-        "95% CI to",
-        "Unit",
-        "Relative change (%)",
-        "Relative 95% CI from (%)",
-        "Relative 95% CI to (%)",
-        "n before",
-        "n after",
-        "Effect size",
-        "Effect size measure",
-        "p",
-        "Adjusted p (FDR)",
-        "Statement",
-    ]
+    analysts_title = f"{title}: unrounded figures and statistics, for analysts"
     if compare is None:
-        return Sheet(
-            name="Changes",
-            title=title,
-            table=pd.DataFrame(columns=columns),
-            note="No comparison wave was chosen.",
-        )
+        note = "No comparison wave was chosen."
+        return [
+            Sheet(name="Changes", title=title, table=pd.DataFrame(columns=CHANGE_COLUMNS), note=note),
+            Sheet(name=ANALYSTS_SHEET, title=analysts_title, table=pd.DataFrame(columns=ANALYST_COLUMNS), note=note),
+        ]
     counts = selected[WAVE].astype(str).value_counts()
     if min(counts.get(compare, 0), counts.get(wave, 0)) < context.min_n:
-        return Sheet(
-            name="Changes",
-            title=title,
-            table=pd.DataFrame(columns=columns),
-            note=f"Not shown: {hidden_message(context.min_n)} in one of the waves.",
-        )
+        note = f"Not shown: {hidden_message(context.min_n)} in one of the waves."
+        return [
+            Sheet(name="Changes", title=title, table=pd.DataFrame(columns=CHANGE_COLUMNS), note=note),
+            Sheet(name=ANALYSTS_SHEET, title=analysts_title, table=pd.DataFrame(columns=ANALYST_COLUMNS), note=note),
+        ]
     report = compare_waves(
         selected, context.codebook, from_wave=compare, to_wave=wave, min_n=context.min_n, matched=False
     )
     rows = report.to_frame()
     proportion = (rows["kind"] == "proportion").to_numpy()
     scale = np.where(proportion, 100.0, 1.0)
+    family = report.shifts[0].family_size if report.shifts else 0
 
     def scaled(column: str) -> pd.Series:
         return pd.Series(rows[column].to_numpy(dtype=np.float64, na_value=np.nan) * scale).astype("Float64")
@@ -496,51 +522,87 @@ def _changes(selected: pd.DataFrame, context: _Context, *, wave: str, compare: s
         values = 100 * (rows[column].to_numpy(dtype=np.float64, na_value=np.nan) - 1)
         return pd.Series(np.where(proportion & clear, values, np.nan)).astype("Float64")
 
-    out = pd.DataFrame(
+    unit = np.where(proportion, "% / percentage points", "scale points (1–5)")
+    shared = {
+        "What": rows["label"],
+        "Verdict": rows["verdict"],
+        "Before": scaled("estimate1"),
+        "After": scaled("estimate2"),
+        "Change": scaled("diff"),
+        "95% CI from": scaled("diff_lo"),
+        "95% CI to": scaled("diff_hi"),
+        "Unit": unit,
+        "Relative change (%)": relative("ratio"),
+        "Relative 95% CI from (%)": relative("ratio_lo"),
+        "Relative 95% CI to (%)": relative("ratio_hi"),
+        "n before": rows["n1"].astype("Float64"),
+        "n after": rows["n2"].astype("Float64"),
+    }
+    analysts = pd.DataFrame(
         {
-            "What": rows["label"],
-            "Verdict": rows["verdict"],
-            "Before": scaled("estimate1"),
-            "After": scaled("estimate2"),
-            "Change": scaled("diff"),
-            "95% CI from": scaled("diff_lo"),
-            "95% CI to": scaled("diff_hi"),
-            "Unit": np.where(proportion, "% / percentage points", "scale points (1–5)"),
-            "Relative change (%)": relative("ratio"),
-            "Relative 95% CI from (%)": relative("ratio_lo"),
-            "Relative 95% CI to (%)": relative("ratio_hi"),
-            "n before": rows["n1"].astype("Float64"),
-            "n after": rows["n2"].astype("Float64"),
+            **shared,
             "Effect size": rows["effect_size"].astype("Float64"),
             "Effect size measure": rows["effect_size_name"].where(rows["verdict"] != "too few", ""),
             "p": rows["p_value"].astype("Float64"),
             "Adjusted p (FDR)": rows["p_adjusted"].astype("Float64"),
-            "Statement": rows["statement"],
+            "Method": rows["method"].where(rows["verdict"] != "too few", ""),
         }
     )
-    return Sheet(
-        name="Changes",
-        title=title,
-        table=out,
-        formats={
-            "Before": "0.0",
-            "After": "0.0",
-            "Change": "+0.0;-0.0;0.0",
-            "95% CI from": "+0.0;-0.0;0.0",
-            "95% CI to": "+0.0;-0.0;0.0",
-            "Relative change (%)": "+0;-0;0",
-            "Relative 95% CI from (%)": "+0;-0;0",
-            "Relative 95% CI to (%)": "+0;-0;0",
-            "n before": COUNT,
-            "n after": COUNT,
-            "Effect size": MEAN,
-            "p": P_VALUE,
-            "Adjusted p (FDR)": P_VALUE,
-        },
-        note=f"{report.shifts[0].family_size if report.shifts else 0} comparisons form one false-discovery-rate "
-        "family. Shares in percent and percentage points; means in scale points. A change is clear only when the "
-        "verdict says so; a relative change is given only for a clear change of a share.",
-    )
+    partners = pd.DataFrame({**shared, "Statement": rows["statement"]})
+    # The partner sheet holds the figures as they are shown everywhere else: rounded levels and their difference
+    # (so After − Before = Change in every row), interval bounds and relative changes rounded the same way.
+    for index, row in rows.iterrows():
+        if row[SUPPRESSED] != "":
+            continue
+        shown = displayed_change(row["estimate1"], row["estimate2"], row["diff_lo"], row["diff_hi"], kind=row["kind"])
+        partners.loc[index, ["Before", "After", "Change"]] = [shown.before, shown.after, shown.change]
+        partners.loc[index, ["95% CI from", "95% CI to"]] = [shown.bound(shown.low), shown.bound(shown.high)]
+    for column in ("Relative change (%)", "Relative 95% CI from (%)", "Relative 95% CI to (%)"):
+        partners[column] = partners[column].map(round_half_away, na_action="ignore").astype("Float64")
+    signed_format = "+0.000;-0.000;0.000"
+    return [
+        Sheet(
+            name="Changes",
+            title=title,
+            table=partners,
+            formats={
+                "Relative change (%)": "+0;-0;0",
+                "Relative 95% CI from (%)": "+0;-0;0",
+                "Relative 95% CI to (%)": "+0;-0;0",
+                "n before": COUNT,
+                "n after": COUNT,
+            },
+            note=f"Figures as shown in the app: percentages in whole numbers, means to two decimals, and the change "
+            "is After − Before of those figures, so every row adds up. The interval and the verdict were worked out "
+            f"before rounding, and {family} comparisons form one false-discovery-rate family. Shares in percent and "
+            "percentage points; means in scale points. A change is clear only when the verdict says so; a relative "
+            f"change is given only for a clear change of a share. Effect sizes and p-values: sheet {ANALYSTS_SHEET}.",
+        ),
+        Sheet(
+            name=ANALYSTS_SHEET,
+            title=analysts_title,
+            table=analysts,
+            formats={
+                "Before": "0.000",
+                "After": "0.000",
+                "Change": signed_format,
+                "95% CI from": signed_format,
+                "95% CI to": signed_format,
+                "Relative change (%)": "+0.0;-0.0;0.0",
+                "Relative 95% CI from (%)": "+0.0;-0.0;0.0",
+                "Relative 95% CI to (%)": "+0.0;-0.0;0.0",
+                "n before": COUNT,
+                "n after": COUNT,
+                "Effect size": MEAN,
+                "p": P_VALUE,
+                "Adjusted p (FDR)": P_VALUE,
+            },
+            note=f"The comparisons of sheet Changes, unrounded. Effect size: Cohen's h for shares, Hedges' g for "
+            "means (about 0.2 small, 0.5 medium, 0.8 large). Adjusted p: Benjamini–Hochberg false-discovery rate "
+            f"over the {family} comparisons; a change is clear when its interval excludes zero and its adjusted p is "
+            "below 0.05.",
+        ),
+    ]
 
 
 def _reliability(snapshot: pd.DataFrame, context: _Context) -> Sheet:

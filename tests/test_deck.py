@@ -131,6 +131,21 @@ def test_gains_are_clear_increases_biggest_first():
     assert all(re.search(r"95% CI \+\d+ to \+\d+\)\. n = \d+ and \d+\.", point) for point in slide.points)
 
 
+def test_gains_add_up_on_the_slide_and_in_its_chart():
+    """Each gain's sentence, chart label and chart row agree: later − earlier as shown is the change shown."""
+    frame = survey({"Oak": 150, "Elm": 150}, gain=1.0)
+    slide = build_deck(frame, CODEBOOK, org_name="Test district", waves=list(WAVES)).slide("gains")
+    table = slide.figure.table
+    assert (table["estimate2"] - table["estimate1"] == table["diff"]).all()
+    assert table["diff"].is_monotonic_decreasing  # biggest first as shown, not as unrounded
+    assert ((table["diff_lo"] <= table["diff"]) & (table["diff"] <= table["diff_hi"])).all()
+    for point in slide.points:
+        before, after, points = re.search(r"(\d+)% → (\d+)% \(\+(\d+) points?,", point).groups()
+        assert int(after) - int(before) == int(points), point
+    for (_, row), words in zip(table.iterrows(), slide.figure.description.split("; "), strict=True):
+        assert f": +{row['diff']:.0f} point" in words, words
+
+
 def test_no_clear_gain_is_said_plainly():
     """Two waves with identical answers: the gains slide says there is no clear gain and draws nothing."""
     first = survey({"Oak": 60, "Elm": 60}, waves=("2024 Spring",))

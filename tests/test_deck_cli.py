@@ -120,7 +120,7 @@ def test_workbook_command_uses_the_database_from_the_environment(run, data_dir, 
     out = tmp_path / "cedar.xlsx"
     code, stdout, stderr = run("workbook", "--org", "cedar-valley", "--out", str(out))
     assert code == 0, stderr
-    assert "Wrote 9 sheets" in stdout
+    assert "Wrote 10 sheets" in stdout and "Changes (analysts)" in stdout
     book = load_workbook(out)
     filters = {row[0]: row[1] for row in book["Conditions"].iter_rows(min_row=2, max_row=10, values_only=True)}
     assert filters["Organization"] == "Cedar Valley School District"

@@ -211,3 +211,25 @@ def test_workbook_changes_sheet_gives_relative_change_only_when_clear(planted_bo
     )
     unclear = changes["Verdict"] == "no clear change"
     assert unclear.any() and changes.loc[unclear, "Relative change (%)"].isna().all()
+
+
+def test_workbook_changes_add_up_for_partners_and_keep_the_statistics_for_analysts(planted_book):
+    """Sheet Changes: After − Before = Change on every row, as in the statements (the statement's levels and
+    points are the sheet's). Effect sizes and p-values are only on Changes (analysts), unrounded, row for row."""
+    changes = planted_book.sheet("Changes").table
+    analysts = planted_book.sheet("Changes (analysts)").table
+    assert not {"Effect size", "p", "Adjusted p (FDR)"} & set(changes.columns)
+    assert {"Effect size", "Effect size measure", "p", "Adjusted p (FDR)"} <= set(analysts.columns)
+    assert changes["What"].tolist() == analysts["What"].tolist()
+    shown = changes["Before"].notna()
+    assert shown.sum() > 10
+    for (_, row), (_, raw) in zip(changes[shown].iterrows(), analysts[shown].iterrows(), strict=True):
+        assert row["After"] - row["Before"] == pytest.approx(row["Change"], abs=1e-12)
+        assert abs(row["Before"] - raw["Before"]) <= 0.5 and abs(row["After"] - raw["After"]) <= 0.5
+        assert raw["95% CI from"] <= row["Change"] <= raw["95% CI to"]  # the rounded change stays in its interval
+        if row["Unit"].startswith("%"):
+            assert float(row["Before"]).is_integer() and float(row["After"]).is_integer()
+            words = "no change in points" if row["Change"] == 0 else f"{row['Change']:+.0f} point".replace("-", "−")
+            assert f"{row['Before']:.0f}% → {row['After']:.0f}% ({words}" in row["Statement"], row["Statement"]
+    sizes = analysts.loc[shown, "Effect size"]
+    assert sizes.notna().all() and (analysts.loc[shown, "Change"] != changes.loc[shown, "Change"]).any()

@@ -111,8 +111,8 @@ def test_percent_favorable_statement_without_a_unit_gives_points_only():
     assert "more" not in impact_statement(s)
 
 
-def test_mean_shift_statement_gives_effect_size():
-    """Means are written with two decimals, the difference, its CI and Hedges' g."""
+def test_mean_shift_statement_gives_effect_size_to_analysts():
+    """Means are written with two decimals, the difference and its CI; analysts also get Hedges' g."""
     before = np.array([3.0, 3.5, 2.5, 3.0, 4.0, 3.0])  # mean 3.1667, sd 0.5164
     after = np.array([4.0, 4.5, 3.5, 4.0, 4.5, 3.5])  # mean 4.0, sd 0.4472
     s = mean_shift(before, after, label="Shared influence, mean score")
@@ -123,9 +123,12 @@ def test_mean_shift_statement_gives_effect_size():
     assert s.effect_size == pytest.approx(1.59245, abs=1e-5)
     assert (s.diff, *s.diff_ci, s.p_value) == pytest.approx((5 / 6, ci.low, ci.high, result.pvalue))
     lo, hi = f"{ci.low:+.2f}", f"{ci.high:+.2f}"
-    assert impact_statement(s) == (
+    assert impact_statement(s, analysts=True) == (
         f"Shared influence, mean score: clear increase, 3.17 → 4.00 (+0.83, 95% CI {lo} to {hi}; "
         "Hedges' g = 1.59). n = 6 and 6."
+    )
+    assert impact_statement(s) == (
+        f"Shared influence, mean score: clear increase, 3.17 → 4.00 (+0.83, 95% CI {lo} to {hi}). n = 6 and 6."
     )
 
 
@@ -133,8 +136,9 @@ def test_decrease_in_a_mean_is_worded_as_a_decrease():
     """A lower mean gets 'clear decrease', a minus sign and a negative effect size."""
     rng = np.random.default_rng(11)
     s = mean_shift(rng.normal(3.6, 0.6, 200), rng.normal(3.2, 0.6, 200), label="Work structures, mean score")
-    text = impact_statement(s)
+    text = impact_statement(s, analysts=True)
     assert s.verdict == CLEAR_DECREASE and "clear decrease" in text and "Hedges' g = −" in text
+    assert "clear decrease" in impact_statement(s) and "Hedges" not in impact_statement(s)
 
 
 def test_breakdown_group_is_named_before_the_subject():
@@ -166,9 +170,13 @@ def test_change_that_does_not_survive_fdr_is_not_called_clear():
     nulls = [proportion_shift(120, 400, 120 + i, 400, label=f"item {i}") for i in range(1, 10)]
     first, *_ = adjust_fdr([borderline, *nulls])
     assert first.verdict == NO_CLEAR_CHANGE and first.p_adjusted > 0.05
-    assert impact_statement(first, unit="educators") == (
+    assert impact_statement(first, unit="educators", analysts=True) == (
         "Educators who consider themselves leaders: no clear change once the 10 comparisons shown are taken into "
         f"account, 30% → 37% (+7 points, 95% CI +0.5 to +13; adjusted p = {first.p_adjusted:.2f}). n = 400 and 400."
+    )
+    assert impact_statement(first, unit="educators") == (
+        "Educators who consider themselves leaders: no clear change once the 10 comparisons shown are taken into "
+        "account, 30% → 37% (+7 points, 95% CI +0.5 to +13). n = 400 and 400."
     )
 
 

@@ -1,6 +1,9 @@
 """`python -m survey_model shifts`: the same honest figures on the command line, as text or JSON."""
 
 import json
+import re
+
+import pytest
 
 from survey_model.cli import main
 
@@ -69,3 +72,22 @@ def test_shifts_finds_waves_and_organization_typed_in_another_case(data_dir, cap
         "2026 Spring",
     )
     assert result["comparisons"] == expected["comparisons"] and len(result["comparisons"]) > 10
+
+
+def test_shifts_text_changes_are_the_difference_of_the_printed_figures(data_dir, capsys):
+    """Each text line's change is 'to' minus 'from' as printed (Shared influence: 32.49% → 42.67% prints
+    32% → 43%, +11 points); a mean that does not move prints 'no change', never '+0.00'."""
+    code = main(["shifts", "--org", "cedar-valley", "--from", "2024 Spring", "--to", "2026 Spring"])
+    out = capsys.readouterr().out
+    assert code == 0
+    rows = [line for line in out.split("Statements:")[0].splitlines() if re.search(r"\d  (no change|[+−])", line)]
+    assert len(rows) == 15
+    for line in rows:
+        match = re.search(r"(\d+(?:\.\d+)?)(%?)\s+(\d+(?:\.\d+)?)%?\s+\d+\s+\d+\s+(no change|[+−][\d.]+)", line)
+        assert match, line
+        before, after = float(match.group(1)), float(match.group(3))
+        if match.group(4) == "no change":
+            assert before == after, line
+        else:
+            assert float(match.group(4).replace("−", "-")) == pytest.approx(after - before), line
+    assert "+0.00" not in out and "+0 " not in out and "−0 " not in out

@@ -2,6 +2,8 @@
 
 import re
 
+from streamlit.testing.v1.element_tree import Block, Dataframe, Expander, Metric
+
 from survey_model.settings import Settings
 from survey_model.shifts import impact_statement, proportion_shift
 from survey_model.store import Store
@@ -50,10 +52,73 @@ def test_a_school_below_the_minimum_shows_too_few_responses_and_no_numbers(app):
     text = _text(at)
     assert "Too few responses to say" in text
     assert not re.search(r"\d+% → \d+%", text)  # no before/after percentages anywhere
-    assert not re.search(r"\d+ pts", text)  # no changes in points in the tables
+    tables = "\n".join(frame.value.to_csv() for frame in at.dataframe)
+    assert not re.search(r"\d+ (pts|points?)\b", tables)  # no changes in points in the tables
 
 
 def test_a_one_point_change_is_worded_in_the_singular():
     """'+1 point', not '+1 points'."""
     statement = impact_statement(proportion_shift(120, 400, 124, 400, label=HEADLINE))
     assert "(+1 point, 95% CI" in statement
+
+
+ANALYSTS = "For analysts: effect sizes and adjusted p-values"
+
+
+def _texts(node, *, skip: str | None = None) -> list[str]:
+    """Text of every element under ``node`` (metric help included), leaving out the expander labelled ``skip``."""
+    if isinstance(node, Expander) and node.label == skip:
+        return []
+    if isinstance(node, Block):
+        return [text for child in node.children.values() for text in _texts(child, skip=skip)]
+    if isinstance(node, Metric):
+        return [node.label, node.value, node.proto.help]
+    if isinstance(node, Dataframe):
+        return [node.value.to_csv()]
+    value = getattr(node, "value", None)
+    return [value] if isinstance(value, str) else []
+
+
+def _open_cedar_valley(app):
+    at = app(org="cedar-valley", wave="2026 Spring", compare="2024 Spring").run()
+    at.switch_page("views/shifts.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_partners_see_no_effect_size_or_adjusted_p_outside_the_analysts_expander(app):
+    """Hedges' g, Cohen's h and adjusted p-values are only in the analysts' expander, which explains them."""
+    at = _open_cedar_valley(app)
+    partner = "\n".join(_texts(at.main, skip=ANALYSTS)).casefold()
+    for jargon in ("hedges", "cohen", "adjusted p", "p (adjusted)", "effect size", "p-value"):
+        assert jargon not in partner, jargon
+    analysts = next(e for e in at.expander if e.label == ANALYSTS)
+    explained = " ".join(m.value for m in analysts.markdown)
+    assert "Effect size" in explained and "adjusted p" in explained and "0.05" in explained
+    stats = analysts.dataframe[0].value
+    assert {"Effect size", "p", "Adjusted p", "Change, unrounded (95% CI)"} <= set(stats.columns)
+    means = stats[stats["Measure"].str.endswith("mean score")]
+    assert len(means) == 7 and means["Effect size"].str.startswith("Hedges' g ").all()
+    assert stats["Adjusted p"].str.match(r"^(< 0\.001|[01]\.\d{3})$").all()
+
+
+def test_every_shown_change_is_the_difference_of_the_shown_figures(app):
+    """In the partner table, Later − Earlier equals the change shown, row by row; no '+0' or '−0' anywhere."""
+    at = _open_cedar_valley(app)
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["Measure", "Earlier", "Later", "Change (95% CI)", "n earlier", "n later", "Verdict"]
+    checked = 0
+    for _, row in table.iterrows():
+        change = row["Change (95% CI)"].split(" (")[0].replace("−", "-")
+        if row["Earlier"].endswith("%"):
+            before, after = int(row["Earlier"].rstrip("%")), int(row["Later"].rstrip("%"))
+            expected = "no change in points" if after == before else f"{after - before:+d} point"
+            assert change.startswith(expected), (row["Measure"], change)
+        else:
+            before, after = float(row["Earlier"]), float(row["Later"])
+            expected = "no change" if after == before else f"{after - before:+.2f}"
+            assert change == expected, (row["Measure"], change)
+        checked += 1
+    assert checked == 15  # leader identity, and percent favorable and mean for each of the seven conditions
+    text = "\n".join(_texts(at.main))
+    assert not re.search(r"[+−-]0(\.0+)?\b(?!\.\d)", text.replace("−", "-")), "a signed zero is shown"

@@ -53,27 +53,28 @@ columns[1].metric(
 )
 columns[2].metric("Respondents with a score", f"{summary['n']:,}" if shown else "—")
 alpha = view.reliability
+agree = None if alpha is None or alpha.alpha is None else ("Weakly" if alpha.below_floor else "Yes")
 columns[3].metric(
-    "Reliability (Cronbach's α)",
-    "—" if alpha is None else alpha.formatted(),
-    help="How consistently the items of this condition measure one thing (0–1). Below 0.70 the items "
-    "do not hang together well enough to read the condition as a single score.",
+    "Items agree with each other",
+    agree or "—",
+    help="Whether people who agree with one of this condition's statements tend to agree with the others, so that "
+    "the condition's overall figures can be read as one score. *Weakly* means: read the items one by one.",
 )
-if alpha is not None and alpha.alpha is not None:
-    interval = f", 95% interval {alpha.formatted(alpha.ci[0])} to {alpha.formatted(alpha.ci[1])}" if alpha.ci else ""
-    text = (
-        f"Cronbach's α = {alpha.formatted()}{interval}, from {alpha.n:,} respondents who answered all {alpha.k} items."
+if agree == "Weakly":
+    st.warning(
+        "**The items of this condition agree with each other only weakly here.** People who agreed with one "
+        "statement often did not agree with the others, so the condition's overall % favorable and mean may mix "
+        "different things: read the items one by one in the chart and table below.",
+        icon=":material/warning:",
     )
-    if alpha.below_floor:
-        st.warning(
-            f"**Reliability below 0.70.** {text} These items do not hang together well in this selection: read "
-            "the items one by one rather than the condition's overall score.",
-            icon=":material/warning:",
-        )
+elif alpha is not None and alpha.alpha is None:
+    if alpha.k < 2:
+        why = "this condition has a single item"
+    elif alpha.n is None:
+        why = alpha.note  # the confidentiality rule, in words
     else:
-        st.caption(f"{text} At or above the conventional 0.70.")
-elif alpha is not None and alpha.note:
-    st.caption(f"Reliability not shown: {alpha.note}.")
+        why = "everyone answered these items the same way"
+    st.caption(f"Whether the items agree with each other is not shown: {why}.")
 
 shown_items = view.items[view.items[SUPPRESSED] == ""]
 if shown_items.empty:
@@ -103,13 +104,25 @@ if view.compare:
     )
 
 with st.expander("How these numbers are calculated"):
+    if agree is not None:
+        interval = (
+            f", 95% interval {alpha.formatted(alpha.ci[0])} to {alpha.formatted(alpha.ci[1])}" if alpha.ci else ""
+        )
+        floor = "below the conventional 0.70, so" if alpha.below_floor else "at or above the conventional 0.70, so"
+        st.markdown(
+            f"**Items agree with each other** is Cronbach's α = {alpha.formatted()}{interval}, from {alpha.n:,} "
+            f"respondents who answered all {alpha.k} items: {floor} the page says *{agree}*."
+        )
+    elif alpha is not None and alpha.note:
+        st.markdown(f"**Items agree with each other** (Cronbach's α): not shown, {alpha.note}.")
     st.markdown(
         "- **Percent favorable**: share of valid answers that are *Agree* or *Strongly agree*; for a "
         "reverse-worded item (R), *Disagree* or *Strongly disagree* is favorable, and its answers are shown flipped.\n"
         "- **Don't know / N/A** answers are not counted as valid answers; the grey bars beside the chart show how "
         "many there were, as a share of everyone who answered the item at all.\n"
-        "- **Cronbach's α** (internal consistency) uses the respondents who answered every item of the condition, "
-        "with a 95% interval (Feldt); 0.70 is the conventional floor (Nunnally 1978). **Item-rest r** is each "
+        "- **Cronbach's α** (internal consistency, 0–1) uses the respondents who answered every item of the "
+        "condition, with a 95% interval (Feldt); below 0.70, the conventional floor (Nunnally 1978), the page says "
+        "the items agree only *weakly*. **Item-rest r** is each "
         "item's correlation with the sum of the other items: a low or negative value marks an item that does not "
         "go with the rest.\n"
         f"- **Confidentiality**: no figure describes fewer than {min_n} respondents."

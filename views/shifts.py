@@ -5,6 +5,8 @@ import streamlit as st
 from survey_model.privacy import hidden_message
 from ui import charts, data, display, state, tables
 
+MAIN = ("leader_identity", "condition_favorable", "condition_mean")  # the table above the items
+
 filters = state.current()
 st.title("Shifts between waves")
 if filters is None:
@@ -47,7 +49,7 @@ if view.by_group is not None:
         )
 
 st.subheader("Conditions: percent favorable")
-favorable = tables.shown_shifts(report, measure="condition_favorable")
+favorable = tables.displayed_rows(tables.shown_shifts(report, measure="condition_favorable"))
 if favorable.empty:
     st.warning(f"Too few responses to say: {hidden_message(min_n)} in one of the waves.")
 else:
@@ -58,11 +60,7 @@ else:
         )
     )
 if not tables.all_hidden(report):  # a table of blank rows says less than the message above
-    st.dataframe(
-        tables.shift_table(report, measures=("leader_identity", "condition_favorable", "condition_mean")),
-        hide_index=True,
-        width="stretch",
-    )
+    st.dataframe(tables.shift_table(report, measures=MAIN), hide_index=True, width="stretch")
 
 if len(org.waves) >= 3:
     lines = tables.trend_rows(view.trend, measure="condition_favorable")
@@ -71,7 +69,7 @@ if len(org.waves) >= 3:
         display.chart(charts.trend_lines(lines, title="Percent favorable over every wave"))
 
 if view.by_school is not None:
-    cells = tables.shown_shifts(tables.shift_rows(view.by_school), measure="condition_favorable")
+    cells = tables.displayed_rows(tables.shown_shifts(tables.shift_rows(view.by_school), measure="condition_favorable"))
     if not cells.empty:
         display.chart(
             charts.change_heatmap(
@@ -90,11 +88,35 @@ with st.expander("Plain-language statements for reports"):
     st.markdown("\n".join(f"- {line}" for line in report["statement"]))
 with st.expander("How changes are judged"):
     st.markdown(
-        "- A change is **clear** when its 95% interval excludes zero *after* correcting for the number of "
-        "comparisons on this page (Benjamini–Hochberg); otherwise it is reported as **no clear change**.\n"
-        "- Shares use Newcombe's interval for the difference in points and a log-ratio interval for the relative "
-        'change ("x% more"); percent favorable treats each respondent, not each answer, as independent; means use '
-        "Welch's t with Hedges' g as the effect size.\n"
-        "- Educators linked across waves by their (hashed) ID are also compared with themselves (McNemar, paired t).\n"
+        "- A change is **clear** when it is larger than the differences that can come from who happened to answer "
+        "each time, even after allowing for the number of comparisons on this page; otherwise it is reported as "
+        "**no clear change**. The 95% interval is the range of changes the answers are consistent with.\n"
+        "- **Rounding**: percentages are shown as whole numbers and means to two decimals, and the change is the "
+        "difference of the numbers shown: from 32% to 43% reads +11 points. A change shown as 0 reads *no change "
+        "in points*. Intervals and verdicts are worked out before rounding. In a very large group, whose interval "
+        "is narrower than one point, figures get a decimal so the change stays inside its interval. A relative "
+        'change ("32% more educators") is worked out before rounding, so it can differ by a point or two from '
+        "dividing the rounded percentages.\n"
+        "- Educators linked across waves by their (hashed) ID are also compared with themselves.\n"
         f"- Any group with fewer than {min_n} respondents in either wave shows no figures: *too few responses to say*."
     )
+if not tables.all_hidden(report):
+    with st.expander("For analysts: effect sizes and adjusted p-values"):
+        st.markdown(
+            "**Effect size** puts a change on a common scale, so that changes in different measures can be "
+            "compared (Cohen's *h* for shares, Hedges' *g* for means; about 0.2 is small, 0.5 medium, 0.8 large). "
+            "**p** is the chance of a change at least this large if nothing had changed; the **adjusted p** "
+            f"corrects it for the {view.report.shifts[0].family_size if view.report.shifts else 0} comparisons on "
+            "this page (Benjamini–Hochberg false-discovery rate). A change is clear when its interval excludes zero "
+            "and its adjusted p is below 0.05."
+        )
+        st.dataframe(
+            tables.shift_statistics(report, measures=(*MAIN, "item_favorable")), hide_index=True, width="stretch"
+        )
+        st.caption(
+            "Methods: shares use Newcombe's interval for the difference in points and a log-ratio interval for the "
+            "relative change, with a two-proportion z-test; percent favorable treats each respondent, not each "
+            "answer, as independent (Welch's t on respondents); means use Welch's t with Hedges' g. Educators "
+            "linked across waves are compared with McNemar's test (shares) and a paired t-test (means). Changes "
+            "here are unrounded."
+        )

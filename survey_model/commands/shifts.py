@@ -4,7 +4,9 @@
 
 Prints the leader-identity share in each wave with n, its absolute change (Newcombe interval) and relative change
 (log-ratio interval) with p, the same for each condition's percent favorable and mean, and the impact
-statements. Groups below the minimum n (``CLD_MIN_N``, default 5) get "too few responses to say", no figures.
+statements. Shares and means are rounded as in the statements and the change is the difference of the rounded
+figures (see :func:`survey_model.shifts.displayed_change`); intervals, p and the JSON figures are unrounded.
+Groups below the minimum n (``CLD_MIN_N``, default 5) get "too few responses to say", no figures.
 Exit codes: 0 done, 1 nothing to compare (unknown organization or wave, database problem), 2 bad arguments.
 """
 
@@ -18,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from survey_model.commands.store import fail, open_store, stored_org, stored_wave
+from survey_model.shifts.statements import displayed_change, signed
 
 MEASURES = ("leader_identity", "condition_favorable", "condition_mean")
 
@@ -87,25 +90,24 @@ def _as_text(report: Any, table: Any, args: argparse.Namespace) -> str:
     lines = [f"Shifts for {scope}: {args.from_wave} → {args.to_wave}", ""]
     header = (
         f"{'measure':50} {'from':>7} {'to':>7} {'n from':>7} {'n to':>7}  "
-        f"{'change (95% CI)':28} {'relative (95% CI)':22} p"
+        f"{'change (95% CI)':32} {'relative (95% CI)':22} p"
     )
     lines += [header, "-" * len(header)]
     for row in table.itertuples():
         if row.suppressed:
             lines.append(f"{row.label[:50]:50} too few responses to say")
             continue
-        mean = row.kind == "mean"
-        level = (lambda v: f"{v:.2f}") if mean else (lambda v: f"{100 * v:.0f}%")
-        scale, digits, unit = (1, 2, "") if mean else (100, 0, " pts")
-        low, high = scale * row.diff_lo, scale * row.diff_hi
-        change = f"{scale * row.diff:+.{digits}f}{unit} ({low:+.{digits}f} to {high:+.{digits}f})"
+        # Levels as shown and their difference, so each line adds up; the interval is the unrounded one.
+        shown = displayed_change(row.estimate1, row.estimate2, row.diff_lo, row.diff_hi, kind=row.kind)
+        change = shown.points_text if shown.percent else "no change" if shown.unchanged else shown.change_text
+        change = f"{change} ({shown.interval_text})"
         relative = ""
-        if not mean and not math.isnan(row.ratio):
-            low, high = 100 * (row.ratio_lo - 1), 100 * (row.ratio_hi - 1)
-            relative = f"{100 * (row.ratio - 1):+.0f}% ({low:+.0f}% to {high:+.0f}%)"
+        if shown.percent and not math.isnan(row.ratio):
+            low, high = signed(100 * (row.ratio_lo - 1), 0), signed(100 * (row.ratio_hi - 1), 0)
+            relative = f"{signed(100 * (row.ratio - 1), 0)}% ({low}% to {high}%)"
         lines.append(
-            f"{row.label[:50]:50} {level(row.estimate1):>7} {level(row.estimate2):>7} {row.n1:>7} {row.n2:>7}  "
-            f"{change:28} {relative:22} {row.p_value:.3g}"
+            f"{row.label[:50]:50} {shown.before_text:>7} {shown.after_text:>7} {row.n1:>7} {row.n2:>7}  "
+            f"{change:32} {relative:22} {row.p_value:.3g}"
         )
     lines += ["", "Statements:"] + [f"  • {statement}" for statement in table["statement"]]
     if report.n_linked:

@@ -19,7 +19,8 @@ Conventions (``PRODUCT.md``, "Change between waves"):
 
 Modules: :mod:`~survey_model.shifts.results` (result objects, verdicts, FDR), :mod:`~survey_model.shifts.single`
 (one comparison), :mod:`~survey_model.shifts.waves` (whole frames: :func:`compare_waves`, :func:`trend`),
-:mod:`~survey_model.shifts.statements` (:func:`impact_statement`). The formulas live in
+:mod:`~survey_model.shifts.statements` (:func:`impact_statement`, and :func:`displayed_change`: figures
+rounded as shown, so that a shown change is the difference of the shown levels). The formulas live in
 :mod:`survey_model.intervals`.
 """
 
@@ -41,7 +42,14 @@ from survey_model.shifts.single import (
     pooled_share_shift,
     proportion_shift,
 )
-from survey_model.shifts.statements import impact_statement
+from survey_model.shifts.statements import (
+    DisplayedChange,
+    displayed_change,
+    displayed_shift,
+    impact_statement,
+    round_half_away,
+    signed,
+)
 from survey_model.shifts.waves import ShiftReport, compare_waves, trend
 
 __all__ = [
@@ -49,18 +57,23 @@ __all__ = [
     "CLEAR_INCREASE",
     "NO_CLEAR_CHANGE",
     "TOO_FEW",
+    "DisplayedChange",
     "MeanShift",
     "ProportionShift",
     "Shift",
     "ShiftReport",
     "adjust_fdr",
     "compare_waves",
+    "displayed_change",
+    "displayed_shift",
     "impact_statement",
     "matched_mean_shift",
     "matched_proportion_shift",
     "mean_shift",
     "pooled_share_shift",
     "proportion_shift",
+    "round_half_away",
+    "signed",
     "trend",
     "verdict_of",
 ]

@@ -1,4 +1,4 @@
-"""Plain-language impact statements, with the wording chosen by the evidence.
+"""Plain-language impact statements, with the wording chosen by the evidence and figures that add up.
 
 =================  ==========================================================================================
 verdict            wording
@@ -9,16 +9,27 @@ clear decrease     the same with "clear decrease", negative points and "fewer"
 no clear change    "…: no clear change, 30% → 32% (+2 points, 95% CI −4 to +8). n = 400 and 400." No relative
                    change is given when the change is not clear. When the interval excludes zero but the
                    false-discovery-rate correction does not confirm it: "no clear change once the 43 comparisons
-                   shown are taken into account" and the adjusted p-value.
+                   shown are taken into account".
 too few            "…: too few responses to say (fewer than 5 in a wave)." No number at all, not even n.
 =================  ==========================================================================================
 
-A relative change ("57% more") never appears without its interval and the n of both waves.
+**Changes add up.** A partner checks "32% → 43% (+11 points)" by subtracting, so the change shown is the
+difference of the *shown* figures (:func:`displayed_change`): shares in whole percent, means to two decimals, both
+rounded half away from zero. A change that is 0 as shown reads "no change in points". The interval, the verdict and
+every test are computed on the unrounded figures (:mod:`survey_model.shifts.results`); only when the shown change
+would fall outside its own interval (possible with very large groups, whose intervals are narrower than the
+rounding) are the figures shown with one more decimal, then two. A relative change ("57% more") is computed from
+the unrounded shares.
+
+A relative change ("57% more") never appears without its interval and the n of both waves. The statements are
+written for partners; ``analysts=True`` adds the effect size of a mean and the adjusted p-value of a change the
+false-discovery-rate correction did not confirm.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from survey_model.shifts.results import (
     CLEAR_DECREASE,
@@ -31,38 +42,181 @@ from survey_model.shifts.results import (
 )
 
 MINUS = "−"
+#: Wording of a change that is 0 as shown (the verdict still comes from the statistics).
+NO_CHANGE_IN_POINTS = "no change in points"
+#: Extra decimals tried when the shown change would fall outside its interval.
+_EXTRA_DECIMALS = 2
 
 
-def _round(value: float) -> int:
-    """Round half away from zero (Python's round() rounds half to even: 0.5 → 0)."""
+def round_half_away(value: float) -> int:
+    """Round half away from zero, as every shown figure is (Python's round() rounds half to even: 0.5 → 0).
+
+    The value is first rounded to 9 decimals so that an exact half computed in floating point (100 × 0.285 is
+    28.499999999999996) counts as the half it is.
+
+    >>> round_half_away(40.5), round_half_away(-0.5), round_half_away(100 * 0.285), round_half_away(2.4999)
+    (41, -1, 29, 2)
+    """
+    value = round(value, 9)
     return int(math.copysign(math.floor(abs(value) + 0.5), value))
 
 
-def _signed(value: float, decimals: int) -> str:
-    """'+0.35', '−0.21' (true minus sign); a value that rounds to zero is written without a sign."""
-    text = f"{value:+.{decimals}f}"
-    if float(text) == 0:
+def signed(value: float, decimals: int) -> str:
+    """'+0.35', '−0.21' (true minus sign, rounded half away from zero); a value that rounds to zero is written
+    without a sign, so '+0' and '−0.0' never appear.
+
+    >>> signed(0.349, 2), signed(-0.2051, 2), signed(-0.004, 2), signed(12.5, 0)
+    ('+0.35', '−0.21', '0.00', '+13')
+    """
+    steps = round_half_away(value * 10**decimals)
+    if steps == 0:
         return f"{0:.{decimals}f}"
-    return text.replace("-", MINUS)
+    text = f"{abs(steps) / 10**decimals:.{decimals}f}"
+    return ("+" if steps > 0 else MINUS) + text
 
 
-def _percent(share: float) -> str:
-    return f"{_round(100 * share)}%"
+@dataclass(frozen=True)
+class DisplayedChange:
+    """A change as it is shown: both levels and the change between them, rounded so that they add up.
+
+    Figures are in display units: percent (0–100) and percentage points for a share, scale points for a mean.
+    ``change`` is exactly ``after − before`` as shown (computed on whole rounding steps, so no floating-point
+    remainder); ``low`` and ``high`` are the interval of the unrounded change, in the same units, unrounded.
+
+    >>> shown = displayed_change(0.324, 0.434, 0.04, 0.18)
+    >>> shown.before_text, shown.after_text, shown.change_text, shown.interval_text
+    ('32%', '43%', '+11', '+4 to +18')
+    """
+
+    before: float
+    after: float
+    change: float
+    low: float
+    high: float
+    decimals: int
+    """Decimals the levels and the change are shown with (0 for whole percent, 2 for means, more if needed)."""
+    percent: bool
+    """True for a share (shown as percent and percentage points), False for a mean (scale points)."""
+
+    def level_text(self, value: float) -> str:
+        """A level as shown: '32%' or '3.41'."""
+        return f"{value:.{self.decimals}f}" + ("%" if self.percent else "")
+
+    @property
+    def before_text(self) -> str:
+        return self.level_text(self.before)
+
+    @property
+    def after_text(self) -> str:
+        return self.level_text(self.after)
+
+    @property
+    def unchanged(self) -> bool:
+        """True when both levels are shown as the same figure."""
+        return self.change == 0
+
+    @property
+    def change_text(self) -> str:
+        """'+11', '−0.15'; '0' when the levels are shown the same (never '+0' or '−0')."""
+        return signed(self.change, self.decimals)
+
+    def bound_text(self, value: float) -> str:
+        """An interval bound: as many decimals as the change, one more when that would write a non-zero bound as 0
+        (so '+0.3' still says which side of zero it lies); 'just above 0' or 'just below 0' when it is 0 even then.
+
+        >>> shown = displayed_change(3.02, 3.10, 0.00004, 0.16, kind="mean")
+        >>> shown.bound_text(0.00004), shown.bound_text(-0.004), shown.bound_text(0.0)
+        ('just above 0', '−0.004', '0')
+        """
+        for decimals in (self.decimals, self.decimals + 1):
+            if round_half_away(value * 10**decimals) != 0:
+                return signed(value, decimals)
+        return "just above 0" if value > 0 else "just below 0" if value < 0 else "0"
+
+    def bound(self, value: float) -> float:
+        """An interval bound as a number, rounded as :meth:`bound_text` writes it (unrounded when that says
+        'just above 0' or 'just below 0')."""
+        for decimals in (self.decimals, self.decimals + 1):
+            steps = round_half_away(value * 10**decimals)
+            if steps != 0:
+                return steps / 10**decimals
+        return value
+
+    @property
+    def interval_text(self) -> str:
+        """'+4 to +18' (the interval of the change, in the unit of the change)."""
+        return f"{self.bound_text(self.low)} to {self.bound_text(self.high)}"
+
+    @property
+    def points_text(self) -> str:
+        """The change of a share in words: '+11 points', '−1 point', or 'no change in points'."""
+        if self.unchanged:
+            return NO_CHANGE_IN_POINTS
+        text = self.change_text
+        return f"{text} {'point' if text.lstrip('+' + MINUS) == '1' else 'points'}"
 
 
-def _points(share: float) -> str:
-    """Signed percentage points; one decimal when whole points would show a non-zero change as 0."""
-    value = 100 * share
-    whole = _round(value)
-    if whole == 0:
-        tenths = _signed(value, 1)
-        return "0" if tenths == "0.0" else tenths
-    return _signed(whole, 0)
+def displayed_change(
+    estimate1: float, estimate2: float, diff_lo: float, diff_hi: float, *, kind: str = "proportion"
+) -> DisplayedChange:
+    """The two levels of a comparison and their change, rounded as shown so that the change is their difference.
+
+    Parameters
+    ----------
+    estimate1, estimate2 : float
+        The earlier and later level: a share in [0, 1] (``kind="proportion"``) or a mean in scale points.
+    diff_lo, diff_hi : float
+        The interval of the unrounded change ``estimate2 − estimate1``, in the same units.
+    kind : {"proportion", "mean"}
+        A share is shown in whole percent, a mean to two decimals.
+
+    Returns
+    -------
+    DisplayedChange
+        Shown levels and change. When the shown change would lie outside ``[diff_lo, diff_hi]`` (an interval
+        narrower than the rounding, as with very large groups), one more decimal is used, then two.
+
+    Examples
+    --------
+    0.3244 → 0.4336 is a change of 10.92 points; shown as 32% → 43%, it is written +11.
+
+    >>> displayed_change(0.3244, 0.4336, 0.04, 0.18).points_text
+    '+11 points'
+    >>> displayed_change(0.302, 0.298, -0.04, 0.04).points_text
+    'no change in points'
+    >>> shown = displayed_change(0.3046, 0.3110, 0.0050, 0.0078)  # 100,000 per wave: 30% → 31% would say +1
+    >>> shown.before_text, shown.after_text, shown.points_text, shown.interval_text
+    ('30.5%', '31.1%', '+0.6 points', '+0.5 to +0.8')
+    """
+    if kind not in ("proportion", "mean"):
+        raise ValueError(f"kind must be 'proportion' or 'mean', not {kind!r}")
+    percent = kind == "proportion"
+    unit = 100.0 if percent else 1.0
+    base = 0 if percent else 2
+    low, high = unit * diff_lo, unit * diff_hi
+    for decimals in range(base, base + _EXTRA_DECIMALS + 1):
+        step = 10**decimals
+        before, after = round_half_away(unit * estimate1 * step), round_half_away(unit * estimate2 * step)
+        change = (after - before) / step
+        fits = math.isnan(low) or math.isnan(high) or (low - 1e-9 <= change <= high + 1e-9)
+        if fits:
+            break
+    return DisplayedChange(
+        before=before / step,
+        after=after / step,
+        change=change,
+        low=low,
+        high=high,
+        decimals=decimals,
+        percent=percent,
+    )
 
 
-def _point_word(share: float) -> str:
-    """ "point" for a change shown as ±1, else "points"."""
-    return "point" if _points(share).lstrip("+−-") == "1" else "points"
+def displayed_shift(shift: Shift) -> DisplayedChange:
+    """:func:`displayed_change` of a comparison that carries figures."""
+    if isinstance(shift, MeanShift):
+        return displayed_change(shift.mean1, shift.mean2, *shift.diff_ci, kind="mean")
+    return displayed_change(shift.p1, shift.p2, *shift.diff_ci, kind="proportion")
 
 
 def _confidence(shift: Shift) -> str:
@@ -73,30 +227,27 @@ def _relative(shift: ProportionShift, unit: str) -> str:
     """'57% more educators, 95% CI 31% to 88% more' (or fewer, or 'x% fewer to y% more')."""
     change = shift.ratio - 1
     lo, hi = shift.ratio_ci[0] - 1, shift.ratio_ci[1] - 1
-    head = f"{_round(100 * abs(change))}% {'more' if change >= 0 else 'fewer'} {unit}"
+    head = f"{round_half_away(100 * abs(change))}% {'more' if change >= 0 else 'fewer'} {unit}"
     if lo >= 0:
-        bounds = f"{_round(100 * lo)}% to {_round(100 * hi)}% more"
+        bounds = f"{round_half_away(100 * lo)}% to {round_half_away(100 * hi)}% more"
     elif hi <= 0:
-        bounds = f"{_round(-100 * hi)}% to {_round(-100 * lo)}% fewer"
+        bounds = f"{round_half_away(-100 * hi)}% to {round_half_away(-100 * lo)}% fewer"
     else:
-        bounds = f"{_round(-100 * lo)}% fewer to {_round(100 * hi)}% more"
+        bounds = f"{round_half_away(-100 * lo)}% fewer to {round_half_away(100 * hi)}% more"
     return f"{head}, {_confidence(shift)} {bounds}"
 
 
-def _verdict_phrase(shift: Shift) -> str:
+def _demoted(shift: Shift) -> bool:
+    """True when the interval excludes zero but the false-discovery-rate correction did not confirm the change."""
     lo, hi = shift.diff_ci
-    demoted = shift.verdict not in (CLEAR_INCREASE, CLEAR_DECREASE) and (lo > 0 or hi < 0)
-    if demoted and not math.isnan(shift.p_adjusted):
+    unclear = shift.verdict not in (CLEAR_INCREASE, CLEAR_DECREASE) and (lo > 0 or hi < 0)
+    return unclear and not math.isnan(shift.p_adjusted)
+
+
+def _verdict_phrase(shift: Shift) -> str:
+    if _demoted(shift):
         return f"no clear change once the {shift.family_size} comparisons shown are taken into account"
     return shift.verdict
-
-
-def _adjusted_note(shift: Shift) -> str:
-    lo, hi = shift.diff_ci
-    demoted = shift.verdict not in (CLEAR_INCREASE, CLEAR_DECREASE) and (lo > 0 or hi < 0)
-    if demoted and not math.isnan(shift.p_adjusted):
-        return f"; adjusted p = {shift.p_adjusted:.2f}"
-    return ""
 
 
 def _sample(shift: Shift, unit: str | None) -> str:
@@ -105,7 +256,9 @@ def _sample(shift: Shift, unit: str | None) -> str:
     return f"n = {shift.n1} and {shift.n2}."
 
 
-def impact_statement(shift: Shift, *, subject: str | None = None, unit: str | None = None) -> str:
+def impact_statement(
+    shift: Shift, *, subject: str | None = None, unit: str | None = None, analysts: bool = False
+) -> str:
     """One plain-language sentence describing a shift, for reports and workshops.
 
     Parameters
@@ -117,11 +270,15 @@ def impact_statement(shift: Shift, *, subject: str | None = None, unit: str | No
     unit : str, optional
         Plural noun for a relative change of a share, e.g. ``"educators"`` gives "57% more educators". Without
         it (e.g. for percent favorable, a share of responses) only percentage points are given.
+    analysts : bool, default False
+        Add the effect size of a mean ("Hedges' g = 1.59") and, for a change the false-discovery-rate correction
+        did not confirm, its adjusted p-value. Partners read the sentence without them.
 
     Returns
     -------
     str
-        See the module docstring for the wording of each verdict.
+        See the module docstring for the wording of each verdict. The change shown is the difference of the
+        figures shown (:func:`displayed_change`).
 
     Examples
     --------
@@ -139,25 +296,20 @@ def impact_statement(shift: Shift, *, subject: str | None = None, unit: str | No
         if shift.suppressed == COMPLEMENTARY:
             return f"{lead}: not shown, so that a smaller group's figures cannot be worked out from the others."
         return f"{lead}: too few responses to say (fewer than {shift.min_n} in a wave)."
-    lo, hi = shift.diff_ci
+    shown = displayed_shift(shift)
     phrase = _verdict_phrase(shift)
-    note = _adjusted_note(shift)
+    note = f"; adjusted p = {shift.p_adjusted:.2f}" if analysts and _demoted(shift) else ""
+    interval = f"{_confidence(shift)} {shown.interval_text}"
     if isinstance(shift, MeanShift):
         effect = ""
-        if not math.isnan(shift.effect_size):
-            effect = f"; {shift.effect_size_name} = {_signed(shift.effect_size, 2).lstrip('+')}"
-        change = (
-            f"{shift.mean1:.2f} → {shift.mean2:.2f} ({_signed(shift.diff, 2)}, {_confidence(shift)} "
-            f"{_signed(lo, 2)} to {_signed(hi, 2)}{effect}{note})"
-        )
-        return f"{lead}: {phrase}, {change}. {_sample(shift, unit)}"
+        if analysts and not math.isnan(shift.effect_size):
+            effect = f"; {shift.effect_size_name} = {signed(shift.effect_size, 2).lstrip('+')}"
+        change = "no change" if shown.unchanged else shown.change_text
+        levels = f"{shown.before_text} → {shown.after_text}"
+        return f"{lead}: {phrase}, {levels} ({change}, {interval}{effect}{note}). {_sample(shift, unit)}"
     relative = ""
     clear = shift.verdict in (CLEAR_INCREASE, CLEAR_DECREASE)
     if clear and unit and not math.isnan(shift.ratio):
         relative = f"; {_relative(shift, unit)}"
-    change = (
-        f"{_percent(shift.p1)} → {_percent(shift.p2)} ({_points(shift.diff)} {_point_word(shift.diff)}, "
-        f"{_confidence(shift)} "
-        f"{_points(lo)} to {_points(hi)}{relative}{note})"
-    )
-    return f"{lead}: {phrase}, {change}. {_sample(shift, unit)}"
+    levels = f"{shown.before_text} → {shown.after_text}"
+    return f"{lead}: {phrase}, {levels} ({shown.points_text}, {interval}{relative}{note}). {_sample(shift, unit)}"
