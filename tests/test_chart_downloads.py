@@ -4,7 +4,7 @@ import pandas as pd
 
 from survey_model.reports import chart_png, chart_svg
 from ui import charts
-from ui.display import EXPORT_WIDTH, export_spec
+from ui.display import EXPORT_WIDTH, export_spec, specification
 
 
 def test_overview_offers_png_and_svg_for_each_chart(app):
@@ -33,3 +33,37 @@ def test_a_container_width_chart_renders_to_an_image_of_the_export_width():
     width = int.from_bytes(png[16:20], "big")
     assert EXPORT_WIDTH <= width < EXPORT_WIDTH + 200  # the plot plus its axis and padding
     assert "<svg" in chart_svg(spec)[:200]
+
+
+def _without_data(spec: object) -> object:
+    """The specification with every data reference and dataset left out (names differ, structure must not)."""
+    if isinstance(spec, dict):
+        return {key: _without_data(value) for key, value in spec.items() if key not in ("data", "datasets")}
+    if isinstance(spec, list):
+        return [_without_data(value) for value in spec]
+    return spec
+
+
+def test_drawn_specification_is_the_validated_chart_with_its_tables_by_name():
+    """What the page hands Streamlit (unvalidated, fast) is the chart the tests validate, with each table once."""
+    table = pd.DataFrame(
+        {
+            "condition_name": ["Vision and strategy", "Shared influence"],
+            "group_name": ["Foundational", "Cultural"],
+            "pct_favorable": [62.0, 48.0],
+            "pct_neutral": [20.0, 22.0],
+            "pct_unfavorable": [18.0, 30.0],
+            "n": [120, 118],
+            "n_responses": [470, 460],
+            "stage": ["Developing", "Emerging"],
+        }
+    )
+    figure = charts.condition_favorable_bars(table, title="Percent favorable")
+    validated = figure.to_dict()  # raises if the builder's specification breaks the Vega-Lite schema
+    spec = specification(figure)
+    assert _without_data(spec) == _without_data(validated)
+    # Bars and labels share the table, the band edges have their own: two datasets, named in order of use.
+    assert list(spec["datasets"]) == ["table_0", "table_1"]
+    pd.testing.assert_frame_equal(spec["datasets"]["table_0"][table.columns], table)
+    names = [layer["data"]["name"] for layer in spec["layer"]]
+    assert names == ["table_0", "table_0", "table_1"]
