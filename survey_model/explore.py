@@ -624,8 +624,8 @@ def subgroup_attributes(
     for attribute in codebook.attributes:
         if attribute.id in NOT_A_SUBGROUP or attribute.id in fixed or attribute.id not in frame.columns:
             continue
-        column = frame[attribute.id]
-        if column.notna().any() and (column.astype("string").fillna("") != "").any():
+        answers = frame[attribute.id].dropna().unique()  # a handful of values, even on a statewide frame
+        if any(str(answer) != "" for answer in answers):
             present.append(attribute.id)
     first = [attribute for attribute in FIRST_SUBGROUPS if attribute in present]
     return (*first, *(attribute for attribute in present if attribute not in first))

@@ -162,15 +162,15 @@ def leader_share_by_wave(table: pd.DataFrame, *, title: str = "Educators who con
     x = alt.X("wave:N", sort=table["wave"].tolist(), title="Survey wave", axis=alt.Axis(labelAngle=0))
     y_title = "% answering Yes"
     bars = (
-        alt.Chart(data)
+        alt.Chart()
         .mark_bar(color=CATEGORICAL[0], size=70)
         .encode(x=x, y=alt.Y("pct:Q", title=y_title, scale=alt.Scale(domain=[0, 100])), tooltip=tooltip)
     )
-    layers = [bars, alt.Chart(data).mark_text(dy=-12).encode(x=x, y=alt.Y("label_at:Q"), text=alt.Text("label:N"))]
+    layers = [bars, alt.Chart().mark_text(dy=-12).encode(x=x, y=alt.Y("label_at:Q"), text=alt.Text("label:N"))]
     if has_interval:
-        errorbar = alt.Chart(data).mark_errorbar(color="#000000", thickness=2)
+        errorbar = alt.Chart().mark_errorbar(color="#000000", thickness=2)
         layers.append(errorbar.encode(x=x, y=alt.Y("lo:Q", title=y_title), y2=alt.Y2("hi:Q"), tooltip=tooltip))
-    return _style(alt.layer(*layers).properties(width="container", height=320), title=title)
+    return _style(alt.layer(*layers, data=data).properties(width="container", height=320), title=title)
 
 
 VERDICT_COLOURS = {
@@ -215,7 +215,7 @@ def shift_dumbbells(table: pd.DataFrame, *, title: str, subtitle: str | None = N
     )
     x_scale = alt.Scale(domain=[0, 100])
     line = (
-        alt.Chart(data)
+        alt.Chart()
         .mark_rule(strokeWidth=4)
         .encode(
             x=alt.X("pct1:Q", scale=x_scale, title="% favorable or % Yes"),
@@ -226,16 +226,14 @@ def shift_dumbbells(table: pd.DataFrame, *, title: str, subtitle: str | None = N
         )
     )
     earlier = (
-        alt.Chart(data)
+        alt.Chart()
         .mark_circle(size=160, color="#FFFFFF", stroke="#555555", strokeWidth=2, opacity=1)
         .encode(x=alt.X("pct1:Q"), y=y, tooltip=tooltip)
     )
-    later = (
-        alt.Chart(data).mark_circle(size=200, opacity=1).encode(x=alt.X("pct2:Q"), y=y, color=colour, tooltip=tooltip)
-    )
+    later = alt.Chart().mark_circle(size=200, opacity=1).encode(x=alt.X("pct2:Q"), y=y, color=colour, tooltip=tooltip)
     height = 44 * max(len(order), 1)
     return _style(
-        alt.layer(line, earlier, later).properties(width="container", height=height),
+        alt.layer(line, earlier, later, data=data).properties(width="container", height=height),
         title=title,
         subtitle=subtitle or "Open circle: earlier wave · filled circle: later wave",
     )
@@ -264,14 +262,14 @@ def trend_lines(table: pd.DataFrame, *, title: str, colour_by: str = "label") ->
         alt.Tooltip("hi:Q", title="to", format=".0f"),
         alt.Tooltip("n:Q", title="n"),
     ]
-    band = alt.Chart(data).mark_area(opacity=0.18).encode(x=x, y=alt.Y("lo:Q"), y2=alt.Y2("hi:Q"), color=colour)
+    band = alt.Chart().mark_area(opacity=0.18).encode(x=x, y=alt.Y("lo:Q"), y2=alt.Y2("hi:Q"), color=colour)
     line = (
-        alt.Chart(data)
+        alt.Chart()
         .mark_line(point=alt.OverlayMarkDef(size=90), strokeWidth=3)
         .encode(x=x, y=alt.Y("pct:Q", title="%", scale=alt.Scale(domain=[0, 100])), color=colour, tooltip=tooltip)
     )
     return _style(
-        alt.layer(band, line).properties(width="container", height=320),
+        alt.layer(band, line, data=data).properties(width="container", height=320),
         title=title,
         subtitle="Shaded: 95% interval of each wave's estimate",
     )
@@ -306,7 +304,7 @@ def change_heatmap(table: pd.DataFrame, *, title: str, row: str = "school") -> a
         alt.Tooltip("verdict:N", title="Verdict"),
     ]
     cells = (
-        alt.Chart(data)
+        alt.Chart()
         .mark_rect()
         .encode(
             **encoding,
@@ -320,7 +318,7 @@ def change_heatmap(table: pd.DataFrame, *, title: str, row: str = "school") -> a
     )
     dark = f"abs(datum.change) > {0.6 * limit}"  # white text where the cell colour is dark
     text = (
-        alt.Chart(data)
+        alt.Chart()
         .mark_text(fontSize=FONT_SIZE - 2)
         .encode(
             **encoding,
@@ -330,7 +328,7 @@ def change_heatmap(table: pd.DataFrame, *, title: str, row: str = "school") -> a
         )
     )
     return _style(
-        alt.layer(cells, text).properties(width="container", height=40 * max(len(rows), 1)),
+        alt.layer(cells, text, data=data).properties(width="container", height=40 * max(len(rows), 1)),
         title=title,
         subtitle="● a clear change (95% interval excludes zero after correcting for the number of comparisons)",
     )

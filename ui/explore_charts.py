@@ -309,7 +309,7 @@ def condition_heatmap(
     tooltip.append(alt.Tooltip("n:Q", title="n (respondents)"))
     chosen = f"datum[{json.dumps(row)}] === {json.dumps(highlight or '')}"
     rect = (
-        alt.Chart(data)
+        alt.Chart()
         .mark_rect()
         .encode(
             x=x,
@@ -323,7 +323,7 @@ def condition_heatmap(
     if select:
         rect = rect.add_params(alt.selection_point(name="pick", fields=[row], on="click"))
     text = (
-        alt.Chart(data)
+        alt.Chart()
         .mark_text(fontSize=15)
         .encode(
             x=x,
@@ -348,7 +348,8 @@ def condition_heatmap(
         )
         layers.append(alt.Chart(blank).mark_text(color="#777777").encode(x=x, y=y, text=alt.Text("mark:N")))
     return _titled(
-        alt.layer(*layers).properties(width="container", height=44 * max(len(rows), 1)),
+        # The table once, at the top: layers sharing it would each be hashed (serialised) by Altair to hoist it.
+        alt.layer(*layers, data=data).properties(width="container", height=44 * max(len(rows), 1)),
         title=title,
         subtitle=subtitle,
         frame=170 + 18 * max((label.count("\n") for label in wrapped_columns.values()), default=0),

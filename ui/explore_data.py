@@ -101,16 +101,17 @@ def schools_view(filters: Filters) -> explore.SchoolsView:
     return _schools_view(*_key(filters))
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _subgroup_attributes(org: str, version: str, restriction: Restriction) -> tuple[str, ...]:
+@st.cache_data(max_entries=64, show_spinner=False)
+def _subgroup_attributes(org: str, version: str, fixed: tuple[str, ...]) -> tuple[str, ...]:
     loaded = data.org_data(org)
-    return explore.subgroup_attributes(loaded.frame, loaded.codebook, restriction=dict(restriction))
+    restriction = dict.fromkeys(fixed, "")  # only which filters are set matters, not their values
+    return explore.subgroup_attributes(loaded.frame, loaded.codebook, restriction=restriction)
 
 
 def subgroup_attributes(filters: Filters) -> tuple[str, ...]:
     """Cached :func:`survey_model.explore.subgroup_attributes` for the current selection."""
     org, version, _, _, restriction = _key(filters)
-    return _subgroup_attributes(org, version, restriction)
+    return _subgroup_attributes(org, version, tuple(column for column, value in restriction if value is not None))
 
 
 @st.cache_data(max_entries=256, show_spinner="Scoring the groups…")
