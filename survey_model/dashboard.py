@@ -91,7 +91,7 @@ def filter_options(frame: pd.DataFrame, codebook: Codebook) -> dict[str, list[st
         if attribute_id not in frame.columns:
             options[attribute_id] = []
             continue
-        present = set(frame[attribute_id].dropna().astype(str)) - {""}
+        present = {str(value) for value in frame[attribute_id].dropna().unique()} - {""}
         declared = codebook.attribute(attribute_id).options if attribute_id in codebook.attribute_ids else ()
         ordered = [value for value in declared if value in present]
         options[attribute_id] = ordered + sorted(present - set(ordered))

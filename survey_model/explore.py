@@ -83,20 +83,15 @@ def hidden_reason(reason: str, min_n: int) -> str:
 # Shared pieces
 
 
-def _selection(
-    frame: pd.DataFrame,
-    restriction: Mapping[str, str | None] | None,
-    *,
-    waves: Sequence[str] | None,
-    columns: Sequence[str],
-    min_n: int,
-) -> pd.DataFrame:
-    """The selection's rows in ``waves`` (every wave when ``None``), with only ``columns`` (and the wave).
+def _selected(
+    frame: pd.DataFrame, restriction: Mapping[str, str | None] | None, *, waves: Sequence[str] | None, min_n: int
+) -> np.ndarray:
+    """Which rows the selection shows in ``waves`` (every wave when ``None``), as a boolean mask.
 
     The restriction follows :func:`survey_model.privacy.restrict`: a selected school or role that its breakdown
     hides in a wave shows nothing for that wave. Suppression is decided wave by wave, so only the waves asked for
-    are examined, and only the needed columns are copied; on a statewide frame (500,000 rows × 40 columns) that
-    is most of the difference between a fast and a slow filter change.
+    are examined; on a statewide frame (500,000 rows) that is most of the difference between a fast and a slow
+    filter change.
     """
     active = {column: value for column, value in (restriction or {}).items() if value is not None}
     in_waves = np.ones(len(frame), dtype=bool) if waves is None else frame[WAVE].isin(list(waves)).to_numpy(dtype=bool)
@@ -105,8 +100,25 @@ def _selection(
         hidden = hidden_waves(frame.loc[in_waves, [WAVE, *active]], active, min_n=min_n)
         if hidden:
             keep &= ~frame[WAVE].isin(sorted(hidden)).to_numpy(dtype=bool)
+    return keep
+
+
+def _rows(frame: pd.DataFrame, keep: np.ndarray, columns: Sequence[str]) -> pd.DataFrame:
+    """The kept rows with only ``columns`` (and the wave): the views never copy the columns they do not show."""
     wanted = list(dict.fromkeys([WAVE, *(column for column in columns if column in frame.columns)]))
     return frame[wanted].iloc[np.flatnonzero(keep)]
+
+
+def _selection(
+    frame: pd.DataFrame,
+    restriction: Mapping[str, str | None] | None,
+    *,
+    waves: Sequence[str] | None,
+    columns: Sequence[str],
+    min_n: int,
+) -> pd.DataFrame:
+    """The selection's rows in ``waves`` (see :func:`_selected`) with only ``columns`` (and the wave)."""
+    return _rows(frame, _selected(frame, restriction, waves=waves, min_n=min_n), columns)
 
 
 def _condition_columns(frame: pd.DataFrame, codebook: Codebook) -> list[str]:
@@ -755,13 +767,14 @@ def leader_view(
         raise ValueError(f"codebook {codebook.id!r} has no leader-identity block")
     identity_columns = [leader.item, leader.formal_role_item or leader.item]
     columns = [*identity_columns, "role", *_condition_columns(frame, codebook)]
-    in_wave = _selection(frame, restriction, waves=[wave], columns=columns, min_n=min_n)
+    every_wave = _selected(frame, restriction, waves=None, min_n=min_n)
+    in_wave = _rows(frame, every_wave & (frame[WAVE] == wave).to_numpy(dtype=bool), columns)
     if len(in_wave) < min_n or leader.item not in frame.columns:
         empty = pd.DataFrame()
         return LeaderView(len(in_wave), True, empty, empty, empty, empty)
 
-    every_wave = _selection(frame, restriction, waves=None, columns=identity_columns, min_n=min_n)
-    by_wave = suppress(_leader_shares(leader_identity(every_wave, codebook, by=[WAVE])), keys=[WAVE], min_n=min_n)
+    shares = leader_identity(_rows(frame, every_wave, identity_columns), codebook, by=[WAVE])
+    by_wave = suppress(_leader_shares(shares), keys=[WAVE], min_n=min_n)
     by_wave[WAVE] = by_wave[WAVE].astype(str)
 
     by_role = pd.DataFrame()

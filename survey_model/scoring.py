@@ -163,6 +163,10 @@ class _Groups:
         if not self.by:
             self.codes = np.zeros(len(frame), dtype=np.intp)
             self.keys = pd.DataFrame(index=pd.RangeIndex(1))
+        elif len(self.by) == 1:  # one key: its codes directly (a categorical's own order, or sorted text)
+            codes, uniques = pd.factorize(_group_keys(frame, self.by)[self.by[0]], sort=True)
+            self.codes = codes.astype(np.intp)
+            self.keys = pd.DataFrame({self.by[0]: uniques})
         else:
             grouped = _group_keys(frame, self.by).groupby(self.by, observed=True, sort=True)
             self.codes = grouped.ngroup().to_numpy(dtype=np.intp)

@@ -19,7 +19,6 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
@@ -615,7 +614,10 @@ class Store:
             books = {record.codebook_sha256: self._codebook(conn, record.codebook_sha256) for record in chosen}
         rows.sort(key=lambda row: order[row.wave_id])  # stable: chunks stay in order within a wave
         try:
-            tables = [pq.read_table(pa.BufferReader(row.data)) for row in rows]
+            # Attributes read as dictionaries: a few hundred school names over 500,000 rows stay codes all the way to
+            # pandas categoricals, on which every filter, group-by and privacy count works.
+            attributes = sorted({a for book in books.values() for a in book.attribute_ids})
+            tables = [pq.read_table(pa.BufferReader(row.data), read_dictionary=attributes) for row in rows]
         except (pa.ArrowException, OSError):
             raise StoreError(
                 f"The stored responses of organization {org_id!r} in {self.location} are damaged.",
@@ -630,13 +632,14 @@ class Store:
         combined = pa.concat_tables(tables, promote_options="default")
         latest = books[chosen[-1].codebook_sha256]
         combined = combined.select(column_order(combined.column_names, latest, books.values()))
-        for attribute_id in (a for a in latest.attribute_ids if a in combined.column_names):
-            # A few hundred school names over 500,000 rows: categoricals make every filter and count work on codes.
-            text = pc.cast(combined.column(attribute_id), pa.string())
-            blank_as_null = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
-            position = combined.column_names.index(attribute_id)
-            combined = combined.set_column(position, attribute_id, blank_as_null.dictionary_encode())
         frame = combined.to_pandas()
+        for attribute_id in (a for a in attributes if a in frame.columns):
+            column = frame[attribute_id]
+            if not isinstance(column.dtype, pd.CategoricalDtype):  # e.g. a column of blanks only, read as nulls
+                column = column.astype("str").astype("category")
+            if "" in column.cat.categories:
+                column = column.cat.remove_categories([""])  # a blank answer is no answer
+            frame[attribute_id] = column
         frame.insert(0, WAVE, pd.Categorical.from_codes(codes, categories=labels, ordered=True))
         return frame
 
