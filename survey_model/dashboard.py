@@ -7,7 +7,7 @@ page cannot show a figure the privacy rules hide. Kept free of Streamlit so it i
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,11 +15,21 @@ import pandas as pd
 
 from survey_model.codebook import Codebook
 from survey_model.intervals import wilson_interval
-from survey_model.privacy import restrict, suppress
+from survey_model.privacy import hidden_waves, restrict, suppress
 from survey_model.responses import WAVE
-from survey_model.scoring import condition_summary, index_summary, leader_identity, with_condition_names
-from survey_model.settings import Settings
+from survey_model.scoring import (
+    condition_columns,
+    condition_summary,
+    finish_conditions,
+    finish_leader,
+    index_from_conditions,
+    index_summary,
+    leader_identity,
+    with_condition_names,
+)
+from survey_model.settings import Settings, StageBand
 from survey_model.shifts import ShiftReport, compare_waves, trend
+from survey_model.tallies import RESPONDENTS, Tallies
 
 
 @dataclass(frozen=True)
@@ -47,6 +57,7 @@ def overview(
     wave: str,
     restriction: Mapping[str, str | None] | None = None,
     settings: Settings | None = None,
+    tallies: Tallies | None = None,
 ) -> Overview:
     """Index, leader identity and conditions for one wave of a selection (all waves for the trend rows).
 
@@ -62,26 +73,77 @@ def overview(
         Column → value filters such as ``{"school": "Oak Elementary", "role": None}``.
     settings : Settings, optional
         Thresholds; defaults to ``Settings()``.
+    tallies : Tallies, optional
+        ``frame`` tallied by :func:`survey_model.tallies.tally`: when the selection is made of its cells, the
+        figures are added up from them instead of from the respondents (same figures, a fraction of the time).
     """
     settings = settings or Settings()
-    selected = restrict(frame, dict(restriction or {}), min_n=settings.min_n)
-    in_wave = selected[selected[WAVE] == wave]
+    restriction = dict(restriction or {})
     min_n = settings.min_n
-    index = suppress(index_summary(selected, codebook, by=[WAVE]), keys=[WAVE], min_n=min_n)
-    leader = None
-    if codebook.leader is not None and codebook.leader.item in selected.columns:
-        shares = leader_identity(selected, codebook, by=[WAVE])
-        answered = shares["n"].to_numpy() > 0  # a wave may have no valid answer at all; it is hidden anyway
-        shares["ci_low"], shares["ci_high"] = np.nan, np.nan
+    bands = settings.stage_bands
+    if tallies is not None and tallies.covers(restriction):
+        index, leader, conditions, respondents = _overview_from_tallies(
+            tallies, codebook, wave, restriction, min_n, bands
+        )
+    else:
+        index, leader, conditions, respondents = _overview_from_rows(frame, codebook, wave, restriction, min_n, bands)
+    index = suppress(index, keys=[WAVE], min_n=min_n)
+    if leader is not None:
+        answered = leader["n"].to_numpy() > 0  # a wave may have no valid answer at all; it is hidden anyway
+        leader["ci_low"], leader["ci_high"] = np.nan, np.nan
         if answered.any():
-            low, high = wilson_interval(shares["n_yes"].to_numpy()[answered], shares["n"].to_numpy()[answered])
-            shares.loc[answered, "ci_low"], shares.loc[answered, "ci_high"] = low, high
-        leader = suppress(shares, keys=[WAVE], min_n=min_n)
-    conditions = condition_summary(in_wave, codebook, bands=settings.stage_bands)
+            low, high = wilson_interval(leader["n_yes"].to_numpy()[answered], leader["n"].to_numpy()[answered])
+            leader.loc[answered, "ci_low"], leader.loc[answered, "ci_high"] = low, high
+        leader = suppress(leader, keys=[WAVE], min_n=min_n)
     conditions = with_condition_names(suppress(conditions, keys=["condition"], min_n=min_n), codebook)
     return Overview(
-        respondents=len(in_wave), hidden=len(in_wave) < min_n, index=index, leader=leader, conditions=conditions
+        respondents=respondents, hidden=respondents < min_n, index=index, leader=leader, conditions=conditions
     )
+
+
+_Parts = tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame, int]
+"""Index by wave, leader identity by wave (or ``None``), the chosen wave's conditions, its respondents; unsuppressed."""
+
+
+def _overview_from_rows(
+    frame: pd.DataFrame,
+    codebook: Codebook,
+    wave: str,
+    restriction: dict[str, str | None],
+    min_n: int,
+    bands: Sequence[StageBand],
+) -> _Parts:
+    leader_items = (codebook.leader.item, codebook.leader.formal_role_item) if codebook.leader else ()
+    needed = [WAVE, *restriction, *leader_items, *condition_columns(frame, codebook)]
+    narrow = frame[[column for column in dict.fromkeys(needed) if column in frame.columns]]
+    selected = restrict(narrow, restriction, min_n=min_n)
+    in_wave = selected[selected[WAVE] == wave]
+    index = index_summary(selected, codebook, by=[WAVE])
+    leader = None
+    if codebook.leader is not None and codebook.leader.item in selected.columns:
+        leader = leader_identity(selected, codebook, by=[WAVE])
+    conditions = condition_summary(in_wave, codebook, bands=bands)
+    return index, leader, conditions, len(in_wave)
+
+
+def _overview_from_tallies(
+    tallies: Tallies,
+    codebook: Codebook,
+    wave: str,
+    restriction: dict[str, str | None],
+    min_n: int,
+    bands: Sequence[StageBand],
+) -> _Parts:
+    cells = tallies.select(restriction)
+    if any(value is not None for value in restriction.values()):
+        hidden = hidden_waves(tallies.cells, restriction, min_n=min_n, weights=RESPONDENTS)
+        cells = cells[~cells[WAVE].isin(sorted(hidden)).to_numpy(dtype=bool)]
+    by_wave = finish_conditions(tallies.conditions_by(cells, [WAVE]), by=[WAVE])
+    index = index_from_conditions(by_wave, codebook, by=[WAVE])
+    leader = finish_leader(tallies.leader_by(cells, [WAVE]), by=[WAVE]) if tallies.leader else None
+    in_wave = cells[(cells[WAVE] == wave).to_numpy(dtype=bool)]
+    conditions = finish_conditions(tallies.conditions_by(in_wave, []), bands=bands)
+    return index, leader, conditions, int(in_wave[RESPONDENTS].sum())
 
 
 def filter_options(frame: pd.DataFrame, codebook: Codebook) -> dict[str, list[str]]:

@@ -35,6 +35,7 @@ from survey_model.reliability import ALPHA_FLOOR, cronbach_alpha, item_rest_corr
 from survey_model.responses import NONSUBSTANTIVE, WAVE, matches
 from survey_model.scoring import (
     NOT_ANSWERED,
+    condition_columns,
     condition_summary,
     item_summary,
     item_values,
@@ -119,10 +120,6 @@ def _selection(
 ) -> pd.DataFrame:
     """The selection's rows in ``waves`` (see :func:`_selected`) with only ``columns`` (and the wave)."""
     return _rows(frame, _selected(frame, restriction, waves=waves, min_n=min_n), columns)
-
-
-def _condition_columns(frame: pd.DataFrame, codebook: Codebook) -> list[str]:
-    return [item.id for item in codebook.condition_items if item.id in frame.columns]
 
 
 def _group_order(values: Sequence[str], declared: Sequence[str] = ()) -> list[str]:
@@ -507,7 +504,7 @@ def schools_view(
     min_n = settings.min_n
     restriction = dict(restriction or {})
     chosen = restriction.pop("school", None)
-    columns = ["school", *_condition_columns(frame, codebook)]
+    columns = ["school", *condition_columns(frame, codebook)]
     in_wave = _selection(frame, restriction, waves=[wave], columns=columns, min_n=min_n)
     if len(in_wave) < min_n or "school" not in in_wave.columns:
         empty = pd.DataFrame()
@@ -662,7 +659,7 @@ def subgroup_view(
     min_n = settings.min_n_sensitive if info.sensitive else settings.min_n
     if attribute not in frame.columns:
         raise ValueError(f"the responses frame has no column {attribute!r}")
-    columns = [attribute, *_condition_columns(frame, codebook)]
+    columns = [attribute, *condition_columns(frame, codebook)]
     in_wave = _selection(frame, restriction, waves=[wave], columns=columns, min_n=min_n)
     if attribute not in in_wave.columns:
         raise ValueError(f"the responses frame has no column {attribute!r}")
@@ -766,7 +763,7 @@ def leader_view(
     if leader is None:
         raise ValueError(f"codebook {codebook.id!r} has no leader-identity block")
     identity_columns = [leader.item, leader.formal_role_item or leader.item]
-    columns = [*identity_columns, "role", *_condition_columns(frame, codebook)]
+    columns = [*identity_columns, "role", *condition_columns(frame, codebook)]
     every_wave = _selected(frame, restriction, waves=None, min_n=min_n)
     in_wave = _rows(frame, every_wave & (frame[WAVE] == wave).to_numpy(dtype=bool), columns)
     if len(in_wave) < min_n or leader.item not in frame.columns:

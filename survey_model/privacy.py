@@ -131,7 +131,9 @@ def shown(table: pd.DataFrame) -> pd.DataFrame:
     return table[table[SUPPRESSED] == ""]
 
 
-def hidden_waves(frame: pd.DataFrame, restriction: Mapping[str, str | None], *, min_n: int = 5) -> set[str]:
+def hidden_waves(
+    frame: pd.DataFrame, restriction: Mapping[str, str | None], *, min_n: int = 5, weights: str | None = None
+) -> set[str]:
     """Waves in which a selection (e.g. one school) must stay hidden because its breakdown hides it.
 
     A selected group is one group of a breakdown: School = Dogwood is one row of the schools grid. If that
@@ -139,7 +141,8 @@ def hidden_waves(frame: pd.DataFrame, restriction: Mapping[str, str | None], *, 
     suppression) — showing the selection on its own would undo the protection: the organization's total minus
     every shown school would reveal the small one. So for each restricted column, the selection's group is
     checked within its breakdown (per wave, under the other restrictions) with :func:`suppress`.
-    A frame without a ``wave`` column is treated as one wave labelled ``""``.
+    A frame without a ``wave`` column is treated as one wave labelled ``""``. With ``weights``, each row counts
+    as that column's number of respondents (a row of :class:`survey_model.tallies.Tallies` is a cell of many).
 
     Examples
     --------
@@ -155,8 +158,10 @@ def hidden_waves(frame: pd.DataFrame, restriction: Mapping[str, str | None], *, 
         groups, group_labels = _codes(frame[column])
         # Respondents per wave × group of the breakdown, counted on integer codes (a statewide frame has 500,000).
         cells = np.bincount(
-            waves[base] * len(group_labels) + groups[base], minlength=len(wave_labels) * len(group_labels)
-        )
+            waves[base] * len(group_labels) + groups[base],
+            weights=None if weights is None else frame[weights].to_numpy(dtype=np.float64)[base],
+            minlength=len(wave_labels) * len(group_labels),
+        ).astype(np.int64)
         wave_of, group_of = np.divmod(np.flatnonzero(cells), len(group_labels))
         counts = pd.DataFrame(
             {

@@ -28,6 +28,9 @@ from survey_model.codebook import Codebook
 from survey_model.responses import NONSUBSTANTIVE, NOT_ANSWERED, present_items
 from survey_model.settings import DEFAULT_STAGE_BANDS, StageBand
 
+#: The half-answered rule of :func:`score_respondents`, and the one :func:`with_condition_parts` stores.
+MIN_SHARE = 0.5
+
 
 def item_values(frame: pd.DataFrame, codebook: Codebook, items: Sequence[str]) -> np.ndarray:
     """Scoring values of ``items``: non-answers removed, reverse-worded items reversed.
@@ -79,7 +82,7 @@ def _condition_blocks(codebook: Codebook, frame: pd.DataFrame) -> tuple[list[str
     return conditions, items, np.asarray(starts, dtype=np.intp)
 
 
-def score_respondents(frame: pd.DataFrame, codebook: Codebook, *, min_share: float = 0.5) -> pd.DataFrame:
+def score_respondents(frame: pd.DataFrame, codebook: Codebook, *, min_share: float = MIN_SHARE) -> pd.DataFrame:
     """Each respondent's condition scores.
 
     Parameters
@@ -148,10 +151,12 @@ def _group_keys(frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
     return keys
 
 
-_CONDITION_SUMS = ("n", "score_sum", "score_sq", "n_responses", "n_favorable", "n_unfavorable", "n_nonsubstantive")
+#: Per group and condition: respondents with a score, the sum and sum of squares of their scores, and counts of
+#: valid, favorable, unfavorable and explicit non-answers among their items. They add up over groups.
+CONDITION_SUMS = ("n", "score_sum", "score_sq", "n_responses", "n_favorable", "n_unfavorable", "n_nonsubstantive")
 
 
-class _Groups:
+class Groups:
     """The groups of a breakdown: each row's group number and one row of key values per group (sorted).
 
     Sums per group are one ``np.bincount`` each, which is many times faster than a pandas group-by per figure.
@@ -199,12 +204,83 @@ def stage_of(pct_favorable: pd.Series | float, bands: Sequence[StageBand] = DEFA
     return result.where(series.notna(), "")
 
 
+#: Each respondent's figures per condition that every condition summary adds up (see :func:`with_condition_parts`).
+CONDITION_PARTS = ("score", "responses", "favorable", "unfavorable", "nonsubstantive")
+
+
+def part_column(condition: str, part: str) -> str:
+    """Column name of one stored part, e.g. ``"SI:score"`` (a colon never appears in a codebook id)."""
+    return f"{condition}:{part}"
+
+
+def with_condition_parts(frame: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """``frame`` plus each respondent's figures per condition, so summaries of any selection skip the items.
+
+    For every condition with items in ``frame``: ``score`` (see :func:`score_respondents`, half-answered rule),
+    ``responses``, ``favorable``, ``unfavorable`` and ``nonsubstantive`` (counts of the respondent's valid,
+    favorable, unfavorable and explicit non-answers among its items), in columns named by :func:`part_column`.
+    :func:`condition_summary` adds these up instead of scoring the items again whenever they are present (and the
+    default half-answered rule is asked for): the same figures, from a handful of columns instead of every item.
+    The dashboard adds them once when it loads an organization; the frame must not change afterwards.
+    """
+    conditions, parts = respondent_parts(frame, codebook, min_share=MIN_SHARE, stored=False)
+    columns = {  # counts of a condition's items fit in a byte; scores keep full precision
+        part_column(condition, part): parts[part][:, index].astype(np.float64 if part == "score" else np.int8)
+        for index, condition in enumerate(conditions)
+        for part in CONDITION_PARTS
+    }
+    return frame.assign(**columns)
+
+
+def condition_columns(frame: pd.DataFrame, codebook: Codebook) -> list[str]:
+    """The columns :func:`condition_summary` reads: the stored parts when ``frame`` has them, else the items.
+
+    Views that copy only the columns they need select these.
+    """
+    parts = [
+        part_column(condition.id, part)
+        for condition in codebook.conditions
+        for part in CONDITION_PARTS
+        if part_column(condition.id, part) in frame.columns
+    ]
+    return parts or [item.id for item in codebook.condition_items if item.id in frame.columns]
+
+
+def respondent_parts(
+    frame: pd.DataFrame, codebook: Codebook, *, min_share: float, stored: bool = True
+) -> tuple[list[str], dict[str, np.ndarray]]:
+    """Conditions and each respondent's parts (respondent × condition arrays): stored ones when present."""
+    conditions, items, starts = _condition_blocks(codebook, frame)
+    kept = [c.id for c in codebook.conditions if part_column(c.id, "score") in frame.columns]
+    if stored and kept and min_share == MIN_SHARE:
+        parts = {
+            part: frame[[part_column(condition, part) for condition in kept]].to_numpy(dtype=np.float64)
+            for part in CONDITION_PARTS
+        }
+        return kept, parts
+    if not items:
+        raise ValueError(f"the responses frame has no condition item of codebook {codebook.id!r}")
+    parts = {part: np.zeros((len(frame), len(conditions)), dtype=np.float64) for part in CONDITION_PARTS}
+    ends = np.append(starts[1:], len(items))
+    for index in range(len(conditions)):  # one condition's items at a time: a statewide frame has 500,000 rows
+        block = items[starts[index] : ends[index]]
+        scale = codebook.scale_of(block[0])
+        answers = item_values(frame, codebook, block)
+        parts["score"][:, index] = _block_scores(answers, np.zeros(1, dtype=np.intp), min_share=min_share)[:, 0]
+        parts["responses"][:, index] = (~np.isnan(answers)).sum(axis=1)
+        parts["favorable"][:, index] = (answers >= scale.favorable_min).sum(axis=1)
+        parts["unfavorable"][:, index] = (answers <= scale.unfavorable_max).sum(axis=1)
+        raw = frame[block].to_numpy(dtype=np.float64, na_value=np.nan)
+        parts["nonsubstantive"][:, index] = (raw == NONSUBSTANTIVE).sum(axis=1)
+    return conditions, parts
+
+
 def condition_summary(
     frame: pd.DataFrame,
     codebook: Codebook,
     *,
     by: Sequence[str] = (),
-    min_share: float = 0.5,
+    min_share: float = MIN_SHARE,
     bands: Sequence[StageBand] = DEFAULT_STAGE_BANDS,
 ) -> pd.DataFrame:
     """Group aggregates for every condition.
@@ -231,34 +307,45 @@ def condition_summary(
         ``n_nonsubstantive`` (explicit non-answers) and ``stage``. No privacy rule is applied here: pass the
         result through :func:`survey_model.privacy.suppress` before showing it.
     """
-    conditions, items, starts = _condition_blocks(codebook, frame)
-    if not items:
-        raise ValueError(f"the responses frame has no condition item of codebook {codebook.id!r}")
-    raw = frame[items].to_numpy(dtype=np.float64, na_value=np.nan)
-    values = item_values(frame, codebook, items)
-    scores = _block_scores(values, starts, min_share=min_share)
-    groups = _Groups(frame, by)
-    ends = np.append(starts[1:], len(items))
-    figures: dict[str, list[np.ndarray]] = {name: [] for name in _CONDITION_SUMS}
-    for index in range(len(conditions)):
-        block = slice(starts[index], ends[index])
-        scale = codebook.scale_of(items[starts[index]])
-        answers, score = values[:, block], np.nan_to_num(scores[:, index])
-        per_respondent = (
-            ~np.isnan(scores[:, index]),
-            score,
-            score**2,
-            (~np.isnan(answers)).sum(axis=1),
-            (answers >= scale.favorable_min).sum(axis=1),
-            (answers <= scale.unfavorable_max).sum(axis=1),
-            (raw[:, block] == NONSUBSTANTIVE).sum(axis=1),
-        )
-        for name, value in zip(_CONDITION_SUMS, per_respondent, strict=True):
-            figures[name].append(groups.sum(value))
+    conditions, parts = respondent_parts(frame, codebook, min_share=min_share)
+    groups = Groups(frame, by)
+    figures = condition_sums(groups, parts)
     table = groups.table(
         {"condition": np.repeat(conditions, groups.count), **{k: np.concatenate(v) for k, v in figures.items()}},
         repeat=len(conditions),
     )
+    return finish_conditions(table, by=by, bands=bands)
+
+
+def condition_sums(groups: Groups, parts: dict[str, np.ndarray]) -> dict[str, list[np.ndarray]]:
+    """Each of :data:`CONDITION_SUMS` per group, one array per condition (the columns of ``parts``)."""
+    figures: dict[str, list[np.ndarray]] = {name: [] for name in CONDITION_SUMS}
+    for index in range(parts["score"].shape[1]):
+        score = parts["score"][:, index]
+        scored = np.nan_to_num(score)
+        per_respondent = (
+            ~np.isnan(score),
+            scored,
+            scored**2,
+            parts["responses"][:, index],
+            parts["favorable"][:, index],
+            parts["unfavorable"][:, index],
+            parts["nonsubstantive"][:, index],
+        )
+        for name, value in zip(CONDITION_SUMS, per_respondent, strict=True):
+            figures[name].append(groups.sum(value))
+    return figures
+
+
+def finish_conditions(
+    table: pd.DataFrame, *, by: Sequence[str] = (), bands: Sequence[StageBand] = DEFAULT_STAGE_BANDS
+) -> pd.DataFrame:
+    """A condition summary from its sums: ``by`` columns, ``condition`` and :data:`CONDITION_SUMS` per row.
+
+    The sums add up over respondents, so any union of groups (see :mod:`survey_model.tallies`) is summarised
+    exactly like the respondents themselves.
+    """
+    table = table.copy()
     n = table["n"].astype("int64")
     table["n"] = n
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -306,7 +393,7 @@ def item_summary(
         items), ``n_nonsubstantive`` and ``mean`` (after reversal). Items keep codebook order.
     """
     chosen = list(items) if items is not None else list(present_items(frame, codebook))
-    groups = _Groups(frame, by)
+    groups = Groups(frame, by)
     values = item_values(frame, codebook, chosen)
     raw = frame[chosen].to_numpy(dtype=np.float64, na_value=np.nan)
     scale_values = sorted({v for item in chosen for v in codebook.scale_of(item).values})
@@ -391,6 +478,18 @@ def leader_identity(frame: pd.DataFrame, codebook: Codebook, *, by: Sequence[str
     >>> int(row.n), int(row.n_yes), float(row.share_yes), int(row.n_informal), int(row.n_nonsubstantive)
     (4, 2, 0.5, 1, 1)
     """
+    groups = Groups(frame, by)
+    flags = leader_flags(frame, codebook)
+    return finish_leader(groups.table({name: groups.sum(flag) for name, flag in flags.items()}), by=by)
+
+
+#: Per group: valid answers to the leader-identity question, Yes, No, Not sure, informal leaders (Yes without a
+#: formal role) and explicit non-answers. They add up over groups.
+LEADER_COUNTS = ("n", "n_yes", "n_no", "n_unsure", "n_informal", "n_nonsubstantive")
+
+
+def leader_flags(frame: pd.DataFrame, codebook: Codebook) -> dict[str, np.ndarray]:
+    """Each respondent's contribution (0 or 1) to every :data:`LEADER_COUNTS` count."""
     leader = codebook.leader
     if leader is None:
         raise ValueError(f"codebook {codebook.id!r} has no leader-identity block")
@@ -404,11 +503,14 @@ def leader_identity(frame: pd.DataFrame, codebook: Codebook, *, by: Sequence[str
     if leader.formal_role_item and leader.formal_role_item in frame.columns:
         formal = frame[leader.formal_role_item].to_numpy(dtype=np.float64, na_value=np.nan)
         informal = yes & ~np.isnan(formal) & (formal != NONSUBSTANTIVE) & (formal != leader.formal_role_yes)
-    groups = _Groups(frame, by)
-    counts = ["n", "n_yes", "n_no", "n_unsure", "n_informal", "n_nonsubstantive"]
     flags = (valid, yes, valid & ~yes & ~unsure, unsure, informal, answer == NONSUBSTANTIVE)
-    table = groups.table({name: groups.sum(flag) for name, flag in zip(counts, flags, strict=True)})
-    table[counts] = table[counts].astype("int64")
+    return dict(zip(LEADER_COUNTS, flags, strict=True))
+
+
+def finish_leader(table: pd.DataFrame, *, by: Sequence[str] = ()) -> pd.DataFrame:
+    """The leader-identity table from its counts: ``by`` columns and :data:`LEADER_COUNTS` per row."""
+    table = table.copy()
+    table[list(LEADER_COUNTS)] = table[list(LEADER_COUNTS)].astype("int64")
     n = table["n"]
     for name in ("yes", "no", "unsure", "informal"):
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -430,7 +532,7 @@ def leader_identity(frame: pd.DataFrame, codebook: Codebook, *, by: Sequence[str
 
 
 def index_summary(
-    frame: pd.DataFrame, codebook: Codebook, *, by: Sequence[str] = (), min_share: float = 0.5
+    frame: pd.DataFrame, codebook: Codebook, *, by: Sequence[str] = (), min_share: float = MIN_SHARE
 ) -> pd.DataFrame:
     """The Collective Leadership Index and its group sub-indices, per group.
 
@@ -445,9 +547,13 @@ def index_summary(
         One row per group with ``by`` columns, ``n``, ``index`` and one ``index_<group id>`` column per
         condition group of the codebook.
     """
-    table = condition_summary(frame, codebook, by=by, min_share=min_share)
+    return index_from_conditions(condition_summary(frame, codebook, by=by, min_share=min_share), codebook, by=by)
+
+
+def index_from_conditions(table: pd.DataFrame, codebook: Codebook, *, by: Sequence[str] = ()) -> pd.DataFrame:
+    """:func:`index_summary` from a condition summary broken down by ``by``."""
     group_of = {condition.id: condition.group for condition in codebook.conditions}
-    table["group"] = table["condition"].map(group_of)
+    table = table.assign(group=table["condition"].map(group_of))
     keys = list(by)
     grouped = table.groupby(keys, observed=True, sort=True) if keys else [((), table)]
     rows = []

@@ -7,7 +7,7 @@ import pytest
 from survey_model import explore
 from survey_model.codebook import load_codebook
 from survey_model.privacy import COMPLEMENTARY, SMALL_GROUP, SUPPRESSED, hidden_message
-from survey_model.scoring import NOT_ANSWERED, condition_summary
+from survey_model.scoring import NOT_ANSWERED, condition_summary, with_condition_parts
 from survey_model.settings import Settings
 
 CB = load_codebook()
@@ -334,3 +334,33 @@ def test_thresholds_come_from_settings():
     """With min_n raised to 7, a school of 6 is hidden on the Schools page."""
     view = explore.schools_view(school_frame(), CB, wave="W1", settings=Settings(min_n=7))
     assert view.schools.set_index("school").loc["Ash", SUPPRESSED] == SMALL_GROUP
+
+
+def test_views_give_the_same_figures_from_stored_parts():
+    """The dashboard adds each respondent's parts once; every breakdown view must show exactly the same figures."""
+    rng = np.random.default_rng(11)
+    rows = [
+        {
+            "wave": str(rng.choice(["W1", "W2"])),
+            "school": str(rng.choice(["Ash", "Elm", "Oak", "Yew"], p=[0.4, 0.3, 0.27, 0.03])),
+            "role": str(rng.choice(["Teacher", "Coach", "Other"])),
+            **{item: float(rng.choice([1, 2, 3, 4, 5, -1, np.nan])) for item in ITEMS if item not in ("LI1", "FLR")},
+            "LI1": float(rng.choice([1, 2, 3])),
+            "FLR": float(rng.choice([1, 2])),
+        }
+        for _ in range(400)
+    ]
+    frame = responses(rows)
+    stored = with_condition_parts(frame, CB)
+    restriction = {"school": None, "school_level": None, "role": "Teacher"}
+    views = (
+        lambda f: explore.schools_view(f, CB, wave="W2", restriction=restriction),
+        lambda f: explore.subgroup_view(f, CB, attribute="school", wave="W2"),
+        lambda f: explore.leader_view(f, CB, wave="W2"),
+    )
+    for view in views:
+        plain, fast = view(frame), view(stored)
+        tables = [name for name, value in vars(plain).items() if isinstance(value, pd.DataFrame)]
+        assert tables and any(len(getattr(plain, name)) for name in tables)
+        for name in tables:
+            pd.testing.assert_frame_equal(getattr(fast, name), getattr(plain, name), obj=name)

@@ -11,8 +11,10 @@ from survey_model.scoring import (
     item_summary,
     item_values,
     leader_identity,
+    part_column,
     score_respondents,
     stage_of,
+    with_condition_parts,
 )
 
 NA = -1.0  # an explicit "N/A" / "Don't know" as stored in the responses frame
@@ -176,3 +178,19 @@ def test_breakdowns_equal_scoring_each_group_on_its_own(seed):
             )
             if index:
                 assert mine[index[0]].tolist() == alone[index[0]].tolist()
+
+
+def test_stored_parts_give_the_summaries_of_the_items():
+    """A frame carrying each respondent's parts summarises exactly as scoring its items, even without the items."""
+    frame = _random_responses(3)
+    with_parts = with_condition_parts(frame, CB)
+    assert part_column("SI", "score") in with_parts.columns
+    items_gone = with_parts.drop(columns=[item.id for item in CB.condition_items])
+    for by in ([], ["role"], ["role", "school"]):
+        expected = condition_summary(frame, CB, by=by)
+        pd.testing.assert_frame_equal(condition_summary(with_parts, CB, by=by), expected)
+        pd.testing.assert_frame_equal(condition_summary(items_gone, CB, by=by), expected)
+    # Another half-answered rule scores the items again instead of using the stored parts.
+    strict = condition_summary(with_parts, CB, min_share=1.0)
+    pd.testing.assert_frame_equal(strict, condition_summary(frame, CB, min_share=1.0))
+    assert (strict["n"] < condition_summary(frame, CB)["n"]).all()

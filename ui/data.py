@@ -14,8 +14,10 @@ import streamlit as st
 
 from survey_model import dashboard
 from survey_model.codebook import Codebook
+from survey_model.scoring import with_condition_parts
 from survey_model.settings import Settings, load_settings
 from survey_model.store import Store, StoreError
+from survey_model.tallies import Tallies, tally
 from ui.tables import statements
 
 
@@ -44,6 +46,9 @@ class OrgData:
     version: str
     codebook: Codebook
     frame: pd.DataFrame
+    """Every wave's respondents, with each respondent's condition parts (:func:`with_condition_parts`)."""
+    tallies: Tallies
+    """The frame summed per wave × school × level × role: the Overview adds up these cells."""
     waves: tuple[str, ...]
     """Wave labels, oldest first."""
 
@@ -53,9 +58,13 @@ def _org_data(org: str, version: str) -> OrgData:
     # cache_resource, not cache_data: one shared frame instead of a fresh copy (unpickled, ~0.2 s at 500,000
     # rows) on every rerun. Nothing mutates it: every view selects rows into new frames (subset, restrict, assign).
     current = store()
-    frame = current.load_responses(org)
+    codebook = current.codebook_for(org)
+    # Each respondent's condition parts, once: every summary of a selection then adds up a few columns.
+    frame = with_condition_parts(current.load_responses(org), codebook)
     waves = tuple(record.label for record in current.waves(org))
-    return OrgData(org=org, version=version, codebook=current.codebook_for(org), frame=frame, waves=waves)
+    return OrgData(
+        org=org, version=version, codebook=codebook, frame=frame, tallies=tally(frame, codebook), waves=waves
+    )
 
 
 def org_data(org: str) -> OrgData:
@@ -77,7 +86,9 @@ def filter_options(org: str) -> dict[str, list[str]]:
 @st.cache_data(max_entries=256, show_spinner=False)
 def _overview(org: str, version: str, wave: str, restriction: tuple[tuple[str, str | None], ...]) -> dashboard.Overview:
     data = _org_data(org, version)
-    return dashboard.overview(data.frame, data.codebook, wave=wave, restriction=dict(restriction), settings=settings())
+    return dashboard.overview(
+        data.frame, data.codebook, wave=wave, restriction=dict(restriction), settings=settings(), tallies=data.tallies
+    )
 
 
 def overview(org: str, wave: str, restriction: dict[str, str | None]) -> dashboard.Overview:
