@@ -296,6 +296,150 @@ def test_replacing_a_wave_keeps_its_history_in_the_audit_log(tmp_path):
     assert waves_log.iloc[1]["counts"] == {"rows_read": 41}
 
 
+# ----------------------------------------------------------------------------------------------------------------
+# Wave labels that differ only in case
+
+
+@pytest.mark.parametrize("typed", ["fall 2024", "FALL 2024", "  Fall 2024 ", "fALL 2024\t"])
+def test_a_label_differing_only_in_case_is_the_stored_wave_and_is_refused(tmp_path, typed):
+    """Saving "fall 2024" beside the stored "Fall 2024" changes nothing and names the stored wave."""
+    store = open_store(tmp_path)
+    save(store, "Fall 2024", make_frame(30, seed=1), file="a.csv")
+    version = store.data_version("district-7")
+    result = save(store, typed, make_frame(40, seed=2), file="b.csv")
+    assert result.status == "exists" and not result.ok
+    assert result.wave.label == "Fall 2024" and result.wave.file_sha256 == sha("a.csv")
+    assert "'Fall 2024'" in result.message and "replace" in result.message
+    assert [(w.label, w.n_respondents) for w in store.waves()] == [("Fall 2024", 30)]
+    assert store.data_version("district-7") == version  # not even an audit-log entry
+
+
+@pytest.mark.parametrize("typed", ["Fall  2024", "Fall 2024 b", "Fal 2024"])
+def test_a_label_differing_in_anything_but_case_is_a_new_wave(tmp_path, typed):
+    """Inner spaces and other characters are part of the label: those save a second wave."""
+    store = open_store(tmp_path)
+    save(store, "Fall 2024", make_frame(30, seed=1), file="a.csv")
+    assert save(store, typed, make_frame(40, seed=2), file="b.csv").status == "saved"
+    assert sorted(w.label for w in store.waves()) == sorted(["Fall 2024", typed])
+
+
+def test_surrounding_spaces_of_a_new_label_are_not_stored(tmp_path):
+    """A label typed with spaces around it is stored without them."""
+    store = open_store(tmp_path)
+    result = save(store, "  Spring 2025\t", make_frame(5))
+    assert result.wave.label == "Spring 2025"
+    assert [w.label for w in store.waves()] == ["Spring 2025"]
+    assert store.load_responses("district-7")[WAVE].cat.categories.tolist() == ["Spring 2025"]
+
+
+def test_replacing_under_a_label_differing_in_case_keeps_one_wave_with_the_stored_label(tmp_path):
+    """With replace, "fall 2024" replaces "Fall 2024", which keeps its label; the audit log keeps what was typed."""
+    store = open_store(tmp_path)
+    save(store, "Fall 2024", make_frame(30, seed=1), file="first.csv", user="ana")
+    save(store, "Spring 2025", make_frame(20, seed=3), file="other.csv", user="ana")
+    result = save(store, " fall 2024", make_frame(40, seed=2), file="second.csv", user="ben", replace=True)
+    assert result.status == "replaced" and result.ok
+    assert result.wave.label == "Fall 2024" and result.replaced.file_sha256 == sha("first.csv")
+    assert "'Fall 2024'" in result.message
+    assert sorted((w.label, w.n_respondents) for w in store.waves()) == [("Fall 2024", 40), ("Spring 2025", 20)]
+    loaded = store.load_responses("district-7")
+    assert loaded[WAVE].value_counts().to_dict() == {"Fall 2024": 40, "Spring 2025": 20}
+
+    entry = store.audit_log("district-7").iloc[-1]
+    assert (entry["action"], entry["user"], entry["wave"]) == ("replace_wave", "ben", "Fall 2024")
+    assert entry["file_sha256"] == sha("second.csv")
+    assert entry["details"]["label_as_given"] == "fall 2024"
+    assert entry["details"]["replaced"]["label"] == "Fall 2024"
+    assert entry["details"]["replaced"]["file_sha256"] == sha("first.csv")
+
+
+def test_an_exact_replace_does_not_record_a_label_as_given(tmp_path):
+    """The audit log notes the typed label only when it differs from the stored one."""
+    store = open_store(tmp_path)
+    save(store, "Fall 2024", make_frame(30, seed=1), file="first.csv")
+    save(store, "Fall 2024", make_frame(40, seed=2), file="second.csv", replace=True)
+    assert "label_as_given" not in store.audit_log("district-7").iloc[-1]["details"]
+
+
+def test_labels_differing_in_case_in_other_organizations_do_not_collide(tmp_path):
+    """The rule is per organization: "fall 2024" of another organization is its own wave."""
+    store = open_store(tmp_path)
+    save(store, "Fall 2024", make_frame(30, seed=1), file="a.csv")
+    assert save(store, "fall 2024", make_frame(40, seed=2), file="b.csv", org="north-network").status == "saved"
+    assert sorted((w.org_id, w.label) for w in store.waves()) == [
+        ("district-7", "Fall 2024"),
+        ("north-network", "fall 2024"),
+    ]
+
+
+def case_twin_store(folder: Path) -> Store:
+    """A store holding "Spring 2025" and "SPRING 2025" of district-7, as a database from before the rule could.
+
+    The second wave is saved under another label and renamed in the file, as the store now refuses to write it.
+    """
+    store = open_store(folder)
+    save(store, "Fall 2024", make_frame(10, seed=1), file="fall.csv", date=dt.date(2024, 10, 1))
+    save(store, "Spring 2025", make_frame(20, seed=2), file="spring.csv", date=dt.date(2025, 4, 1))
+    save(store, "Later", make_frame(30, seed=3), file="twin.csv", date=dt.date(2025, 5, 1))
+    store.close()
+    with sqlite3.connect(folder / "survey.db") as conn:
+        conn.execute("UPDATE waves SET label = 'SPRING 2025' WHERE label = 'Later'")
+    return open_store(folder)
+
+
+def test_a_database_holding_case_twins_still_loads_both(tmp_path):
+    """Both twins are listed and load as two waves, each with its own respondents."""
+    store = case_twin_store(tmp_path)
+    assert [(w.label, w.n_respondents) for w in store.waves("district-7")] == [
+        ("Fall 2024", 10),
+        ("Spring 2025", 20),
+        ("SPRING 2025", 30),
+    ]
+    loaded = store.load_responses("district-7")
+    assert loaded[WAVE].cat.categories.tolist() == ["Fall 2024", "Spring 2025", "SPRING 2025"]
+    assert loaded[WAVE].value_counts(sort=False).tolist() == [10, 20, 30]
+    only = store.load_responses("district-7", waves=["SPRING 2025"])
+    assert len(only) == 30 and store.wave("district-7", "SPRING 2025").file_sha256 == sha("twin.csv")
+
+
+def test_each_case_twin_is_deleted_exactly_by_its_label(tmp_path):
+    """Deleting "SPRING 2025" leaves "Spring 2025", and the other way round; each logs its own label."""
+    store = case_twin_store(tmp_path)
+    deleted = store.delete_wave("district-7", "SPRING 2025", user="ana", confirm=True)
+    assert deleted.file_sha256 == sha("twin.csv")
+    assert [w.label for w in store.waves("district-7")] == ["Fall 2024", "Spring 2025"]
+    assert len(store.load_responses("district-7", waves=["Spring 2025"])) == 20
+    deleted = store.delete_wave("district-7", "Spring 2025", user="ana", confirm=True)
+    assert deleted.file_sha256 == sha("spring.csv")
+    assert [w.label for w in store.waves("district-7")] == ["Fall 2024"]
+    deletions = store.audit_log("district-7").query("action == 'delete_wave'")
+    assert deletions["wave"].tolist() == ["SPRING 2025", "Spring 2025"]
+
+
+@pytest.mark.parametrize("replace", [False, True])
+def test_a_label_that_could_be_either_case_twin_names_neither(tmp_path, replace):
+    """With both twins stored, "spring 2025" is refused, even with replace, and the message lists both."""
+    store = case_twin_store(tmp_path)
+    version = store.data_version("district-7")
+    result = save(store, "spring 2025", make_frame(40, seed=4), file="new.csv", replace=replace)
+    assert result.status == "exists" and not result.ok
+    assert "'Spring 2025', 'SPRING 2025'" in result.message
+    assert [w.n_respondents for w in store.waves("district-7")] == [10, 20, 30]
+    assert store.data_version("district-7") == version
+
+
+def test_a_case_twin_named_exactly_is_the_one_replaced(tmp_path):
+    """An exact label wins over its twin: replacing "SPRING 2025" leaves "Spring 2025" as it was."""
+    store = case_twin_store(tmp_path)
+    result = save(store, "SPRING 2025", make_frame(40, seed=4), file="new.csv", replace=True)
+    assert result.status == "replaced" and result.replaced.file_sha256 == sha("twin.csv")
+    assert [(w.label, w.n_respondents) for w in store.waves("district-7")] == [
+        ("Fall 2024", 10),
+        ("Spring 2025", 20),
+        ("SPRING 2025", 40),
+    ]
+
+
 def test_delete_needs_confirmation_and_is_recorded(tmp_path):
     """delete_wave without confirm=True refuses; with it the wave and its responses go and the log says so."""
     store = open_store(tmp_path)

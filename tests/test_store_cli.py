@@ -9,6 +9,7 @@ import json
 import os
 import pty
 import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -388,13 +389,14 @@ def test_delete_finds_the_wave_whatever_the_case_of_its_label_and_organization(t
 
 
 def test_labels_that_differ_only_in_case_are_listed_and_must_be_typed_exactly(tmp_path, run):
-    """With "Spring 2025" and "SPRING 2025" stored, "spring 2025" deletes nothing and lists both."""
+    """With "Spring 2025" and "SPRING 2025" stored (an older database), "spring 2025" deletes nothing and lists both."""
     store = seeded_store(tmp_path)
-    store.save_wave(
-        "district-7", "SPRING 2025", frame(6, seed=9), codebook=CODEBOOK, platform="qualtrics",
-        file_sha256=hashlib.sha256(b"twin").hexdigest(), user="ana",
-    )  # fmt: skip
+    twin = {"codebook": CODEBOOK, "platform": "qualtrics", "file_sha256": hashlib.sha256(b"twin").hexdigest()}
+    assert store.save_wave("district-7", "SPRING 2025", frame(6, seed=9), user="ana", **twin).status == "exists"
+    store.save_wave("district-7", "Later", frame(6, seed=9), user="ana", **twin)
     store.close()
+    with sqlite3.connect(tmp_path / "survey.db") as conn:  # the store refuses case twins; older databases may hold them
+        conn.execute("UPDATE waves SET label = 'SPRING 2025' WHERE label = 'Later'")
     ambiguous = run("delete", "--org", "district-7", "--wave", "spring 2025", "--yes")
     assert ambiguous.returncode == 1
     assert "'Spring 2025', 'SPRING 2025'" in ambiguous.stderr and "exactly" in ambiguous.stderr

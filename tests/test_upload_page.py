@@ -1,5 +1,6 @@
 """Staff upload a wave through the page: check, confirm, and find it on the Overview; duplicates are refused."""
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -56,3 +57,79 @@ def test_uploading_a_stored_file_again_is_refused(app):
     assert any("already" in message for message in messages), messages
     at.switch_page("views/overview.py").run()
     assert "2026 Spring again" not in at.selectbox(key="filter_wave").options
+
+
+def _wave_options(at) -> list[str]:
+    at.switch_page("views/overview.py").run()
+    assert not at.exception, at.exception
+    return list(at.selectbox(key="filter_wave").options)
+
+
+def _stored_waves(data_dir) -> list[tuple[str, str, int]]:
+    """Cedar Valley's stored waves read straight from the store: label, file hash, respondents."""
+    from survey_model.settings import Settings
+    from survey_model.store import Store
+
+    with Store.from_settings(Settings(data_dir=data_dir)) as store:
+        return [(w.label, w.file_sha256, w.n_respondents) for w in store.waves("cedar-valley")]
+
+
+def test_a_label_typed_in_another_case_is_the_stored_wave_not_a_new_one(app, data_dir, new_export):
+    """Typing " 2026 SPRING " says it is the stored "2026 Spring"; without Replace nothing can be stored."""
+    at = app().run()
+    waves_before = _wave_options(at)
+    stored_before = _stored_waves(data_dir)
+    assert "2026 Spring" in waves_before
+
+    _upload(at, "cedar-valley_2026-spring_qualtrics.csv", new_export, " 2026 SPRING ")
+    notices = [i.value for i in at.info]
+    assert any("“2026 SPRING” is the stored wave “2026 Spring”" in n and "Replace" in n for n in notices), notices
+    assert any("as wave **2026 Spring**" in m.value for m in at.markdown)
+    assert [c.label for c in at.checkbox] == [
+        "Replace the stored wave “2026 Spring” (its history stays in the audit log)"
+    ]
+    button = next(b for b in at.button if b.label == "Confirm and store this wave")
+    assert button.disabled
+
+    assert _wave_options(at) == waves_before
+    assert _stored_waves(data_dir) == stored_before
+
+
+def test_replace_under_a_label_typed_in_another_case_replaces_the_stored_wave(app, data_dir, new_export):
+    """With Replace ticked, "2026 spring" replaces "2026 Spring", which keeps its label; the wave list is unchanged."""
+    at = app().run()
+    waves_before = _wave_options(at)
+    stored_before = dict((label, rest) for label, *rest in _stored_waves(data_dir))
+
+    _upload(at, "cedar-valley_2026-spring_qualtrics.csv", new_export, "2026 spring")
+    at.checkbox(key="upload_replace").check().run()
+    _confirm(at)
+    assert [s.label for s in at.status] == ["Wave replaced"]
+    assert any("Replaced wave '2026 Spring'" in s.value for s in at.success)
+
+    assert sorted(_wave_options(at)) == sorted(waves_before)  # the order follows the dates: the upload's is today
+    stored_after = dict((label, rest) for label, *rest in _stored_waves(data_dir))
+    assert sorted(stored_after) == sorted(stored_before)
+    assert stored_after["2026 Spring"][0] == hashlib.sha256(new_export).hexdigest() != stored_before["2026 Spring"][0]
+    assert {k: v for k, v in stored_after.items() if k != "2026 Spring"} == {
+        k: v for k, v in stored_before.items() if k != "2026 Spring"
+    }
+
+
+def test_a_label_that_could_be_either_of_two_case_twins_is_refused(app, data_dir, new_export):
+    """In an older database holding "2026 SPRING" and "2026 Spring", "2026 spring" is refused with both named."""
+    import sqlite3
+
+    with sqlite3.connect(data_dir / "survey.db") as conn:  # the store no longer writes case twins; older ones may
+        conn.execute("UPDATE waves SET label = '2026 SPRING' WHERE org_id = 'cedar-valley' AND label = '2025 Spring'")
+    at = _upload(app().run(), "cedar-valley_2026-spring_qualtrics.csv", new_export, "2026 spring")
+    warnings = [w.value for w in at.warning]
+    assert any("any of the stored waves “2026 SPRING”, “2026 Spring”" in w for w in warnings), warnings
+    assert not at.checkbox
+    assert next(b for b in at.button if b.label == "Confirm and store this wave").disabled
+
+    at.text_input(key="upload_wave").set_value("2026 SPRING").run()
+    assert [c.label for c in at.checkbox] == [
+        "Replace the stored wave “2026 SPRING” (its history stays in the audit log)"
+    ]
+    assert not [w for w in at.warning if "differ only in case" in w.value]

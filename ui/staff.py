@@ -22,6 +22,7 @@ from survey_model.codebook import (
 from survey_model.exports import csv_bytes, export_table
 from survey_model.importers import RESPONDENT_ID_TARGET, ExportReadError, ImportResult, import_export
 from survey_model.store import MappingProfile, School, Store, StoreError, codebook_sha256
+from survey_model.store.labels import matching_labels
 from survey_model.validation import ValidationReport
 
 IGNORE = "(ignore)"
@@ -271,6 +272,54 @@ def show_what_will_be_stored(result: ImportResult, codebook: Codebook, org_name:
         f"- **{linked:,} respondent IDs**, stored only as keyed hashes (so waves can be linked without keeping IDs)\n"
         "- No names, emails, IP addresses, locations or other personal data"
     )
+
+
+@dataclass(frozen=True)
+class LabelMatch:
+    """How the typed wave label relates to the organization's stored waves (the store's rule: case and
+    surrounding spaces do not count, see :mod:`survey_model.store.labels`)."""
+
+    typed: str
+    """The label as typed, without surrounding spaces."""
+    stored: tuple[str, ...]
+    """Stored labels it names: none (a new wave), one, or several case twins from an older database."""
+
+    @property
+    def label(self) -> str:
+        """The label the wave will be stored under: the stored wave's when it names exactly one."""
+        return self.stored[0] if len(self.stored) == 1 else self.typed
+
+    @property
+    def ambiguous(self) -> bool:
+        """True when it names several stored waves that differ only in case, so saving under it is refused."""
+        return len(self.stored) > 1
+
+    @property
+    def replaceable(self) -> bool:
+        """True when it names exactly one stored wave, which *Replace* would replace."""
+        return len(self.stored) == 1
+
+    def notice(self) -> str:
+        """What to tell the user before saving, or ``""`` when the label is new or typed exactly as stored."""
+        if self.replaceable and self.label != self.typed:
+            return (
+                f"“{self.typed}” is the stored wave “{self.label}”: saving replaces it only if you tick *Replace*, "
+                f"and the wave keeps its label “{self.label}”. For a new wave, choose another label."
+            )
+        if self.ambiguous:
+            twins = ", ".join(f"“{label}”" for label in self.stored)
+            return (
+                f"“{self.typed}” could be any of the stored waves {twins}, which differ only in case: type one of "
+                "them exactly to replace it, or choose another label."
+            )
+        return ""
+
+
+def label_match(store: Store, org_id: str, label: str) -> LabelMatch:
+    """Which of the organization's stored waves the typed label names (none for a new organization)."""
+    typed = label.strip()
+    stored = [wave.label for wave in store.waves(org_id)] if org_id and typed else []
+    return LabelMatch(typed, tuple(matching_labels(typed, stored)))
 
 
 def save(

@@ -94,14 +94,16 @@ st.subheader("Validation report")
 staff.show_report(result.report)
 
 st.subheader("What will be stored")
-staff.show_what_will_be_stored(result, codebook, org_name, label)
-existing = {wave.label for wave in store.waves(org_id)} if choice != NEW else set()
+match = staff.label_match(store, org_id, label)  # "2026 spring" is the stored "2026 Spring", not a new wave
+staff.show_what_will_be_stored(result, codebook, org_name, match.label)
+if match.notice():
+    (st.warning if match.ambiguous else st.info)(match.notice())
 replace = False
-if label in existing:
+if match.replaceable:
     replace = st.checkbox(
-        f"Replace the stored wave “{label}” (its history stays in the audit log)", key="upload_replace"
+        f"Replace the stored wave “{match.label}” (its history stays in the audit log)", key="upload_replace"
     )
-blocked = not result.report.ok or (label in existing and not replace)
+blocked = not result.report.ok or (bool(match.stored) and not replace)
 if st.button("Confirm and store this wave", type="primary", disabled=blocked):
     with st.status("Storing the wave…", expanded=True) as status:
         progress = st.progress(0.0, text="Saving responses")

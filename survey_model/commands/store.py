@@ -382,35 +382,17 @@ def open_store(args: argparse.Namespace, *, create: bool) -> Store:
 def stored_label(wanted: str, stored: Iterable[str], *, kind: str, owner: str = "", missing_ok: bool = False) -> str:
     """The stored label (of a wave, an organization) that ``wanted`` names, as typed on the command line.
 
-    An exact match wins; otherwise case and surrounding spaces are ignored, so ``"2024 spring "`` finds the stored
-    ``"2024 Spring"``. Raises :class:`~survey_model.store.StoreError` (message and what to do, which every command
-    prints the same way) when nothing matches, listing the stored labels, or when several stored labels differ
-    from ``wanted`` only in case, listing those: the user then types one exactly. ``kind`` names what is looked
-    for (``"wave"``), ``owner`` what holds it (``"Organization 'district-7'"``), both for the message. With
-    ``missing_ok`` a label that matches nothing is returned as given (``import`` then creates it).
+    The store's own rule, :func:`survey_model.store.labels.stored_label`: an exact match wins, otherwise case and
+    surrounding spaces are ignored; nothing or several case twins matching raise
+    :class:`~survey_model.store.StoreError` listing the stored labels. Imported here on first use, like the rest of
+    the store (see the note at the top).
 
     >>> stored_label(" 2024 spring", ["2024 Spring", "2025 Spring"], kind="wave")
     '2024 Spring'
     """
-    from survey_model.store import StoreError
+    from survey_model.store.labels import stored_label as store_rule
 
-    labels = list(stored)
-    if wanted in labels:
-        return wanted
-    key = wanted.strip().casefold()
-    matches = [label for label in labels if label.strip().casefold() == key]
-    if len(matches) == 1:
-        return matches[0]
-    if matches:  # an exact match would have won: the user can always name each of them
-        raise StoreError(
-            f"{kind.capitalize()} {wanted!r} could be any of {len(matches)} stored {kind}s that differ only in case: "
-            f"{_listing(matches)}.",
-            action=f"Type the {kind} exactly as listed.",
-        )
-    if missing_ok:
-        return wanted
-    where = f"{owner} has no {kind}" if owner else f"There is no {kind}"
-    raise StoreError(f"{where} {wanted!r}.", action=f"Stored {kind}s: {_listing(labels) or 'none'}.")
+    return store_rule(wanted, stored, kind=kind, owner=owner, missing_ok=missing_ok)
 
 
 def stored_org(store: Store, wanted: str) -> str:
@@ -422,10 +404,6 @@ def stored_wave(store: Store, org_id: str, wanted: str) -> str:
     """The label of the organization's stored wave that ``wanted`` names (see :func:`stored_label`)."""
     labels = [record.label for record in store.waves(org_id)]
     return stored_label(wanted, labels, kind="wave", owner=f"Organization {org_id!r}")
-
-
-def _listing(labels: Iterable[str]) -> str:
-    return ", ".join(repr(label) for label in labels)
 
 
 def fail(message: str, action: str = "") -> int:

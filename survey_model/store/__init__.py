@@ -42,6 +42,10 @@ Safety
 * Saving a wave is **one transaction**: a crash leaves either the whole wave or none of it.
 * A file already stored (same SHA-256) is not stored again: :meth:`Store.save_wave` returns a
   :class:`SaveResult` with status ``"duplicate"`` naming the wave that holds it.
+* An organization never gets two waves whose labels differ only in case or surrounding whitespace
+  (:mod:`survey_model.store.labels`): saving ``"2026 spring"`` beside the stored ``"2026 Spring"`` returns status
+  ``"exists"``, and replacing it keeps the stored label. Databases from before this rule may hold such case twins;
+  they load, and each is still named (deleted, replaced) exactly by its own label.
 * Replacing or deleting a wave needs an explicit argument and is written to the audit log with what it replaced.
 * **Respondent IDs are never stored.** :meth:`Store.save_wave` turns the frame's ``respondent_id`` into
   ``respondent_key`` = HMAC-SHA256(secret, id) (hex; ``""`` when there is no id), so the same person links across

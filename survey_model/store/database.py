@@ -26,6 +26,7 @@ from sqlalchemy import exc as sa_exc
 from survey_model.codebook import Codebook, codebook_from_dict
 from survey_model.responses import RESPONDENT_ID, RESPONDENT_KEY, WAVE, check_responses
 from survey_model.settings import Settings
+from survey_model.store.labels import listing, matching_labels
 from survey_model.store.records import (
     ORG_ID_PATTERN,
     MappingProfile,
@@ -409,7 +410,9 @@ class Store:
         Parameters
         ----------
         org_id, label : str
-            Organization (created when new) and the wave's label, unique within the organization.
+            Organization (created when new) and the wave's label, unique within the organization ignoring case and
+            surrounding whitespace (:func:`~survey_model.store.labels.matching_labels`): ``"2026 spring "`` is the
+            stored ``"2026 Spring"``, not a new wave. Surrounding whitespace is stripped before storing.
         frame : DataFrame
             The responses frame fresh from the importer, with ``respondent_id`` (text, ``""`` for none). Only
             ``respondent_key`` (keyed hash of the id), the codebook's attribute columns and its item columns are
@@ -425,7 +428,9 @@ class Store:
         date : date, optional
             When the survey ran; orders the waves.
         replace : bool, default False
-            Replace the organization's wave with the same label (the audit log keeps what was replaced).
+            Replace the organization's wave with the same label (the audit log keeps what was replaced). The wave
+            keeps its stored label even when ``label`` differs from it in case (the audit log then keeps the label
+            as given under ``details["label_as_given"]``), so the filters and shared links that name it still work.
         counts : mapping, optional
             Import counts to keep with the wave (e.g. ``report.counts``).
         on_progress : callable, optional
@@ -436,7 +441,9 @@ class Store:
         -------
         SaveResult
             ``status`` ``"saved"`` or ``"replaced"`` when written; ``"duplicate"`` (the file is already stored, in
-            ``result.wave``) or ``"exists"`` (the label is taken and ``replace`` is False) when nothing changed.
+            ``result.wave``) or ``"exists"`` (the label, or one differing from it only in case, is taken and
+            ``replace`` is False, or several stored waves differ from it only in case, so it names none of them;
+            the first of them is ``result.wave``) when nothing changed.
 
         Raises
         ------
@@ -477,16 +484,30 @@ class Store:
                     holder,
                     f"This file is already stored as {holder.describe()}. Nothing was saved.",
                 )
-            existing = self._wave_by_label(conn, org_id, label)
+            # The write lock makes this check and the insert below one step: no other writer can add a case twin
+            # in between. (The table's unique constraint stays exact: older databases may hold case twins.)
+            twins = self._waves_matching(conn, org_id, label)
+            existing = twins[0] if len(twins) == 1 else None
+            if len(twins) > 1:
+                return SaveResult(
+                    "exists",
+                    twins[0],
+                    f"Organization {org_id!r} already has {len(twins)} waves whose labels differ from {label!r} only "
+                    f"in case: {listing(t.label for t in twins)}. Nothing was saved; give the label of one of them "
+                    "exactly to replace it, or choose another label.",
+                )
+            as_given = label
             if existing is not None and not replace:
+                same = "" if existing.label == label else f" ({label!r} differs from its label only in case or spaces)"
                 return SaveResult(
                     "exists",
                     existing,
-                    f"Organization {org_id!r} already has {existing.describe()}. Nothing was saved; choose "
+                    f"Organization {org_id!r} already has {existing.describe()}{same}. Nothing was saved; choose "
                     "another label, or replace that wave.",
                 )
             self._ensure_organization(conn, org_id, "", user)
             if existing is not None:
+                label = existing.label  # a replaced wave keeps its stored label: filters and shared links use it
                 self._delete_wave_rows(conn, org_id, label)
             self._ensure_codebook(conn, codebook, book_sha, content)
             now = utcnow()
@@ -529,6 +550,8 @@ class Store:
             }
             if existing is not None:
                 details["replaced"] = _wave_summary(existing)
+            if as_given != label:
+                details["label_as_given"] = as_given
             self._audit(
                 conn,
                 "replace_wave" if existing is not None else "save_wave",
@@ -877,6 +900,17 @@ class Store:
             sa.select(waves_table).where(waves_table.c.org_id == org_id, waves_table.c.label == label)
         ).first()
         return None if row is None else _wave_record(row)
+
+    @staticmethod
+    def _waves_matching(conn: sa.Connection, org_id: str, label: str) -> list[WaveRecord]:
+        """The organization's waves that ``label`` names by :func:`~survey_model.store.labels.matching_labels`."""
+        records = {
+            row.label: _wave_record(row)
+            for row in conn.execute(
+                sa.select(waves_table).where(waves_table.c.org_id == org_id).order_by(waves_table.c.id)
+            )
+        }
+        return [records[name] for name in matching_labels(label, records)]
 
     @staticmethod
     def _wave_by_file(conn: sa.Connection, file_sha256: str) -> WaveRecord | None:

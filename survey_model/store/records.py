@@ -55,7 +55,8 @@ class WaveRecord:
     org_id: str
     """Organization the wave belongs to."""
     label: str
-    """Wave label, unique within the organization, e.g. ``"Spring 2025"``."""
+    """Wave label, unique within the organization ignoring case (see :mod:`survey_model.store.labels`), e.g.
+    ``"Spring 2025"``."""
     date: dt.date | None
     """When the survey ran (``None`` when not given). Waves are ordered by it, undated ones last."""
     codebook_id: str
@@ -92,7 +93,8 @@ class SaveResult:
 
     status: SaveStatus
     """``"saved"`` (new wave), ``"replaced"`` (an existing wave was replaced), ``"duplicate"`` (this file is already
-    stored; nothing changed) or ``"exists"`` (the label is taken and ``replace`` was not given; nothing changed)."""
+    stored; nothing changed) or ``"exists"`` (the label is taken, ignoring case and surrounding whitespace, and
+    ``replace`` was not given, or it could name several stored waves that differ only in case; nothing changed)."""
     wave: WaveRecord
     """The wave now stored under the label (saved/replaced), or the one that blocked the save."""
     message: str
