@@ -44,6 +44,7 @@ from survey_model.scoring import (
     with_condition_names,
 )
 from survey_model.settings import Settings
+from survey_model.shifts.statements import round_half_away, signed
 
 ItemOrder = Literal["codebook", "favorable"]
 Metric = Literal["pct_favorable", "mean"]
@@ -849,12 +850,13 @@ def identity_answers(table: pd.DataFrame, *, group: str) -> pd.DataFrame:
 
 
 def _percent(values: pd.Series) -> pd.Series:
-    return (values.astype("Float64").round(0).astype("Int64").astype("string") + "%").fillna("")
+    """Whole percent, rounded half away from zero like every statement (so 28.5% reads 29% everywhere)."""
+    return values.map(lambda v: "" if pd.isna(v) else f"{round_half_away(v)}%").astype("string")
 
 
 def _points(values: pd.Series) -> pd.Series:
-    rounded = values.astype("Float64").round(0).astype("Int64")
-    return rounded.map(lambda v: "" if pd.isna(v) else f"{v:+d}").astype("string")
+    """Signed whole points with a true minus sign; a change that rounds to zero reads 0, never +0 or −0."""
+    return values.map(lambda v: "" if pd.isna(v) else signed(v, 0)).astype("string")
 
 
 def _count(values: pd.Series) -> pd.Series:
@@ -877,12 +879,17 @@ def items_table(detail: ConditionDetail, *, min_n: int) -> pd.DataFrame:
             "Mean (1–5)": items["mean"].map(lambda m: "" if pd.isna(m) else f"{m:.2f}"),
             "n": _count(items["n"]),
             "Don't know / N/A": _count(items["n_nonsubstantive"]),
-            "Item-rest r": items["item_rest"].map(lambda r: "" if pd.isna(r) else f"{r:.2f}"),
+            "Fit with the other items (r)": items["item_rest"].map(lambda r: "" if pd.isna(r) else f"{r:.2f}"),
         }
     )
     if detail.compare is not None and "change" in items.columns:
         out[f"% favorable in {detail.compare}"] = _percent(items["pct_favorable_compare"])
-        out["Change (points)"] = _points(items["change"])
+        # The difference of the two percentages as shown, so the columns add up (see shifts.statements).
+        shown = [
+            pd.NA if pd.isna(after) or pd.isna(before) else round_half_away(after) - round_half_away(before)
+            for after, before in zip(items["pct_favorable"], items["pct_favorable_compare"], strict=True)
+        ]
+        out["Change (points)"] = _points(pd.Series(shown, index=items.index, dtype="Float64"))
     out["Note"] = [hidden_reason(r, min_n) for r in items[SUPPRESSED]]
     return out.reset_index(drop=True)
 

@@ -364,3 +364,12 @@ def test_views_give_the_same_figures_from_stored_parts():
         assert tables and any(len(getattr(plain, name)) for name in tables)
         for name in tables:
             pd.testing.assert_frame_equal(getattr(fast, name), getattr(plain, name), obj=name)
+
+
+def test_item_table_change_is_the_difference_of_the_percentages_shown():
+    """W1: 1 of 8 favorable (12.5%, shown 13%); W2: 2 of 5 (40%). The change reads +27, not the unrounded +27.5."""
+    earlier = [{"wave": "W1", "SI1": 5.0}] + [{"wave": "W1", "SI1": 1.0} for _ in range(7)]
+    later = [{"wave": "W2", "SI1": 4.0}, {"wave": "W2", "SI1": 5.0}] + [{"wave": "W2", "SI1": 2.0} for _ in range(3)]
+    detail = explore.condition_detail(responses(earlier + later), CB, condition="SI", wave="W2", compare="W1")
+    row = explore.items_table(detail, min_n=5).set_index("Item").loc["SI1"]
+    assert (row["% favorable in W1"], row["% favorable"], row["Change (points)"]) == ("13%", "40%", "+27")

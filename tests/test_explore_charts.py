@@ -7,7 +7,7 @@ from survey_model import explore
 from survey_model.codebook import load_codebook
 from survey_model.privacy import SUPPRESSED
 from ui import explore_charts
-from ui.charts import CATEGORICAL, FAVORABLE, LIKERT, NEUTRAL, UNFAVORABLE
+from ui.charts import FAVORABLE, LIKERT, NEUTRAL, UNFAVORABLE
 
 CB = load_codebook()
 
@@ -195,5 +195,5 @@ def test_identity_dots_carry_n_for_each_group():
     points = {row["group"]: (row["pct_favorable"], row["n"]) for row in data_of(spec, dots)}
     assert points == {"Yes": (70.0, 30), "No or not sure": (40.0, 50)}
     assert {"n", "difference"} <= tooltip_fields(dots)
-    assert dots["encoding"]["color"]["scale"]["range"] == [CATEGORICAL[0], CATEGORICAL[1]]
+    assert dots["encoding"]["color"]["scale"]["range"] == [FAVORABLE, "#5F5F5F"]  # Yes in the identity bars' purple
     assert dots["encoding"]["x"]["title"] == "% favorable"

@@ -14,8 +14,12 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
-#: Okabe–Ito categorical palette (colour-blind safe), for waves, groups and lines.
-CATEGORICAL = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+from survey_model.shifts.statements import signed
+
+#: Okabe–Ito categorical palette (colour-blind safe), for waves, groups and lines. Its orange and vermilion come
+#: last: orange means *unfavorable* or *a decrease* on every chart, so a group is never drawn in it unless a chart
+#: has seven groups.
+CATEGORICAL = ("#0072B2", "#009E73", "#56B4E9", "#000000", "#CC79A7", "#F0E442", "#E69F00", "#D55E00")
 #: Unfavorable → neutral → favorable (PuOr, orange side unfavorable).
 UNFAVORABLE, NEUTRAL, FAVORABLE = "#E08214", "#BDBDBD", "#5E3C99"
 LIKERT = ("#B35806", "#FDB863", "#D9D9D9", "#B2ABD2", "#542788")
@@ -173,9 +177,10 @@ def leader_share_by_wave(table: pd.DataFrame, *, title: str = "Educators who con
     return _style(alt.layer(*layers, data=data).properties(width="container", height=320), title=title)
 
 
+#: A change is coloured like the answers it moves towards: purple up (more favorable), orange down.
 VERDICT_COLOURS = {
-    "clear increase": CATEGORICAL[0],
-    "clear decrease": CATEGORICAL[5],
+    "clear increase": FAVORABLE,
+    "clear decrease": UNFAVORABLE,
     "no clear change": "#9E9E9E",
 }
 
@@ -184,14 +189,14 @@ def shift_dumbbells(table: pd.DataFrame, *, title: str, subtitle: str | None = N
     """One dumbbell per row: the earlier and later percentage joined by a line, coloured by the verdict.
 
     ``table`` holds one shown comparison per row with ``label``, ``estimate1``, ``estimate2`` (shares in [0, 1]),
-    ``diff_lo``, ``diff_hi``, ``n1``, ``n2``, ``verdict`` and ``p_adjusted``.
+    ``diff_lo``, ``diff_hi``, ``n1``, ``n2`` and ``verdict``.
     """
     data = table.assign(
         pct1=100 * table["estimate1"],
         pct2=100 * table["estimate2"],
         change=100 * (table["estimate2"] - table["estimate1"]),
         ci=[
-            f"{100 * lo:+.0f} to {100 * hi:+.0f} points"
+            f"{signed(100 * lo, 0)} to {signed(100 * hi, 0)} points"
             for lo, hi in zip(table["diff_lo"], table["diff_hi"], strict=True)
         ],
     )
@@ -205,7 +210,6 @@ def shift_dumbbells(table: pd.DataFrame, *, title: str, subtitle: str | None = N
         alt.Tooltip("ci:N", title="95% interval of the change"),
         alt.Tooltip("n1:Q", title="n, earlier wave"),
         alt.Tooltip("n2:Q", title="n, later wave"),
-        alt.Tooltip("p_adjusted:Q", title="p (FDR-adjusted)", format=".3f"),
         alt.Tooltip("verdict:N", title="Verdict"),
     ]
     colour = alt.Color(
@@ -283,10 +287,13 @@ def change_heatmap(table: pd.DataFrame, *, title: str, row: str = "school") -> a
     """
     data = table.assign(
         change=100 * table["diff"],
-        ci=[f"{100 * lo:+.0f} to {100 * hi:+.0f}" for lo, hi in zip(table["diff_lo"], table["diff_hi"], strict=True)],
+        ci=[
+            f"{signed(100 * lo, 0)} to {signed(100 * hi, 0)}"
+            for lo, hi in zip(table["diff_lo"], table["diff_hi"], strict=True)
+        ],
         mark=table["verdict"].map({"clear increase": "●", "clear decrease": "●"}).fillna(""),
     )
-    data["text"] = data["change"].map(lambda v: f"{v:+.0f}" if round(v) else "0") + data["mark"]
+    data["text"] = data["change"].map(lambda v: signed(v, 0)) + data["mark"]
     rows = sorted(data[row].astype(str).unique())
     columns = list(dict.fromkeys(data["label"]))
     limit = max(10.0, float(data["change"].abs().max() or 0))

@@ -16,7 +16,6 @@ import altair as alt
 import pandas as pd
 
 from ui.charts import (
-    CATEGORICAL,
     FAVORABLE,
     FONT_SIZE,
     FRAME_HEIGHT,
@@ -361,6 +360,8 @@ def condition_heatmap(
 
 
 _IDENTITY_COLOURS = {"Yes": FAVORABLE, "Not sure": NEUTRAL, "No": UNFAVORABLE}
+#: Yes in the purple of the identity bars; the others together in a dark grey (neither "No" nor "Not sure" alone).
+IDENTITY_GAP_COLOURS = [FAVORABLE, "#5F5F5F"]
 
 
 def identity_bars(
@@ -464,7 +465,7 @@ def identity_gap_dots(gap: pd.DataFrame, *, title: str, subtitle: str | None = N
             color=alt.Color(
                 "group:N",
                 title="Consider themselves a leader",
-                scale=alt.Scale(domain=["Yes", "No or not sure"], range=[CATEGORICAL[0], CATEGORICAL[1]]),
+                scale=alt.Scale(domain=["Yes", "No or not sure"], range=IDENTITY_GAP_COLOURS),
             ),
             shape=alt.Shape(
                 "group:N",

@@ -122,7 +122,7 @@ with st.expander("How these numbers are calculated"):
         "many there were, as a share of everyone who answered the item at all.\n"
         "- **Cronbach's α** (internal consistency, 0–1) uses the respondents who answered every item of the "
         "condition, with a 95% interval (Feldt); below 0.70, the conventional floor (Nunnally 1978), the page says "
-        "the items agree only *weakly*. **Item-rest r** is each "
+        "the items agree only *weakly*. **Fit with the other items (r)** is each "
         "item's correlation with the sum of the other items: a low or negative value marks an item that does not "
         "go with the rest.\n"
         f"- **Confidentiality**: no figure describes fewer than {min_n} respondents."

@@ -89,7 +89,7 @@ else:
         explore_charts.identity_gap_dots(
             view.identity_gap,
             title="Percent favorable by leader identity",
-            subtitle=f"{filters.wave}. Blue circle: Yes; orange diamond: No or not sure.",
+            subtitle=f"{filters.wave}. Purple circle: Yes; grey diamond: No or not sure.",
         ),
     )
 st.dataframe(identity_table(view, min_n=min_n), hide_index=True, width="stretch")

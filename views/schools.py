@@ -87,6 +87,7 @@ st.dataframe(
     key="schools_table",
     on_select=lambda: picked_row(names),
     selection_mode="single-row",
+    placeholder="—",  # a hidden school's empty cells; the Note says why
     column_config={
         "Note": st.column_config.TextColumn(width="large"),
         **{name: st.column_config.NumberColumn(name, **unit) for name in condition_names},
@@ -119,6 +120,7 @@ st.dataframe(
     school_detail(view),
     hide_index=True,
     width="stretch",
+    placeholder="—",
     column_config={
         "% favorable": st.column_config.NumberColumn(format="%d%%"),
         "Gap (points)": st.column_config.NumberColumn(format="%+d"),

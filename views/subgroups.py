@@ -32,7 +32,8 @@ metric = right.radio(
 )
 fixed = [codebook.attribute(a).label for a, v in filters.restriction.items() if v and a in codebook.attribute_ids]
 if fixed:
-    st.caption(f"{', '.join(fixed)} is set in the sidebar, so it is not offered as a breakdown here.")
+    verb, pronoun = ("is", "it is") if len(fixed) == 1 else ("are", "they are")
+    st.caption(f"{' and '.join(fixed)} {verb} set in the sidebar, so {pronoun} not offered as a breakdown here.")
 
 view = explore_data.subgroup_view(filters, attribute=attribute)
 if view.hidden:
