@@ -178,7 +178,10 @@ def hidden_waves(
 
 def _codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
     """Each value's code and the codes' labels as text, blanks and NA labelled :data:`NOT_ANSWERED` (NA last)."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if isinstance(values.dtype, pd.CategoricalDtype):  # the codes are already there (categories may go unused)
+        codes, uniques = values.cat.codes.to_numpy(), values.cat.categories
+    else:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
     labels = ["" if pd.isna(u) else str(u) for u in uniques] + [""]
     codes = np.where(codes < 0, len(labels) - 1, codes).astype(np.intp)
     return codes, [label or NOT_ANSWERED for label in labels]

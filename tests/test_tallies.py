@@ -71,6 +71,11 @@ def test_tallies_count_every_respondent_once_and_hide_the_same_waves():
     for restriction in RESTRICTIONS[1:]:
         assert hidden_waves(tallies.cells, restriction, weights=RESPONDENTS) == hidden_waves(frame, restriction)
     assert hidden_waves(frame, {"school": "Fir"}) == {"W1", "W2", "W3"}  # the case above is not vacuous
+    # As the store loads them: categoricals, with a category no row uses.
+    loaded = frame.astype({"school": "category", "school_level": "category", "role": "category"})
+    loaded["school"] = loaded["school"].cat.add_categories(["Closed school"])
+    for restriction in RESTRICTIONS[1:]:
+        assert hidden_waves(loaded, restriction) == hidden_waves(frame, restriction)
 
 
 def test_a_filter_outside_the_tallies_is_not_answered_from_them():
