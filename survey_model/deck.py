@@ -63,7 +63,8 @@ MAX_GROUPS = 12
 class Figure:
     """A chart as data: what to draw (``kind``) and the rows privacy rules allow to be shown.
 
-    The chart builders in ``ui/deck_charts.py`` turn it into an Altair chart; ``table`` never holds a hidden group.
+    The chart builders in ``survey_model/charts/deck.py`` turn it into an Altair chart; ``table`` never holds a
+    hidden group.
     """
 
     kind: FigureKind

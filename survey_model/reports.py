@@ -80,8 +80,8 @@ def deck_pptx(deck: Deck, *, images: Mapping[str, bytes] | None = None) -> bytes
     deck : Deck
         From :func:`survey_model.deck.build_deck`.
     images : mapping of str to bytes, optional
-        PNG image of each slide's chart, keyed by slide key (``ui/deck_charts.py`` renders them). A slide whose
-        image is missing is written without it.
+        PNG image of each slide's chart, keyed by slide key (``survey_model/charts/deck.py`` renders them). A
+        slide whose image is missing is written without it.
 
     Returns
     -------

@@ -2,8 +2,8 @@
 
 import pandas as pd
 
+from survey_model import charts
 from survey_model.reports import chart_png, chart_svg
-from ui import charts
 from ui.display import EXPORT_WIDTH, export_spec, specification
 
 

@@ -2,10 +2,10 @@
 
 import pandas as pd
 
+from survey_model import charts
 from survey_model.codebook import load_codebook
 from survey_model.dashboard import overview
 from survey_model.privacy import SUPPRESSED
-from ui import charts
 
 
 def _layers(spec: dict) -> list[dict]:

@@ -3,9 +3,9 @@
 import pytest
 from test_deck import CODEBOOK, WAVES, survey  # tests/ is on sys.path when pytest collects
 
+from survey_model.charts import element_height
+from survey_model.charts.deck import IMAGE_SIZES, PRESENT_FONT_SIZE, figure_chart, image_spec
 from survey_model.deck import build_deck
-from ui.charts import element_height
-from ui.deck_charts import IMAGE_SIZES, PRESENT_FONT_SIZE, figure_chart, image_spec
 
 
 @pytest.fixture(scope="module")

@@ -4,10 +4,10 @@ import pandas as pd
 from test_explore import people, responses  # tests/ is on sys.path when pytest collects
 
 from survey_model import explore
+from survey_model.charts import FAVORABLE, LIKERT, NEUTRAL, UNFAVORABLE
+from survey_model.charts import explore as explore_charts
 from survey_model.codebook import load_codebook
 from survey_model.privacy import SUPPRESSED
-from ui import explore_charts
-from ui.charts import FAVORABLE, LIKERT, NEUTRAL, UNFAVORABLE
 
 CB = load_codebook()
 

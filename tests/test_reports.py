@@ -11,10 +11,10 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from test_deck import CODEBOOK, WAVES, survey  # tests/ is on sys.path when pytest collects
 
+from survey_model.charts.deck import IMAGE_SIZES, deck_images, image_spec
 from survey_model.deck import build_deck
 from survey_model.reports import chart_png, chart_svg, deck_pptx, workbook_xlsx
 from survey_model.workbook import results_workbook
-from ui.deck_charts import IMAGE_SIZES, deck_images, image_spec
 
 RISKY = ['=HYPERLINK("http://evil.example","x")', "+1+1 School", "-2+3+cmd|' /C calc'!A0", "@SUM(A1:A9)", "\tTabbed"]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -15,8 +15,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from survey_model.charts import element_height
 from survey_model.reports import chart_png, chart_svg
-from ui.charts import element_height
 
 #: Width in CSS pixels of a downloaded chart whose on-screen width follows its container.
 EXPORT_WIDTH = 900
@@ -25,7 +25,7 @@ EXPORT_WIDTH = 900
 def chart(
     figure: alt.TopLevelMixin, *, key: str | None = None, downloadable: bool = True, **selection: object
 ) -> object:
-    """Draw a chart from :mod:`ui.charts` at its intended height, in the app's own projector-sized theme.
+    """Draw a chart from :mod:`survey_model.charts` at its intended height, in the app's own projector-sized theme.
 
     Streamlit would otherwise size every chart alike and restyle its fonts smaller. The chart's
     ``description`` (set by every builder) is the text alternative Vega-Lite gives screen readers. Below the

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from survey_model.charts.deck import deck_images, figure_chart, image_spec
 from survey_model.dashboard import filter_options
 from survey_model.deck import PROTOCOL, WHOLE_ORGANIZATION, Deck, Slide, build_deck
 from survey_model.reports import chart_png, chart_svg, deck_pptx, workbook_xlsx
 from survey_model.workbook import results_workbook
 from ui import data, display
 from ui.data import OrgData
-from ui.deck_charts import deck_images, figure_chart, image_spec
 from ui.state import Filters
 
 PRESENT = "workshop_present"

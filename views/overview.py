@@ -2,8 +2,9 @@
 
 import streamlit as st
 
+from survey_model import charts
 from survey_model.privacy import SUPPRESSED, hidden_message
-from ui import charts, data, display, state, tables
+from ui import data, display, state, tables
 
 filters = state.current()
 st.title("Overview")

@@ -2,9 +2,11 @@
 
 import streamlit as st
 
+from survey_model import charts
+from survey_model.charts import explore as explore_charts
 from survey_model.explore import school_detail, school_matrix
 from survey_model.privacy import SUPPRESSED, hidden_message
-from ui import charts, data, display, explore_charts, explore_data, state
+from ui import data, display, explore_data, state
 from ui.state import ALL, PARAMS
 
 filters = state.current()

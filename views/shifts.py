@@ -2,8 +2,9 @@
 
 import streamlit as st
 
+from survey_model import charts
 from survey_model.privacy import hidden_message
-from ui import charts, data, display, state, tables
+from ui import data, display, state, tables
 
 MAIN = ("leader_identity", "condition_favorable", "condition_mean")  # the table above the items
 

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
+from survey_model.charts import explore as explore_charts
 from survey_model.explore import WHOLE, subgroup_cells, subgroup_table
 from survey_model.privacy import SUPPRESSED, hidden_message
-from ui import data, display, explore_charts, explore_data, state
+from ui import data, display, explore_data, state
 
 filters = state.current()
 st.title("Subgroups")

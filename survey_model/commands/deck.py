@@ -131,11 +131,10 @@ def _write(path: Path, data: bytes) -> int | None:
 
 def run_deck(args: argparse.Namespace) -> int:
     """Build the deck for the chosen waves and scope and write it as .pptx (and the charts, if asked)."""
+    # The chart builders live beside the pages (ui/), which the Workshop page shares; they import no Streamlit.
+    from survey_model.charts.deck import deck_images, image_spec
     from survey_model.deck import build_deck
     from survey_model.reports import chart_svg, deck_pptx
-
-    # The chart builders live beside the pages (ui/), which the Workshop page shares; they import no Streamlit.
-    from ui.deck_charts import deck_images, image_spec
 
     started = time.perf_counter()
     selection = _selection(args, args.waves)

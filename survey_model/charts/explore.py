@@ -1,7 +1,7 @@
 """Chart builders of the exploration pages (Conditions, Schools, Subgroups, Leader identity).
 
 Tidy frame in, Altair chart out, no Streamlit, so every chart is tested through ``to_dict()``. The palette and
-the projector-sized styling come from :mod:`ui.charts` (one palette for the whole app). Every builder receives
+the projector-sized styling come from :mod:`survey_model.charts` (one palette for the whole app). Every builder receives
 only rows that privacy rules allow to be shown; where a chart keeps a place for a hidden group (a heatmap row),
 it is given that group's *name* only, never a figure.
 """
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
-from ui.charts import (
+from survey_model.charts import (
     FAVORABLE,
     FONT_SIZE,
     FRAME_HEIGHT,
@@ -40,7 +40,7 @@ _SEPARATOR = "¦"
 def _titled(
     chart: alt.TopLevelMixin, *, title: str, subtitle: str | None = None, frame: int = FRAME_HEIGHT
 ) -> alt.TopLevelMixin:
-    """The shared styling of :func:`ui.charts._style`, with a subtitle large enough to read on a projector."""
+    """The shared styling of :func:`survey_model.charts._style`, with a subtitle large enough to read on a projector."""
     return _style(chart, title=title, subtitle=subtitle, subtitle_size=FONT_SIZE - 2, frame=frame)
 
 

@@ -2,7 +2,7 @@
 
 The same builder draws a slide's chart on the Workshop page (``width="container"``) and in the exported images
 (a fixed size in pixels, see :data:`IMAGE_SIZES`), so the room sees the same chart on screen and in the
-PowerPoint. The palette, fonts and titles come from :mod:`ui.charts`; the leader and conditions charts are the
+PowerPoint. The palette, fonts and titles come from :mod:`survey_model.charts`; the leader and conditions charts are the
 Overview's own builders. No Streamlit here: every chart is testable through ``to_dict()``.
 """
 
@@ -15,10 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 import altair as alt
 import pandas as pd
 
-from survey_model.deck import Deck, Figure
-from survey_model.reports import chart_png
-from ui import charts
-from ui.charts import (
+from survey_model import charts
+from survey_model.charts import (
     CATEGORICAL,
     FAVORABLE,
     FRAME_HEIGHT,
@@ -29,6 +27,8 @@ from ui.charts import (
     element_height,
     when,
 )
+from survey_model.deck import Deck, Figure
+from survey_model.reports import chart_png
 
 #: Whole image size in CSS pixels (before the PNG scale factor) and type size per figure kind. A chart image fills
 #: about 7.6 inches of a 16:9 slide (the wide breakdown about 12), so its labels land near 14 pt (13 pt for the
