@@ -6,7 +6,7 @@ import re
 import pandas as pd
 import pyarrow as pa
 import pytest
-from streamlit.testing.v1.element_tree import Block, Dataframe, Expander, Metric, Table
+from page_text import texts
 
 from survey_model.privacy import hidden_message
 
@@ -87,20 +87,6 @@ def test_conditions_figures_follow_the_condition_the_wave_and_the_order(app):
     assert not at.exception and text_of(at) != before
 
 
-def _texts(node, *, skip: str | None = None) -> list[str]:
-    """Text of every element under ``node`` (metric help included), leaving out the expander labelled ``skip``."""
-    if isinstance(node, Expander) and node.label == skip:
-        return []
-    if isinstance(node, Block):
-        return [text for child in node.children.values() for text in _texts(child, skip=skip)]
-    if isinstance(node, Metric):
-        return [node.label, node.value, node.proto.help]
-    if isinstance(node, Dataframe | Table):
-        return [node.value.to_csv()]
-    value = getattr(node, "value", None)
-    return [value] if isinstance(value, str) else []
-
-
 def test_conditions_page_says_in_plain_words_whether_the_items_agree(app):
     """'Items agree with each other: Yes/Weakly', the flag in words below 0.70; Cronbach's alpha, its interval
     and the 0.70 rule only in the "How these numbers are calculated" expander. VS and SI give both answers."""
@@ -110,7 +96,7 @@ def test_conditions_page_says_in_plain_words_whether_the_items_agree(app):
         at.selectbox(key="conditions_condition").set_value(condition).run()
         agree = next(m for m in at.metric if m.label == "Items agree with each other")
         how = next(e for e in at.expander if e.label == "How these numbers are calculated")
-        detail = " ".join(_texts(how))
+        detail = " ".join(texts(how))
         found = re.search(r"Cronbach's α = (0\.\d+), 95% interval (0\.\d+) to (0\.\d+), from [\d,]+", detail)
         assert found, detail
         alpha, low, high = (float(found.group(i)) for i in (1, 2, 3))
@@ -118,7 +104,7 @@ def test_conditions_page_says_in_plain_words_whether_the_items_agree(app):
         flagged = any("agree with each other only weakly" in w.value for w in at.warning)
         assert agree.value == ("Weakly" if alpha < 0.70 else "Yes")
         assert flagged == (alpha < 0.70) and f"the page says *{agree.value}*" in detail
-        partner = "\n".join(_texts(at.main, skip="How these numbers are calculated"))
+        partner = "\n".join(texts(at.main, skip="How these numbers are calculated"))
         assert "Cronbach" not in partner and "α" not in partner and "Reliability" not in partner
         seen.add(agree.value)
     assert seen == {"Yes", "Weakly"}

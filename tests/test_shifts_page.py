@@ -2,7 +2,7 @@
 
 import re
 
-from streamlit.testing.v1.element_tree import Block, Dataframe, Expander, Metric
+from page_text import texts
 
 from survey_model.settings import Settings
 from survey_model.shifts import impact_statement, proportion_shift
@@ -65,20 +65,6 @@ def test_a_one_point_change_is_worded_in_the_singular():
 ANALYSTS = "For analysts: effect sizes and adjusted p-values"
 
 
-def _texts(node, *, skip: str | None = None) -> list[str]:
-    """Text of every element under ``node`` (metric help included), leaving out the expander labelled ``skip``."""
-    if isinstance(node, Expander) and node.label == skip:
-        return []
-    if isinstance(node, Block):
-        return [text for child in node.children.values() for text in _texts(child, skip=skip)]
-    if isinstance(node, Metric):
-        return [node.label, node.value, node.proto.help]
-    if isinstance(node, Dataframe):
-        return [node.value.to_csv()]
-    value = getattr(node, "value", None)
-    return [value] if isinstance(value, str) else []
-
-
 def _open_cedar_valley(app):
     at = app(org="cedar-valley", wave="2026 Spring", compare="2024 Spring").run()
     at.switch_page("views/shifts.py").run()
@@ -89,7 +75,7 @@ def _open_cedar_valley(app):
 def test_partners_see_no_effect_size_or_adjusted_p_outside_the_analysts_expander(app):
     """Hedges' g, Cohen's h and adjusted p-values are only in the analysts' expander, which explains them."""
     at = _open_cedar_valley(app)
-    partner = "\n".join(_texts(at.main, skip=ANALYSTS)).casefold()
+    partner = "\n".join(texts(at.main, skip=ANALYSTS)).casefold()
     for jargon in ("hedges", "cohen", "adjusted p", "p (adjusted)", "effect size", "p-value"):
         assert jargon not in partner, jargon
     analysts = next(e for e in at.expander if e.label == ANALYSTS)
@@ -120,5 +106,5 @@ def test_every_shown_change_is_the_difference_of_the_shown_figures(app):
             assert change == expected, (row["Measure"], change)
         checked += 1
     assert checked == 15  # leader identity, and percent favorable and mean for each of the seven conditions
-    text = "\n".join(_texts(at.main))
+    text = "\n".join(texts(at.main))
     assert not re.search(r"[+−-]0(\.0+)?\b(?!\.\d)", text.replace("−", "-")), "a signed zero is shown"
