@@ -15,9 +15,9 @@ The rules every view follows:
 * **Gaps** are a shown group's figure minus the whole selection's figure: points of percent favorable, scale
   points of the mean. A gap is missing wherever either side is hidden.
 
-Speed: the whole of a breakdown is pooled from its groups (:func:`pool_conditions`) instead of being scored a
-second time; pooling sums and counts is exact, so the whole equals :func:`survey_model.scoring.condition_summary`
-of the selection to floating-point rounding (a test checks it).
+Speed: the whole of a breakdown is its groups' sums added up (:func:`survey_model.scoring.summed_conditions`)
+instead of being scored a second time; sums add up exactly, so the whole equals
+:func:`survey_model.scoring.condition_summary` of the selection (a test checks it).
 """
 
 from __future__ import annotations
@@ -34,17 +34,21 @@ from survey_model.privacy import COMPLEMENTARY, SUPPRESSED, hidden_message, hidd
 from survey_model.reliability import ALPHA_FLOOR, cronbach_alpha, item_rest_correlations
 from survey_model.responses import NONSUBSTANTIVE, WAVE, matches
 from survey_model.scoring import (
+    CONDITION_SUMS,
     NOT_ANSWERED,
     condition_columns,
     condition_summary,
+    finish_conditions,
+    finish_leader,
     item_summary,
     item_values,
     leader_identity,
-    stage_of,
+    summed_conditions,
     with_condition_names,
 )
 from survey_model.settings import Settings
 from survey_model.shifts.statements import round_half_away, signed
+from survey_model.tallies import RESPONDENTS, Tallies
 
 ItemOrder = Literal["codebook", "favorable"]
 Metric = Literal["pct_favorable", "mean"]
@@ -86,20 +90,28 @@ def hidden_reason(reason: str, min_n: int) -> str:
 
 
 def _selected(
-    frame: pd.DataFrame, restriction: Mapping[str, str | None] | None, *, waves: Sequence[str] | None, min_n: int
+    frame: pd.DataFrame,
+    restriction: Mapping[str, str | None] | None,
+    *,
+    waves: Sequence[str] | None,
+    min_n: int,
+    tallies: Tallies | None = None,
 ) -> np.ndarray:
     """Which rows the selection shows in ``waves`` (every wave when ``None``), as a boolean mask.
 
     The restriction follows :func:`survey_model.privacy.restrict`: a selected school or role that its breakdown
     hides in a wave shows nothing for that wave. Suppression is decided wave by wave, so only the waves asked for
-    are examined; on a statewide frame (500,000 rows) that is most of the difference between a fast and a slow
-    filter change.
+    are examined; with ``tallies`` covering the filters it is decided on their cells (a few thousand) instead of on
+    the respondents (500,000 at statewide size): the same counts, so the same waves.
     """
     active = {column: value for column, value in (restriction or {}).items() if value is not None}
     in_waves = np.ones(len(frame), dtype=bool) if waves is None else frame[WAVE].isin(list(waves)).to_numpy(dtype=bool)
     keep = in_waves & matches(frame, **active)
     if active:
-        hidden = hidden_waves(frame.loc[in_waves, [WAVE, *active]], active, min_n=min_n)
+        if tallies is not None and tallies.covers(active):
+            hidden = hidden_waves(tallies.cells, active, min_n=min_n, weights=RESPONDENTS)
+        else:
+            hidden = hidden_waves(frame.loc[in_waves, [WAVE, *active]], active, min_n=min_n)
         if hidden:
             keep &= ~frame[WAVE].isin(sorted(hidden)).to_numpy(dtype=bool)
     return keep
@@ -118,9 +130,10 @@ def _selection(
     waves: Sequence[str] | None,
     columns: Sequence[str],
     min_n: int,
+    tallies: Tallies | None = None,
 ) -> pd.DataFrame:
     """The selection's rows in ``waves`` (see :func:`_selected`) with only ``columns`` (and the wave)."""
-    return _rows(frame, _selected(frame, restriction, waves=waves, min_n=min_n), columns)
+    return _rows(frame, _selected(frame, restriction, waves=waves, min_n=min_n, tallies=tallies), columns)
 
 
 def _group_order(values: Sequence[str], declared: Sequence[str] = ()) -> list[str]:
@@ -129,60 +142,6 @@ def _group_order(values: Sequence[str], declared: Sequence[str] = ()) -> list[st
     first = [v for v in declared if v in present]
     rest = sorted(v for v in present if v not in first and v != NOT_ANSWERED)
     return first + rest + ([NOT_ANSWERED] if NOT_ANSWERED in present else [])
-
-
-def pool_conditions(table: pd.DataFrame, *, by: Sequence[str] = (), settings: Settings | None = None) -> pd.DataFrame:
-    """Combine the groups of a :func:`~survey_model.scoring.condition_summary` table into their union.
-
-    Exact pooling of sums: ``n`` and ``n_responses`` add up; the mean is the n-weighted mean of group means; the
-    standard deviation comes from the pooled sum of squares, ``Σ[(n_g − 1)·sd_g² + n_g·mean_g²] − n·mean²`` over
-    ``n − 1``; each percentage is the ``n_responses``-weighted mean of the group percentages (the same share of
-    the same valid item responses). So pooling the groups of a partition reproduces the summary of the whole.
-
-    Parameters
-    ----------
-    table : DataFrame
-        Unsuppressed condition summary with ``condition`` and the groups to pool as other key columns.
-    by : sequence of str, default=()
-        Keys kept apart (e.g. ``["wave"]``); every other group key is pooled away.
-    settings : Settings, optional
-        Settings whose stage bands name the pooled percentages; defaults to ``Settings()``.
-
-    Returns
-    -------
-    DataFrame
-        One row per ``by`` group × condition with the columns of a condition summary.
-    """
-    settings = settings or Settings()
-    keys = [*by, "condition"]
-    n = table["n"].astype("float64")
-    responses = table["n_responses"].astype("float64")
-    mean = table["mean"].astype("float64").fillna(0.0)
-    sd = table["sd"].astype("float64").fillna(0.0)
-    parts = table[keys].assign(
-        n=n,
-        score_sum=n * mean,
-        score_sq=(n - 1).clip(lower=0) * sd**2 + n * mean**2,
-        n_responses=responses,
-        n_favorable=responses * table["pct_favorable"].astype("float64").fillna(0.0) / 100,
-        n_unfavorable=responses * table["pct_unfavorable"].astype("float64").fillna(0.0) / 100,
-        n_nonsubstantive=table["n_nonsubstantive"].astype("float64"),
-    )
-    summed = parts.groupby(keys, observed=True, sort=False).sum().reset_index()
-    total = summed["n"]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        summed["mean"] = np.where(total > 0, summed["score_sum"] / total, np.nan)
-        variance = (summed["score_sq"] - total * summed["mean"] ** 2) / (total - 1)
-        summed["sd"] = np.where(total > 1, np.sqrt(np.clip(variance, 0, None)), np.nan)
-        valid = summed["n_responses"]
-        summed["pct_favorable"] = np.where(valid > 0, 100 * summed["n_favorable"] / valid, np.nan)
-        summed["pct_unfavorable"] = np.where(valid > 0, 100 * summed["n_unfavorable"] / valid, np.nan)
-    summed["pct_neutral"] = 100 - summed["pct_favorable"] - summed["pct_unfavorable"]
-    for column in ("n", "n_responses", "n_nonsubstantive"):
-        summed[column] = summed[column].round().astype("int64")
-    summed["stage"] = stage_of(summed["pct_favorable"], settings.stage_bands)
-    columns = [*keys, "n", "mean", "sd", "n_responses", "pct_favorable", "pct_neutral", "pct_unfavorable"]
-    return summed[[*columns, "n_nonsubstantive", "stage"]]
 
 
 def _with_gaps(groups: pd.DataFrame, whole: pd.DataFrame) -> pd.DataFrame:
@@ -199,8 +158,10 @@ def _breakdown(
     frame: pd.DataFrame, codebook: Codebook, column: str, *, min_n: int, settings: Settings
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Condition summary of each group of ``column`` (suppressed as a breakdown) and of the whole (suppressed)."""
-    raw = condition_summary(frame, codebook, by=[column], bands=settings.stage_bands)
-    whole = pool_conditions(raw, settings=settings)
+    sums = summed_conditions(frame, codebook, by=[column])
+    raw = finish_conditions(sums, by=[column], bands=settings.stage_bands)
+    added_up = sums.groupby("condition", sort=False)[list(CONDITION_SUMS)].sum().reset_index()
+    whole = finish_conditions(added_up, bands=settings.stage_bands)
     whole = suppress(whole, keys=["condition"], min_n=settings.min_n)
     groups = suppress(raw, keys=[column, "condition"], min_n=min_n, breakdown=column)
     return with_condition_names(_with_gaps(groups, whole), codebook), with_condition_names(whole, codebook)
@@ -312,6 +273,7 @@ def condition_detail(
     compare: str | None = None,
     order: ItemOrder = "codebook",
     settings: Settings | None = None,
+    tallies: Tallies | None = None,
 ) -> ConditionDetail:
     """Item-level answers, the condition's summary and its reliability for one condition and selection.
 
@@ -333,6 +295,9 @@ def condition_detail(
         Item order: as in the codebook, or by percent favorable, highest first (hidden items last).
     settings : Settings, optional
         Thresholds; defaults to ``Settings()``.
+    tallies : Tallies, optional
+        The frame's per-cell tallies (:func:`survey_model.tallies.tally`); when they cover the filters, the
+        privacy checks run on their cells instead of on every respondent (same result, much faster).
     """
     if order not in ("codebook", "favorable"):
         raise ValueError(f"order must be 'codebook' or 'favorable', got {order!r}")
@@ -342,7 +307,7 @@ def condition_detail(
     items = [item.id for item in codebook.items_for(condition) if item.id in frame.columns]
     if not items:
         raise ValueError(f"the responses frame has no item of condition {condition!r}")
-    in_wave = _selection(frame, restriction, waves=[wave], columns=items, min_n=min_n)
+    in_wave = _selection(frame, restriction, waves=[wave], columns=items, min_n=min_n, tallies=tallies)
     scale = codebook.scale_of(items[0])
     categories = tuple(scale.label_of(v) for v in scale.values)
     sides = tuple(_side(v, scale.favorable_min, scale.unfavorable_max) for v in scale.values)
@@ -365,7 +330,7 @@ def condition_detail(
     answered = table["n"].astype("Float64") + table["n_nonsubstantive"].astype("Float64")
     table["pct_nonsubstantive"] = (100 * table["n_nonsubstantive"].astype("Float64") / answered).astype("Float64")
     if compare is not None and compare != wave:
-        earlier = _selection(frame, restriction, waves=[compare], columns=items, min_n=min_n)
+        earlier = _selection(frame, restriction, waves=[compare], columns=items, min_n=min_n, tallies=tallies)
         before = _item_table(earlier, codebook, items, min_n=min_n)
         before = before.set_index("item")
         table["pct_favorable_compare"] = table["item"].map(before["pct_favorable"]).astype("Float64")
@@ -482,6 +447,7 @@ def schools_view(
     restriction: Mapping[str, str | None] | None = None,
     school_groups: Mapping[str, str] | None = None,
     settings: Settings | None = None,
+    tallies: Tallies | None = None,
 ) -> SchoolsView:
     """Every school's conditions in one wave, under the level and role filters (the school filter picks the detail).
 
@@ -500,13 +466,16 @@ def schools_view(
         School name → comparison group (``"cohort"``, ``"comparison"``), from the store.
     settings : Settings, optional
         Thresholds; defaults to ``Settings()``.
+    tallies : Tallies, optional
+        The frame's per-cell tallies (:func:`survey_model.tallies.tally`); when they cover the filters, the
+        privacy checks run on their cells instead of on every respondent (same result, much faster).
     """
     settings = settings or Settings()
     min_n = settings.min_n
     restriction = dict(restriction or {})
     chosen = restriction.pop("school", None)
     columns = ["school", *condition_columns(frame, codebook)]
-    in_wave = _selection(frame, restriction, waves=[wave], columns=columns, min_n=min_n)
+    in_wave = _selection(frame, restriction, waves=[wave], columns=columns, min_n=min_n, tallies=tallies)
     if len(in_wave) < min_n or "school" not in in_wave.columns:
         empty = pd.DataFrame()
         return SchoolsView(len(in_wave), True, empty, empty, empty, chosen, True)
@@ -649,6 +618,7 @@ def subgroup_view(
     wave: str,
     restriction: Mapping[str, str | None] | None = None,
     settings: Settings | None = None,
+    tallies: Tallies | None = None,
 ) -> SubgroupView:
     """Conditions by the groups of one attribute, each with its gap to the whole selection.
 
@@ -661,7 +631,7 @@ def subgroup_view(
     if attribute not in frame.columns:
         raise ValueError(f"the responses frame has no column {attribute!r}")
     columns = [attribute, *condition_columns(frame, codebook)]
-    in_wave = _selection(frame, restriction, waves=[wave], columns=columns, min_n=min_n)
+    in_wave = _selection(frame, restriction, waves=[wave], columns=columns, min_n=min_n, tallies=tallies)
     if attribute not in in_wave.columns:
         raise ValueError(f"the responses frame has no column {attribute!r}")
     if len(in_wave) < settings.min_n:
@@ -750,6 +720,7 @@ def leader_view(
     wave: str,
     restriction: Mapping[str, str | None] | None = None,
     settings: Settings | None = None,
+    tallies: Tallies | None = None,
 ) -> LeaderView:
     """Leader identity tables for one selection.
 
@@ -765,13 +736,21 @@ def leader_view(
         raise ValueError(f"codebook {codebook.id!r} has no leader-identity block")
     identity_columns = [leader.item, leader.formal_role_item or leader.item]
     columns = [*identity_columns, "role", *condition_columns(frame, codebook)]
-    every_wave = _selected(frame, restriction, waves=None, min_n=min_n)
+    from_cells = tallies is not None and tallies.leader and tallies.covers(restriction or {})
+    every_wave = _selected(frame, restriction, waves=[wave] if from_cells else None, min_n=min_n, tallies=tallies)
     in_wave = _rows(frame, every_wave & (frame[WAVE] == wave).to_numpy(dtype=bool), columns)
     if len(in_wave) < min_n or leader.item not in frame.columns:
         empty = pd.DataFrame()
         return LeaderView(len(in_wave), True, empty, empty, empty, empty)
 
-    shares = leader_identity(_rows(frame, every_wave, identity_columns), codebook, by=[WAVE])
+    if from_cells:  # every wave's counts added up from the cells, less the waves the selection is hidden in
+        cells = tallies.select(restriction or {})
+        active = {column: value for column, value in (restriction or {}).items() if value is not None}
+        hidden = hidden_waves(tallies.cells, active, min_n=min_n, weights=RESPONDENTS) if active else set()
+        cells = cells[~cells[WAVE].isin(sorted(hidden)).to_numpy(dtype=bool)]
+        shares = finish_leader(tallies.leader_by(cells, [WAVE]), by=[WAVE])
+    else:
+        shares = leader_identity(_rows(frame, every_wave, identity_columns), codebook, by=[WAVE])
     by_wave = suppress(_leader_shares(shares), keys=[WAVE], min_n=min_n)
     by_wave[WAVE] = by_wave[WAVE].astype(str)
 
@@ -993,7 +972,6 @@ __all__ = [
     "items_table",
     "leader_table",
     "leader_view",
-    "pool_conditions",
     "school_detail",
     "school_matrix",
     "schools_view",

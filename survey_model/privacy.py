@@ -94,7 +94,8 @@ def suppress(
             result[column] = result[column].astype("Int64")
         elif not (pd.api.types.is_float_dtype(result[column]) or isinstance(result[column].dtype, pd.StringDtype)):
             result[column] = result[column].astype(object)
-        result.loc[hidden, column] = pd.NA
+        if hidden.any():
+            result.loc[hidden, column] = pd.NA
     result[SUPPRESSED] = reason
     return result
 

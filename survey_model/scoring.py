@@ -307,14 +307,7 @@ def condition_summary(
         ``n_nonsubstantive`` (explicit non-answers) and ``stage``. No privacy rule is applied here: pass the
         result through :func:`survey_model.privacy.suppress` before showing it.
     """
-    conditions, parts = respondent_parts(frame, codebook, min_share=min_share)
-    groups = Groups(frame, by)
-    figures = condition_sums(groups, parts)
-    table = groups.table(
-        {"condition": np.repeat(conditions, groups.count), **{k: np.concatenate(v) for k, v in figures.items()}},
-        repeat=len(conditions),
-    )
-    return finish_conditions(table, by=by, bands=bands)
+    return finish_conditions(summed_conditions(frame, codebook, by=by, min_share=min_share), by=by, bands=bands)
 
 
 def condition_sums(groups: Groups, parts: dict[str, np.ndarray]) -> dict[str, list[np.ndarray]]:
@@ -335,6 +328,23 @@ def condition_sums(groups: Groups, parts: dict[str, np.ndarray]) -> dict[str, li
         for name, value in zip(CONDITION_SUMS, per_respondent, strict=True):
             figures[name].append(groups.sum(value))
     return figures
+
+
+def summed_conditions(
+    frame: pd.DataFrame, codebook: Codebook, *, by: Sequence[str] = (), min_share: float = MIN_SHARE
+) -> pd.DataFrame:
+    """:data:`CONDITION_SUMS` per group of ``by`` and condition: :func:`condition_summary` before the ratios.
+
+    Sums of groups add up to the sums of their union, so a breakdown's whole is its groups' sums added up.
+    """
+    conditions, parts = respondent_parts(frame, codebook, min_share=min_share)
+    groups = Groups(frame, by)
+    figures = condition_sums(groups, parts)
+    table = groups.table(
+        {"condition": np.repeat(conditions, groups.count), **{k: np.concatenate(v) for k, v in figures.items()}},
+        repeat=len(conditions),
+    )
+    return table
 
 
 def finish_conditions(

@@ -9,6 +9,7 @@ from survey_model.codebook import load_codebook
 from survey_model.privacy import COMPLEMENTARY, SMALL_GROUP, SUPPRESSED, hidden_message
 from survey_model.scoring import NOT_ANSWERED, condition_summary, with_condition_parts
 from survey_model.settings import Settings
+from survey_model.tallies import tally
 
 CB = load_codebook()
 ITEMS = [item.id for item in CB.items]
@@ -233,7 +234,7 @@ def test_breakdowns_offer_role_first_and_skip_the_school_and_fixed_filters():
 
 
 def test_whole_pooled_from_groups_equals_scoring_the_whole():
-    """Pooling the groups' sums reproduces condition_summary of the whole selection (the oracle)."""
+    """A breakdown's whole, its groups' sums added up, equals condition_summary of the whole selection."""
     rng = np.random.default_rng(7)
     rows = [
         {
@@ -243,7 +244,8 @@ def test_whole_pooled_from_groups_equals_scoring_the_whole():
         for _ in range(300)
     ]
     frame = responses(rows)
-    pooled = explore.pool_conditions(condition_summary(frame, CB, by=["role"])).set_index("condition")
+    view = explore.subgroup_view(frame, CB, attribute="role", wave="W1")
+    pooled = view.whole.set_index("condition")
     direct = condition_summary(frame, CB).set_index("condition")
     columns = ["n", "mean", "sd", "n_responses", "pct_favorable", "pct_neutral", "pct_unfavorable", "n_nonsubstantive"]
     pd.testing.assert_frame_equal(pooled[columns], direct[columns], check_dtype=False, rtol=1e-9)
@@ -337,7 +339,8 @@ def test_thresholds_come_from_settings():
 
 
 def test_views_give_the_same_figures_from_stored_parts():
-    """The dashboard adds each respondent's parts once; every breakdown view must show exactly the same figures."""
+    """The dashboard adds each respondent's parts and the per-cell tallies once; every view must show exactly the
+    same figures with them as without, privacy decisions included."""
     rng = np.random.default_rng(11)
     rows = [
         {
@@ -352,18 +355,25 @@ def test_views_give_the_same_figures_from_stored_parts():
     ]
     frame = responses(rows)
     stored = with_condition_parts(frame, CB)
-    restriction = {"school": None, "school_level": None, "role": "Teacher"}
+    tallies = tally(stored, CB)
     views = (
-        lambda f: explore.schools_view(f, CB, wave="W2", restriction=restriction),
-        lambda f: explore.subgroup_view(f, CB, attribute="school", wave="W2"),
-        lambda f: explore.leader_view(f, CB, wave="W2"),
+        lambda f, t, r: explore.schools_view(f, CB, wave="W2", restriction=r, tallies=t),
+        lambda f, t, r: explore.subgroup_view(f, CB, attribute="role", wave="W2", restriction=r, tallies=t),
+        lambda f, t, r: explore.leader_view(f, CB, wave="W2", restriction=r, tallies=t),
+        lambda f, t, r: explore.condition_detail(
+            f, CB, condition="SI", wave="W2", compare="W1", restriction=r, tallies=t
+        ),
     )
-    for view in views:
-        plain, fast = view(frame), view(stored)
-        tables = [name for name, value in vars(plain).items() if isinstance(value, pd.DataFrame)]
-        assert tables and any(len(getattr(plain, name)) for name in tables)
-        for name in tables:
-            pd.testing.assert_frame_equal(getattr(fast, name), getattr(plain, name), obj=name)
+    hidden = []  # Yew is small: alone, or with one role, it is hidden
+    for restriction in ({}, {"role": "Teacher"}, {"school": "Yew"}, {"school": "Yew", "role": "Coach"}):
+        for view in views:
+            plain, fast = view(frame, None, restriction), view(stored, tallies, restriction)
+            assert plain.hidden == fast.hidden
+            hidden.append(plain.hidden)
+            tables = [name for name, value in vars(plain).items() if isinstance(value, pd.DataFrame)]
+            for name in tables:
+                pd.testing.assert_frame_equal(getattr(fast, name), getattr(plain, name), obj=name)
+    assert any(hidden) and not all(hidden)
 
 
 def test_item_table_change_is_the_difference_of_the_percentages_shown():

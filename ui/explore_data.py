@@ -69,7 +69,7 @@ def _condition_detail(
     loaded = data.org_data(org)
     return explore.condition_detail(
         loaded.frame, loaded.codebook, condition=condition, wave=wave, restriction=dict(restriction),
-        compare=compare, order=order, settings=_settings(),
+        compare=compare, order=order, settings=_settings(), tallies=loaded.tallies,
     )  # fmt: skip
 
 
@@ -93,6 +93,7 @@ def _schools_view(org: str, version: str, thresholds: str, wave: str, restrictio
         restriction=dict(restriction),
         school_groups=_school_groups(org, version),
         settings=_settings(),
+        tallies=loaded.tallies,
     )
 
 
@@ -126,6 +127,7 @@ def _subgroup_view(
         wave=wave,
         restriction=dict(restriction),
         settings=_settings(),
+        tallies=loaded.tallies,
     )
 
 
@@ -138,8 +140,9 @@ def subgroup_view(filters: Filters, *, attribute: str) -> explore.SubgroupView:
 def _leader_view(org: str, version: str, thresholds: str, wave: str, restriction: Restriction) -> explore.LeaderView:
     loaded = data.org_data(org)
     return explore.leader_view(
-        loaded.frame, loaded.codebook, wave=wave, restriction=dict(restriction), settings=_settings()
-    )
+        loaded.frame, loaded.codebook, wave=wave, restriction=dict(restriction), settings=_settings(),
+        tallies=loaded.tallies,
+    )  # fmt: skip
 
 
 def leader_view(filters: Filters) -> explore.LeaderView:
