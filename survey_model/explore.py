@@ -32,14 +32,18 @@ import pandas as pd
 from survey_model.codebook import Codebook
 from survey_model.privacy import COMPLEMENTARY, SUPPRESSED, hidden_message, hidden_waves, suppress
 from survey_model.reliability import ALPHA_FLOOR, cronbach_alpha, item_rest_correlations
-from survey_model.responses import NONSUBSTANTIVE, WAVE, matches
+from survey_model.responses import WAVE, matches
 from survey_model.scoring import (
     CONDITION_SUMS,
+    IDENTITY,
+    IDENTITY_OTHER,
+    IDENTITY_YES,
     NOT_ANSWERED,
     condition_columns,
     condition_summary,
     finish_conditions,
     finish_leader,
+    identity_groups,
     item_summary,
     item_values,
     leader_identity,
@@ -57,10 +61,6 @@ Metric = Literal["pct_favorable", "mean"]
 WHOLE = "All in this selection"
 """Row label of the whole selection beside its groups."""
 
-IDENTITY = "leader_identity"
-"""Column holding the leader-identity answer group in :func:`leader_view`'s identity × conditions table."""
-IDENTITY_YES = "Yes"
-IDENTITY_OTHER = "No or not sure"
 
 COMPLEMENTARY_NOTE = "hidden so that a smaller group cannot be worked out by subtraction"
 
@@ -155,10 +155,13 @@ def _with_gaps(groups: pd.DataFrame, whole: pd.DataFrame) -> pd.DataFrame:
 
 
 def _breakdown(
-    frame: pd.DataFrame, codebook: Codebook, column: str, *, min_n: int, settings: Settings
+    sums: pd.DataFrame, codebook: Codebook, column: str, *, min_n: int, settings: Settings
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Condition summary of each group of ``column`` (suppressed as a breakdown) and of the whole (suppressed)."""
-    sums = summed_conditions(frame, codebook, by=[column])
+    """Condition summary of each group of ``column`` (suppressed as a breakdown) and of the whole (suppressed).
+
+    ``sums`` is :func:`survey_model.scoring.summed_conditions` by ``column`` (from respondents or from tallies'
+    cells): the whole is its groups' sums added up.
+    """
     raw = finish_conditions(sums, by=[column], bands=settings.stage_bands)
     added_up = sums.groupby("condition", sort=False)[list(CONDITION_SUMS)].sum().reset_index()
     whole = finish_conditions(added_up, bands=settings.stage_bands)
@@ -167,13 +170,27 @@ def _breakdown(
     return with_condition_names(_with_gaps(groups, whole), codebook), with_condition_names(whole, codebook)
 
 
-def _group_counts(frame: pd.DataFrame, column: str, *, min_n: int) -> pd.DataFrame:
-    """Respondents per group of ``column`` (blanks as *Not answered*), suppressed as a breakdown."""
-    values = frame[column].astype("string").fillna(NOT_ANSWERED).replace("", NOT_ANSWERED)
-    sizes = values.value_counts(sort=False)
+def _cells(tallies: Tallies, restriction: Mapping[str, str | None], *, wave: str | None, min_n: int) -> pd.DataFrame:
+    """The tallies' cells of a selection in ``wave`` (every wave when ``None``), less the waves it is hidden in."""
+    active = {column: value for column, value in restriction.items() if value is not None}
+    cells = tallies.select(active)
+    if active:
+        hidden = hidden_waves(tallies.cells, active, min_n=min_n, weights=RESPONDENTS)
+        cells = cells[~cells[WAVE].isin(sorted(hidden)).to_numpy(dtype=bool)]
+    return cells if wave is None else cells[(cells[WAVE] == wave).to_numpy(dtype=bool)]
+
+
+def _counts(sizes: pd.Series, column: str, *, min_n: int) -> pd.DataFrame:
+    """Respondents per group (a series indexed by group label), suppressed as a breakdown."""
     # Fresh arrays: suppress() writes into the table, and value_counts may hand back read-only buffers.
     counts = pd.DataFrame({column: np.array(sizes.index, dtype=object), "n": np.array(sizes.to_numpy(), dtype="int64")})
     return suppress(counts, keys=[column], min_n=min_n, breakdown=column)
+
+
+def _group_counts(frame: pd.DataFrame, column: str, *, min_n: int) -> pd.DataFrame:
+    """Respondents per group of ``column`` (blanks as *Not answered*), suppressed as a breakdown."""
+    values = frame[column].astype("string").fillna(NOT_ANSWERED).replace("", NOT_ANSWERED)
+    return _counts(values.value_counts(sort=False), column, min_n=min_n)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -474,16 +491,28 @@ def schools_view(
     min_n = settings.min_n
     restriction = dict(restriction or {})
     chosen = restriction.pop("school", None)
-    columns = ["school", *condition_columns(frame, codebook)]
-    in_wave = _selection(frame, restriction, waves=[wave], columns=columns, min_n=min_n, tallies=tallies)
-    if len(in_wave) < min_n or "school" not in in_wave.columns:
+    if tallies is not None and "school" in tallies.dimensions and tallies.covers(restriction):
+        in_cells = _cells(tallies, restriction, wave=wave, min_n=min_n)  # the same sums, from a few cells
+        respondents = int(in_cells[RESPONDENTS].sum())
+        sums = tallies.conditions_by(in_cells, ["school"])
+        sizes = in_cells.groupby("school", observed=True)[RESPONDENTS].sum()
+        sizes = sizes[sizes > 0].rename(index=str)
+    else:
+        columns = ["school", *condition_columns(frame, codebook)]
+        in_wave = _selection(frame, restriction, waves=[wave], columns=columns, min_n=min_n, tallies=tallies)
+        respondents = len(in_wave)
+        if "school" in in_wave.columns:
+            sums = summed_conditions(in_wave, codebook, by=["school"])
+            sizes = in_wave["school"].astype("string").fillna(NOT_ANSWERED).replace("", NOT_ANSWERED)
+            sizes = sizes.value_counts(sort=False)
+    if respondents < min_n or "school" not in frame.columns:
         empty = pd.DataFrame()
-        return SchoolsView(len(in_wave), True, empty, empty, empty, chosen, True)
-    cells, whole = _breakdown(in_wave, codebook, "school", min_n=min_n, settings=settings)
+        return SchoolsView(respondents, True, empty, empty, empty, chosen, True)
+    cells, whole = _breakdown(sums, codebook, "school", min_n=min_n, settings=settings)
     cells["school"] = cells["school"].astype(str)
     group_names = {c.id: codebook.groups.get(c.group, c.group) for c in codebook.conditions}
     cells["group_name"] = cells["condition"].map(group_names).fillna("")
-    schools = _group_counts(in_wave, "school", min_n=min_n)
+    schools = _counts(sizes, "school", min_n=min_n)
     groups = dict(school_groups or {})
     schools.insert(1, "group", schools["school"].map(lambda s: groups.get(s, "")))
     schools["note"] = [hidden_reason(r, min_n) for r in schools[SUPPRESSED]]
@@ -496,7 +525,7 @@ def schools_view(
         mine = cells[cells["school"] == chosen]
         school_hidden = mine.empty or bool((mine[SUPPRESSED] != "").all())
     return SchoolsView(
-        respondents=len(in_wave),
+        respondents=respondents,
         hidden=False,
         schools=schools,
         cells=cells.reset_index(drop=True),
@@ -637,7 +666,8 @@ def subgroup_view(
     if len(in_wave) < settings.min_n:
         empty = pd.DataFrame()
         return SubgroupView(attribute, info.label, info.sensitive, min_n, len(in_wave), True, empty, empty, empty)
-    table, whole = _breakdown(in_wave, codebook, attribute, min_n=min_n, settings=settings)
+    sums = summed_conditions(in_wave, codebook, by=[attribute])
+    table, whole = _breakdown(sums, codebook, attribute, min_n=min_n, settings=settings)
     table = table.rename(columns={attribute: "group"})
     table["group"] = table["group"].astype(str)
     groups = _group_counts(in_wave, attribute, min_n=min_n).rename(columns={attribute: "group"})
@@ -735,29 +765,37 @@ def leader_view(
     if leader is None:
         raise ValueError(f"codebook {codebook.id!r} has no leader-identity block")
     identity_columns = [leader.item, leader.formal_role_item or leader.item]
-    columns = [*identity_columns, "role", *condition_columns(frame, codebook)]
-    from_cells = tallies is not None and tallies.leader and tallies.covers(restriction or {})
-    every_wave = _selected(frame, restriction, waves=[wave] if from_cells else None, min_n=min_n, tallies=tallies)
-    in_wave = _rows(frame, every_wave & (frame[WAVE] == wave).to_numpy(dtype=bool), columns)
-    if len(in_wave) < min_n or leader.item not in frame.columns:
+    restriction = dict(restriction or {})
+    from_cells = (
+        tallies is not None and tallies.leader and IDENTITY in tallies.dimensions and tallies.covers(restriction)
+    )
+    if from_cells:  # every figure below is a sum: add up the tallies' cells instead of the respondents
+        every_cell = _cells(tallies, restriction, wave=None, min_n=min_n)
+        in_cells = every_cell[(every_cell[WAVE] == wave).to_numpy(dtype=bool)]
+        respondents, breakdowns = int(in_cells[RESPONDENTS].sum()), tallies.dimensions
+    else:
+        columns = [*identity_columns, "role", *condition_columns(frame, codebook)]
+        every_wave = _selected(frame, restriction, waves=None, min_n=min_n, tallies=tallies)
+        in_wave = _rows(frame, every_wave & (frame[WAVE] == wave).to_numpy(dtype=bool), columns)
+        respondents, breakdowns = len(in_wave), tuple(in_wave.columns)
+    if respondents < min_n or leader.item not in frame.columns:
         empty = pd.DataFrame()
-        return LeaderView(len(in_wave), True, empty, empty, empty, empty)
+        return LeaderView(respondents, True, empty, empty, empty, empty)
 
-    if from_cells:  # every wave's counts added up from the cells, less the waves the selection is hidden in
-        cells = tallies.select(restriction or {})
-        active = {column: value for column, value in (restriction or {}).items() if value is not None}
-        hidden = hidden_waves(tallies.cells, active, min_n=min_n, weights=RESPONDENTS) if active else set()
-        cells = cells[~cells[WAVE].isin(sorted(hidden)).to_numpy(dtype=bool)]
-        shares = finish_leader(tallies.leader_by(cells, [WAVE]), by=[WAVE])
+    if from_cells:
+        shares = finish_leader(tallies.leader_by(every_cell, [WAVE]), by=[WAVE])
     else:
         shares = leader_identity(_rows(frame, every_wave, identity_columns), codebook, by=[WAVE])
     by_wave = suppress(_leader_shares(shares), keys=[WAVE], min_n=min_n)
     by_wave[WAVE] = by_wave[WAVE].astype(str)
 
     by_role = pd.DataFrame()
-    role_fixed = (restriction or {}).get("role") is not None
-    if "role" in in_wave.columns and not role_fixed:
-        raw = _leader_shares(leader_identity(in_wave, codebook, by=["role"]))
+    if "role" in breakdowns and restriction.get("role") is None:
+        if from_cells:
+            counts = finish_leader(tallies.leader_by(in_cells, ["role"]), by=["role"])
+        else:
+            counts = leader_identity(in_wave, codebook, by=["role"])
+        raw = _leader_shares(counts)
         raw["role"] = raw["role"].astype(str)
         by_role = suppress(raw, keys=["role"], min_n=min_n, breakdown="role")
         options = codebook.attribute("role").options if "role" in codebook.attribute_ids else ()
@@ -765,14 +803,15 @@ def leader_view(
         by_role = by_role.set_index("role").loc[order].reset_index()
         by_role["note"] = [hidden_reason(r, min_n) for r in by_role[SUPPRESSED]]
 
-    answer = in_wave[leader.item].to_numpy(dtype=np.float64, na_value=np.nan)
-    valid = ~np.isnan(answer) & (answer != NONSUBSTANTIVE)
-    group = np.where(answer == leader.yes, IDENTITY_YES, IDENTITY_OTHER).astype(object)
-    labelled = in_wave.assign(**{IDENTITY: pd.array(np.where(valid, group, None), dtype="string")})
-    by_identity, _ = _breakdown(labelled, codebook, IDENTITY, min_n=min_n, settings=settings)
+    if from_cells:
+        sums = tallies.conditions_by(in_cells, [IDENTITY])
+    else:
+        labelled = in_wave.assign(**{IDENTITY: identity_groups(in_wave, codebook)})
+        sums = summed_conditions(labelled, codebook, by=[IDENTITY])
+    by_identity, _ = _breakdown(sums, codebook, IDENTITY, min_n=min_n, settings=settings)
     by_identity[IDENTITY] = by_identity[IDENTITY].astype(str)
     return LeaderView(
-        respondents=len(in_wave),
+        respondents=respondents,
         hidden=False,
         by_wave=by_wave,
         by_role=by_role,

@@ -517,6 +517,19 @@ def leader_flags(frame: pd.DataFrame, codebook: Codebook) -> dict[str, np.ndarra
     return dict(zip(LEADER_COUNTS, flags, strict=True))
 
 
+IDENTITY = "leader_identity"
+"""Column of each respondent's answer group to the leader-identity question (see :func:`identity_groups`)."""
+IDENTITY_YES = "Yes"
+IDENTITY_OTHER = "No or not sure"
+
+
+def identity_groups(frame: pd.DataFrame, codebook: Codebook) -> pd.api.extensions.ExtensionArray:
+    """Each respondent's answer group: :data:`IDENTITY_YES`, :data:`IDENTITY_OTHER` (No or Not sure) or missing."""
+    flags = leader_flags(frame, codebook)
+    group = np.where(flags["n_yes"], IDENTITY_YES, IDENTITY_OTHER).astype(object)
+    return pd.array(np.where(flags["n"], group, None), dtype="string")
+
+
 def finish_leader(table: pd.DataFrame, *, by: Sequence[str] = ()) -> pd.DataFrame:
     """The leader-identity table from its counts: ``by`` columns and :data:`LEADER_COUNTS` per row."""
     table = table.copy()

@@ -24,16 +24,19 @@ from survey_model.codebook import Codebook
 from survey_model.responses import WAVE, matches
 from survey_model.scoring import (
     CONDITION_SUMS,
+    IDENTITY,
     LEADER_COUNTS,
     MIN_SHARE,
     Groups,
     condition_sums,
+    identity_groups,
     leader_flags,
     respondent_parts,
 )
 
-#: The cells: the sidebar's filters, within each wave.
-DIMENSIONS = (WAVE, "school", "school_level", "role")
+#: The cells: the sidebar's filters within each wave, and the answer to the leader-identity question (Yes, No or
+#: not sure, missing), by which the Leader identity page compares the conditions.
+DIMENSIONS = (WAVE, "school", "school_level", "role", IDENTITY)
 #: Respondents in a cell (the count the privacy rules read).
 RESPONDENTS = "respondents"
 
@@ -92,6 +95,9 @@ def _sum_by(cells: pd.DataFrame, by: Sequence[str], columns: list[str]) -> pd.Da
 
 def tally(frame: pd.DataFrame, codebook: Codebook, *, dimensions: Sequence[str] = DIMENSIONS) -> Tallies:
     """Sum ``frame``'s respondents into the cells of ``dimensions`` (those present in the frame)."""
+    leader = codebook.leader is not None and codebook.leader.item in frame.columns
+    if leader and IDENTITY in dimensions:
+        frame = frame.assign(**{IDENTITY: identity_groups(frame, codebook)})
     present = tuple(column for column in dimensions if column in frame.columns)
     groups = Groups(frame, present)
     conditions, parts = respondent_parts(frame, codebook, min_share=MIN_SHARE)
@@ -99,7 +105,6 @@ def tally(frame: pd.DataFrame, codebook: Codebook, *, dimensions: Sequence[str] 
     for name, per_condition in condition_sums(groups, parts).items():
         for condition, values in zip(conditions, per_condition, strict=True):
             sums[_column(condition, name)] = values
-    leader = codebook.leader is not None and codebook.leader.item in frame.columns
     if leader:
         for name, flag in leader_flags(frame, codebook).items():
             sums[_column("leader", name)] = groups.sum(flag)

@@ -67,7 +67,7 @@ def test_tallies_count_every_respondent_once_and_hide_the_same_waves():
     frame = _frame(5)
     tallies = tally(frame, CB)
     assert tallies.cells[RESPONDENTS].sum() == len(frame)
-    assert tallies.dimensions == ("wave", "school", "school_level", "role")
+    assert tallies.dimensions == ("wave", "school", "school_level", "role", "leader_identity")
     for restriction in RESTRICTIONS[1:]:
         assert hidden_waves(tallies.cells, restriction, weights=RESPONDENTS) == hidden_waves(frame, restriction)
     assert hidden_waves(frame, {"school": "Fir"}) == {"W1", "W2", "W3"}  # the case above is not vacuous

@@ -452,12 +452,10 @@ def identity_gap_dots(gap: pd.DataFrame, *, title: str, subtitle: str | None = N
         alt.Tooltip("n:Q", title="n (respondents)"),
     ]
     lines = (
-        alt.Chart(long)
-        .mark_line(color="#888888", strokeWidth=3)
-        .encode(x=x, y=y, detail=alt.Detail("condition_name:N"))
+        alt.Chart().mark_line(color="#888888", strokeWidth=3).encode(x=x, y=y, detail=alt.Detail("condition_name:N"))
     )
     dots = (
-        alt.Chart(long)
+        alt.Chart()
         .mark_point(filled=True, size=260, opacity=1)
         .encode(
             x=x,
@@ -476,7 +474,7 @@ def identity_gap_dots(gap: pd.DataFrame, *, title: str, subtitle: str | None = N
         )
     )
     return _titled(
-        alt.layer(lines, dots).properties(width="container", height=48 * max(len(order), 1)),
+        alt.layer(lines, dots, data=long).properties(width="container", height=48 * max(len(order), 1)),
         title=title,
         subtitle=subtitle,
     )
