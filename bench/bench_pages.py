@@ -11,6 +11,8 @@ runs ``app.py`` through Streamlit's AppTest and prints:
 * **rerun after a filter change**: the Role filter set to *Teacher*, then the School level filter set to
   *Middle* (each a new cache key, so the page's figures are recomputed);
 * **rerun, same filters**: the floor, everything answered from the caches;
+* the median and the slowest of eight filter changes (the two above and six more, each a new selection), which
+  say more than one change on a noisy machine;
 * the time of the page's view function alone on the same frame (no Streamlit), to tell computation from the
   app's own work;
 * the process's peak resident memory (``ru_maxrss``) after all pages.
@@ -26,6 +28,7 @@ import datetime as dt
 import hashlib
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -46,6 +49,15 @@ PAGES = {
 }
 ROLES = ("Teacher", "Administrator", "Instructional coach or specialist", "Student support", "Other")
 LEVELS = ("Elementary", "Middle", "High", "K-8")
+#: Further filter changes after the two in their own columns, each a new selection (so a new cache key).
+MORE_CHANGES = (
+    ("filter_level", "High"),
+    ("filter_role", "Instructional coach or specialist"),
+    ("filter_level", "Elementary"),
+    ("filter_role", "Administrator"),
+    ("filter_level", "K-8"),
+    ("filter_role", "Student support"),
+)
 YEARS = ("First year", "2-3 years", "4-6 years", "7-10 years", "11-20 years", "More than 20 years")
 
 
@@ -162,8 +174,10 @@ def measure_pages() -> None:
 
     attribution = Attribution()
     print("wall-clock seconds / CPU seconds of this process (CPU time is the steadier figure on a shared machine);")
-    print("in brackets the part spent in app.py's filter_options and ui.data.org_data reads")
-    print(f"{'page':<16} {'cold':>20} {'role → Teacher':>20} {'level → Middle':>20} {'same filters':>20}")
+    print("in brackets the part spent in app.py's filter_options and ui.data.org_data reads. The last column is the")
+    print(f"median and slowest wall-clock second of {len(MORE_CHANGES) + 2} filter changes (the two shown and more).")
+    header = ("cold", "role → Teacher", "level → Middle", "same filters", "changes: median/max")
+    print(f"{'page':<16}" + "".join(f"{title:>21}" for title in header))
     for name, page in PAGES.items():
         st.cache_data.clear()
         st.cache_resource.clear()
@@ -174,20 +188,22 @@ def measure_pages() -> None:
             at.run()
             return at.switch_page(page).run()
 
-        steps = (
-            cold,
-            lambda at: at.selectbox(key="filter_role").set_value("Teacher").run(),
-            lambda at: at.selectbox(key="filter_level").set_value("Middle").run(),
-            lambda at: at.run(),
-        )
-        cells, problems, at = [], [], None
-        for step in steps:
+        def change(key: str, value: str):
+            return lambda test: test.selectbox(key=key).set_value(value).run()
+
+        steps = (cold, change("filter_role", "Teacher"), change("filter_level", "Middle"), lambda at: at.run())
+        cells, changes, problems, at = [], [], [], None
+        for index, step in enumerate((*steps, *(change(key, value) for key, value in MORE_CHANGES))):
             attribution.reset()
             seconds, cpu, at = _timed_cpu(lambda step=step, at=at: step(at))
             problems += list(at.exception)
-            cells.append(f"{seconds:5.2f}/{cpu:5.2f} ({attribution.app_share():4.2f})")
+            if index < len(steps):
+                cells.append(f"{seconds:5.2f}/{cpu:5.2f} ({attribution.app_share():4.2f})")
+            if index in (1, 2) or index >= len(steps):
+                changes.append(seconds)
+        cells.append(f"{statistics.median(changes):5.2f}/{max(changes):5.2f}")
         flag = f"   EXCEPTION: {problems[0].message}" if problems else ""
-        print(f"{name:<16} {cells[0]:>20} {cells[1]:>20} {cells[2]:>20} {cells[3]:>20}{flag}")
+        print(f"{name:<16}" + "".join(f"{cell:>21}" for cell in cells) + flag)
 
 
 def measure_views() -> None:
@@ -211,20 +227,21 @@ def measure_views() -> None:
     tally_s, tallies = _timed(lambda: tally(held, codebook))
     wave = bare["wave"].cat.categories[-1]
     teacher = {"school": None, "school_level": None, "role": "Teacher"}
+
+    def kept(f: pd.DataFrame) -> dict:
+        """The tallies go with the frame the app holds; the bare frame has none (the baseline)."""
+        return {"settings": settings, "tallies": tallies if f is held else None}
+
     views = {
-        "Overview": lambda f: dashboard.overview(
-            f, codebook, wave=wave, restriction=teacher, settings=settings, tallies=tallies if f is held else None
-        ),
+        "Overview": lambda f: dashboard.overview(f, codebook, wave=wave, restriction=teacher, **kept(f)),
         "Conditions": lambda f: explore.condition_detail(
-            f, codebook, condition="SI", wave=wave, restriction=teacher, settings=settings
+            f, codebook, condition="SI", wave=wave, restriction=teacher, **kept(f)
         ),
-        "Schools": lambda f: explore.schools_view(f, codebook, wave=wave, restriction=teacher, settings=settings),
+        "Schools": lambda f: explore.schools_view(f, codebook, wave=wave, restriction=teacher, **kept(f)),
         "Subgroups": lambda f: explore.subgroup_view(
-            f, codebook, attribute="years_in_education", wave=wave, restriction=teacher, settings=settings
+            f, codebook, attribute="years_in_education", wave=wave, restriction=teacher, **kept(f)
         ),
-        "Leader identity": lambda f: explore.leader_view(
-            f, codebook, wave=wave, restriction=teacher, settings=settings
-        ),
+        "Leader identity": lambda f: explore.leader_view(f, codebook, wave=wave, restriction=teacher, **kept(f)),
     }
     print(
         f"\nstore.load_responses (all {len(bare):,} rows): {load_s:.2f} s; then once per load: condition parts ", end=""
