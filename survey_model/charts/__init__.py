@@ -256,7 +256,8 @@ def trend_lines(table: pd.DataFrame, *, title: str, colour_by: str = "label") ->
         f"{colour_by}:N",
         title=None,
         scale=alt.Scale(range=list(CATEGORICAL)),
-        legend=alt.Legend(columns=2, labelLimit=400, symbolStrokeWidth=4),
+        # Full-strength swatches: the legend would otherwise take the pale bands' opacity.
+        legend=alt.Legend(columns=2, labelLimit=400, symbolStrokeWidth=4, symbolOpacity=1),
     )
     tooltip = [
         alt.Tooltip(f"{colour_by}:N", title="Measure"),

@@ -464,11 +464,13 @@ def identity_gap_dots(gap: pd.DataFrame, *, title: str, subtitle: str | None = N
                 "group:N",
                 title="Consider themselves a leader",
                 scale=alt.Scale(domain=["Yes", "No or not sure"], range=IDENTITY_GAP_COLOURS),
+                legend=alt.Legend(titleLimit=0, labelLimit=0),
             ),
             shape=alt.Shape(
                 "group:N",
                 title="Consider themselves a leader",
                 scale=alt.Scale(domain=["Yes", "No or not sure"], range=["circle", "diamond"]),
+                legend=alt.Legend(titleLimit=0, labelLimit=0),
             ),
             tooltip=tooltip,
         )
