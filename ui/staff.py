@@ -244,9 +244,12 @@ def show_report(report: ValidationReport) -> None:
         st.success("No problems found.")
         return
     summary = report.summary()
-    (st.error if report.errors else st.warning)(
-        f"{summary}. " + ("Errors block storing the wave." if report.errors else "Warnings do not block storing.")
-    )
+    if report.errors:
+        st.error(f"{summary}. Errors block storing the wave.")
+    elif report.warnings:
+        st.warning(f"{summary}. Warnings do not block storing.")
+    else:  # notes only: what the import did (e.g. rows it left out), nothing to fix
+        st.success("No problems found. The notes below say what the import did with the file.")
     table = report.to_frame()
     table.columns = [c.capitalize() for c in table.columns]
     wide = {name: st.column_config.TextColumn(name, width="large") for name in ("Message", "Action")}
