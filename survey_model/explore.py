@@ -965,9 +965,10 @@ def leader_table(table: pd.DataFrame, *, group: str, title: str, min_n: int) -> 
             "% Yes": _percent(100 * table["share_yes"].astype("Float64")),
             "% Not sure": _percent(100 * table["share_unsure"].astype("Float64")),
             "% No": _percent(100 * table["share_no"].astype("Float64")),
-            "Informal leaders (% of answers)": _percent(100 * table["share_informal"].astype("Float64")),
-            "Informal (% of those saying Yes)": _percent(100 * table["share_informal_of_yes"].astype("Float64")),
-            "n (valid answers)": _count(table["n"]),
+            # Short headers, so the table fits beside the page's metrics (which explain informal leaders).
+            "% informal leaders": _percent(100 * table["share_informal"].astype("Float64")),
+            "Informal, % of Yes": _percent(100 * table["share_informal_of_yes"].astype("Float64")),
+            "n": _count(table["n"]),
             "Note": [hidden_reason(r, min_n) for r in table[SUPPRESSED]],
         }
     ).reset_index(drop=True)
