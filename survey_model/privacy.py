@@ -34,6 +34,17 @@ def hidden_message(min_n: int) -> str:
     return f"fewer than {min_n} responses — hidden to protect confidentiality"
 
 
+def selection_hidden_message(min_n: int) -> str:
+    """Why a whole selection (a school, a role, or both) shows nothing: either reason applies, and both protect.
+
+    A selection hidden only to protect a smaller group may itself be large, so "fewer than 5" alone would be untrue.
+    """
+    return (
+        f"This selection is hidden to protect confidentiality: it has fewer than {min_n} responses, or showing it "
+        "would let a smaller group be worked out by subtraction. Choose a broader filter."
+    )
+
+
 def suppress(
     table: pd.DataFrame,
     *,

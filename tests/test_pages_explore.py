@@ -8,7 +8,7 @@ import pyarrow as pa
 import pytest
 from page_text import texts
 
-from survey_model.privacy import hidden_message
+from survey_model.privacy import hidden_message, selection_hidden_message
 
 PAGES = ["views/conditions.py", "views/schools.py", "views/subgroups.py", "views/leader_identity.py"]
 ORG, WAVE = "cedar-valley", "2026 Spring"
@@ -66,7 +66,7 @@ def test_a_filter_leaving_three_respondents_shows_the_message_and_no_figure(app,
                 mine = frame[frame["school"] == SCHOOL]
                 assert mine.select_dtypes("number").empty or mine.select_dtypes("number").isna().all().all()
         return
-    assert f"This selection has {HIDDEN}" in text
+    assert selection_hidden_message(5) in text
     assert not at.metric and not at.dataframe and not at.table and not at.get("vega_lite_chart")
 
 

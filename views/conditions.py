@@ -4,7 +4,7 @@ import streamlit as st
 
 from survey_model.charts import explore as explore_charts
 from survey_model.explore import items_table
-from survey_model.privacy import SUPPRESSED, hidden_message
+from survey_model.privacy import SUPPRESSED, hidden_message, selection_hidden_message
 from ui import data, display, explore_data, state
 
 filters = state.current()
@@ -30,7 +30,7 @@ order = right.radio(
 view = explore_data.condition_detail(filters, condition=condition, order=order)
 
 if view.hidden:
-    st.warning(f"This selection has {hidden_message(min_n)}. Choose a broader filter.")
+    st.warning(selection_hidden_message(min_n))
     st.stop()
 
 st.subheader(view.name)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from survey_model.charts import explore as explore_charts
 from survey_model.explore import identity_answers, identity_table, leader_table
-from survey_model.privacy import SUPPRESSED, hidden_message
+from survey_model.privacy import SUPPRESSED, hidden_message, selection_hidden_message
 from ui import data, display, explore_data, state
 
 filters = state.current()
@@ -23,7 +23,7 @@ question = codebook.item(codebook.leader.item).text
 
 view = explore_data.leader_view(filters)
 if view.hidden:
-    st.warning(f"This selection has {hidden_message(min_n)}. Choose a broader filter.")
+    st.warning(selection_hidden_message(min_n))
     st.stop()
 
 st.markdown(f"*{question}*")

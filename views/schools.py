@@ -5,7 +5,7 @@ import streamlit as st
 from survey_model import charts
 from survey_model.charts import explore as explore_charts
 from survey_model.explore import school_detail, school_matrix
-from survey_model.privacy import SUPPRESSED, hidden_message
+from survey_model.privacy import SUPPRESSED, hidden_message, selection_hidden_message
 from ui import data, display, explore_data, state
 from ui.state import ALL, PARAMS
 
@@ -26,7 +26,7 @@ st.caption(
 )  # fmt: skip
 
 if view.hidden:
-    st.warning(f"This selection has {hidden_message(min_n)}. Choose a broader filter.")
+    st.warning(selection_hidden_message(min_n))
     st.stop()
 
 

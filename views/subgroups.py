@@ -4,7 +4,7 @@ import streamlit as st
 
 from survey_model.charts import explore as explore_charts
 from survey_model.explore import WHOLE, subgroup_cells, subgroup_table
-from survey_model.privacy import SUPPRESSED, hidden_message
+from survey_model.privacy import SUPPRESSED, selection_hidden_message
 from ui import data, display, explore_data, state
 
 filters = state.current()
@@ -38,7 +38,7 @@ if fixed:
 
 view = explore_data.subgroup_view(filters, attribute=attribute)
 if view.hidden:
-    st.warning(f"This selection has {hidden_message(settings.min_n)}. Choose a broader filter.")
+    st.warning(selection_hidden_message(settings.min_n))
     st.stop()
 if view.sensitive:
     st.info(

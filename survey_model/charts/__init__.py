@@ -16,10 +16,10 @@ import pandas as pd
 
 from survey_model.shifts.statements import signed
 
-#: Okabe–Ito categorical palette (colour-blind safe), for waves, groups and lines. Its orange and vermilion come
-#: last: orange means *unfavorable* or *a decrease* on every chart, so a group is never drawn in it unless a chart
-#: has seven groups.
-CATEGORICAL = ("#0072B2", "#009E73", "#56B4E9", "#000000", "#CC79A7", "#F0E442", "#E69F00", "#D55E00")
+#: Okabe–Ito categorical palette (colour-blind safe), for waves, groups and lines: its blue and sky blue apart, a
+#: neutral grey in place of orange. Orange means *unfavorable* or *a decrease* and purple *favorable*, *an
+#: increase* or *Yes* on every chart, so neither is ever a group's colour (vermilion only for an eighth group).
+CATEGORICAL = ("#0072B2", "#009E73", "#000000", "#56B4E9", "#CC79A7", "#F0E442", "#999999", "#D55E00")
 #: Unfavorable → neutral → favorable (PuOr, orange side unfavorable).
 UNFAVORABLE, NEUTRAL, FAVORABLE = "#E08214", "#BDBDBD", "#5E3C99"
 LIKERT = ("#B35806", "#FDB863", "#D9D9D9", "#B2ABD2", "#542788")
@@ -167,7 +167,7 @@ def leader_share_by_wave(table: pd.DataFrame, *, title: str = "Educators who con
     y_title = "% answering Yes"
     bars = (
         alt.Chart()
-        .mark_bar(color=CATEGORICAL[0], size=70)
+        .mark_bar(color=FAVORABLE, size=70)  # "Yes", in the purple of the leader-identity bars
         .encode(x=x, y=alt.Y("pct:Q", title=y_title, scale=alt.Scale(domain=[0, 100])), tooltip=tooltip)
     )
     layers = [bars, alt.Chart().mark_text(dy=-12).encode(x=x, y=alt.Y("label_at:Q"), text=alt.Text("label:N"))]

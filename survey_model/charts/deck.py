@@ -17,7 +17,6 @@ import pandas as pd
 
 from survey_model import charts
 from survey_model.charts import (
-    CATEGORICAL,
     FAVORABLE,
     FRAME_HEIGHT,
     NEUTRAL,
@@ -171,7 +170,7 @@ def _leader_trend(figure: Figure) -> alt.Chart:
     y_title = "% answering Yes"
     bars = (
         alt.Chart(data)
-        .mark_bar(color=CATEGORICAL[0], size=90)
+        .mark_bar(color=FAVORABLE, size=90)  # "Yes", as on the Leader identity page
         .encode(x=x, y=alt.Y("pct:Q", title=y_title, scale=alt.Scale(domain=[0, 100])), tooltip=tooltip)
     )
     # Every layer on the y channel names the same title, or Vega-Lite joins them ("% answering Yes, lo").
@@ -222,13 +221,11 @@ def _changes(figure: Figure) -> alt.Chart:
     zero = alt.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color="#555555").encode(x=alt.X("zero:Q"))
     rules = (
         alt.Chart(data)
-        .mark_rule(color=CATEGORICAL[0], strokeWidth=4)
+        .mark_rule(color=FAVORABLE, strokeWidth=4)  # gains in the purple of an increase, as on Shifts
         .encode(x=alt.X("diff_lo:Q"), x2=alt.X2("diff_hi:Q"), y=y)
     )
     dots = (
-        alt.Chart(data)
-        .mark_point(filled=True, size=260, color=CATEGORICAL[0], opacity=1)
-        .encode(x=x, y=y, tooltip=tooltip)
+        alt.Chart(data).mark_point(filled=True, size=260, color=FAVORABLE, opacity=1).encode(x=x, y=y, tooltip=tooltip)
     )
     labels = (
         alt.Chart(data).mark_text(dy=-18, fontWeight="bold").encode(x=alt.X("diff:Q"), y=y, text=alt.Text("text:N"))
