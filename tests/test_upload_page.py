@@ -136,3 +136,27 @@ def test_a_label_that_could_be_either_of_two_case_twins_is_refused(app, data_dir
         "Replace the stored wave “2026 SPRING” (its history stays in the audit log)"
     ]
     assert not [w for w in at.warning if "differ only in case" in w.value]
+
+
+def test_another_networks_export_is_flagged_before_it_can_be_stored(app):
+    """Harbor Point's export chosen for Cedar Valley: not one school matches, so Confirm waits for a tick."""
+    export = ROOT / "data_samples" / "harbor-point_2025-spring_surveymonkey.xlsx"
+    at = app().run()
+    at.switch_page("views/upload.py").run()
+    at.selectbox(key="upload_org").set_value("cedar-valley")
+    at.text_input(key="upload_wave").set_value("2027 Spring")
+    mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    at.file_uploader(key="upload_file").set_value((export.name, export.read_bytes(), mime)).run()
+    assert not at.exception, at.exception
+    warning = next(w.value for w in at.warning if "is a school of Cedar Valley" in w.value)
+    assert warning.startswith("None of the 4 schools in this file")
+    confirm = next(b for b in at.button if b.label == "Confirm and store this wave")
+    assert confirm.disabled
+    at.checkbox(key="upload_belongs").check().run()
+    assert not next(b for b in at.button if b.label == "Confirm and store this wave").disabled
+
+
+def test_a_new_wave_of_the_same_network_is_not_flagged(app, new_export):
+    at = _upload(app().run(), "cedar-valley_2027-spring_qualtrics.csv", new_export, "2027 Spring")
+    assert not any("is a school of" in w.value for w in at.warning)
+    assert not any(c.key == "upload_belongs" for c in at.checkbox)

@@ -24,6 +24,7 @@ from survey_model.importers import RESPONDENT_ID_TARGET, ExportReadError, Import
 from survey_model.store import MappingProfile, School, Store, StoreError, codebook_sha256
 from survey_model.store.labels import matching_labels
 from survey_model.validation import ValidationReport
+from ui import data
 
 IGNORE = "(ignore)"
 ACCESS_NOTE = (
@@ -236,6 +237,26 @@ def edits_from(edited: pd.DataFrame, shown: pd.DataFrame, edits: Mapping[str, st
         if row["Maps to"] != shown.loc[position, "Maps to"]:
             merged[f"c{position}"] = "" if row["Maps to"] == IGNORE else str(row["Maps to"])
     return merged
+
+
+def foreign_schools(store: Store, org_id: str, frame: pd.DataFrame) -> str:
+    """A warning when none of the file's schools is one of the organization's stored schools, else ``""``.
+
+    Another district's export stored under this organization would show its people to the wrong partner; the
+    file's school answers are the plainest sign of it.
+    """
+    if "school" not in frame.columns or not store.waves(org_id):
+        return ""
+    found = sorted({str(value) for value in frame["school"].dropna().unique()} - {""})
+    known = set(data.filter_options(org_id)["school"])
+    if not found or known & set(found):
+        return ""
+    name = next((org.name for org in store.organizations() if org.id == org_id), org_id)
+    sample = ", ".join(found[:3]) + (f" and {len(found) - 3} more" if len(found) > 3 else "")
+    return (
+        f"None of the {len(found)} schools in this file ({sample}) is a school of {name}, whose stored waves name "
+        f"{len(known)} others. Check that this file belongs to {name} before storing it."
+    )
 
 
 def show_report(report: ValidationReport) -> None:

@@ -103,7 +103,12 @@ if match.replaceable:
     replace = st.checkbox(
         f"Replace the stored wave “{match.label}” (its history stays in the audit log)", key="upload_replace"
     )
-blocked = not result.report.ok or (bool(match.stored) and not replace)
+foreign = staff.foreign_schools(store, org_id, result.frame) if choice != NEW else ""
+belongs = True
+if foreign:
+    st.warning(foreign)
+    belongs = st.checkbox(f"This file is from {org_name}", key="upload_belongs")
+blocked = not result.report.ok or (bool(match.stored) and not replace) or not belongs
 if st.button("Confirm and store this wave", type="primary", disabled=blocked):
     with st.status("Storing the wave…", expanded=True) as status:
         progress = st.progress(0.0, text="Saving responses")
