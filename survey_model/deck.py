@@ -525,6 +525,8 @@ def _short_label(shift: Shift, codebook: Codebook) -> tuple[str, str]:
     if shift.measure == "item_favorable":
         item = codebook.item(shift.target)
         text = item.text.rstrip(".")
+        if item.reverse:  # a gain here means fewer agree: say so, or the slide reads backwards
+            return f"{item.id} (reversed) {text}", f"“{text}” ({item.id}, reversed: favorable means disagreeing)"
         return f"{item.id} {text}", f"“{text}” ({item.id})"
     name = codebook.condition(shift.target).name
     return f"{name} (condition)", f"{name}, percent favorable"

@@ -99,6 +99,20 @@ def test_deck_walks_from_title_to_dialogue(demo):
     assert [point.split(":")[0] for point in deck.slide("dialogue").points] == [step for step, _ in PROTOCOL]
 
 
+def test_a_reverse_worded_gain_says_it_is_reversed(demo):
+    """Cedar Valley 2024 -> 2026 gains on SI4 ("decisions are made by administrators", reverse-worded): fewer agree.
+    Without a marker the slide would read as more top-down decisions; chart, points and notes say "reversed"."""
+    frame, codebook = demo
+    slide = build_deck(frame, codebook, org_name="Cedar Valley", waves=["2024 Spring", "2026 Spring"]).slide("gains")
+    reversed_ids = {item.id for item in codebook.items if item.reverse}
+    labels = slide.figure.table["label"].tolist()
+    shown = [label for label in labels if label.split(" ")[0] in reversed_ids]
+    assert shown, labels  # the demo's planted gains include a reverse-worded item
+    assert all("(reversed)" in label for label in shown)
+    assert all("reversed: favorable means disagreeing" in point for point in slide.points if "SI4" in point)
+    assert "SI4, reversed" in slide.notes
+
+
 def test_leader_headline_and_relative_change_carry_interval_and_n(demo):
     """The leader share is Yes among valid answers (counted here by hand); '% more' comes with its CI and both n."""
     frame, codebook = demo
