@@ -102,8 +102,11 @@ def test_conditions_page_says_in_plain_words_whether_the_items_agree(app):
         alpha, low, high = (float(found.group(i)) for i in (1, 2, 3))
         assert 0 < low < alpha < high < 1
         flagged = any("agree with each other only weakly" in w.value for w in at.warning)
+        borderline = any("a little less than usual" in i.value for i in at.info)
         assert agree.value == ("Weakly" if alpha < 0.70 else "Yes")
-        assert flagged == (alpha < 0.70) and f"the page says *{agree.value}*" in detail
+        # Below 0.70 the page flags it: a warning, or a milder note when the interval reaches 0.70 (VS: 0.65-0.74).
+        assert flagged == (alpha < 0.70 and high < 0.70) and borderline == (alpha < 0.70 <= high)
+        assert f"the page says *{agree.value}*" in detail
         partner = "\n".join(texts(at.main, skip="How these numbers are calculated"))
         assert "Cronbach" not in partner and "α" not in partner and "Reliability" not in partner
         seen.add(agree.value)
@@ -111,12 +114,13 @@ def test_conditions_page_says_in_plain_words_whether_the_items_agree(app):
 
 
 def test_conditions_page_flags_weak_agreement_for_partners(app):
-    """The demo's Vision and strategy items in 2026 have alpha 0.699 (just under 0.70): the flag is shown in words."""
+    """The demo's Vision and strategy items in 2026 have alpha 0.699 (just under 0.70, interval 0.65 to 0.74): the
+    flag is shown in words, as a note rather than an alarm since the interval reaches 0.70."""
     at = open_page(app, "views/conditions.py")
     assert at.selectbox(key="conditions_condition").value == "VS"
     assert next(m for m in at.metric if m.label == "Items agree with each other").value == "Weakly"
-    warning = next(w.value for w in at.warning if "only weakly" in w.value)
-    assert "read the items one by one" in warning
+    note = next(i.value for i in at.info if "a little less than usual" in i.value)
+    assert "the items one by one" in note and not any("only weakly" in w.value for w in at.warning)
 
 
 def test_schools_grid_follows_the_level_filter_and_the_metric_control(app):

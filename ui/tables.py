@@ -7,6 +7,12 @@ import pandas as pd
 from survey_model.privacy import SUPPRESSED, hidden_message
 from survey_model.shifts import DisplayedChange, ShiftReport, displayed_change, round_half_away, signed
 
+#: What the school groups mean, wherever a page names them.
+COHORT_NOTE = (
+    "*Cohort* schools take part in the collective-leadership work; *comparison* schools do not (staff mark them "
+    "on the Manage data page)."
+)
+
 
 def conditions(table: pd.DataFrame, *, min_n: int) -> pd.DataFrame:
     """The condition summary as a display table; hidden rows say why instead of showing numbers."""

@@ -5,6 +5,7 @@ import streamlit as st
 from survey_model.charts import explore as explore_charts
 from survey_model.explore import items_table
 from survey_model.privacy import SUPPRESSED, hidden_message, selection_hidden_message
+from survey_model.reliability import ALPHA_FLOOR
 from ui import data, display, explore_data, state
 
 filters = state.current()
@@ -61,7 +62,15 @@ columns[3].metric(
     help="Whether people who agree with one of this condition's statements tend to agree with the others, so that "
     "the condition's overall figures can be read as one score. *Weakly* means: read the items one by one.",
 )
-if agree == "Weakly":
+borderline = agree == "Weakly" and alpha.ci is not None and alpha.ci[1] >= ALPHA_FLOOR
+if borderline:
+    st.info(
+        "**The items of this condition agree with each other a little less than usual here** (just under the "
+        "conventional line, within the margin of error). The overall figures are usable; the items one by one in "
+        "the chart and table below show where the agreement is weaker.",
+        icon=":material/info:",
+    )
+elif agree == "Weakly":
     st.warning(
         "**The items of this condition agree with each other only weakly here.** People who agreed with one "
         "statement often did not agree with the others, so the condition's overall % favorable and mean may mix "
@@ -119,8 +128,8 @@ with st.expander("How these numbers are calculated"):
     st.markdown(
         "- **Percent favorable**: share of valid answers that are *Agree* or *Strongly agree*; for a "
         "reverse-worded item (R), *Disagree* or *Strongly disagree* is favorable, and its answers are shown flipped.\n"
-        "- **Don't know / N/A** answers are not counted as valid answers; the grey bars beside the chart show how "
-        "many there were, as a share of everyone who answered the item at all.\n"
+        "- **Don't know / N/A** answers are not counted as valid answers; the labels at the right of the chart say "
+        "how many there were, as a share of everyone who answered the item at all.\n"
         "- **Cronbach's α** (internal consistency, 0–1) uses the respondents who answered every item of the "
         "condition, with a 95% interval (Feldt); below 0.70, the conventional floor (Nunnally 1978), the page says "
         "the items agree only *weakly*. **Fit with the other items (r)** is each "

@@ -6,7 +6,7 @@ from survey_model import charts
 from survey_model.charts import explore as explore_charts
 from survey_model.explore import school_detail, school_matrix
 from survey_model.privacy import SUPPRESSED, hidden_message, selection_hidden_message
-from ui import data, display, explore_data, state
+from ui import data, display, explore_data, state, tables
 from ui.state import ALL, PARAMS
 
 filters = state.current()
@@ -81,7 +81,10 @@ display.chart(
 matrix = school_matrix(view, codebook, metric=metric)
 names = matrix["School"].tolist()
 unit = {"format": "%d%%"} if metric == "pct_favorable" else {"format": "%.2f"}
-st.caption("Sort by clicking a column header; pick a row to see that school. The table is the heatmap's text view.")
+st.caption(
+    "Sort by clicking a column header; pick a row to see that school. The table is the heatmap's text view. "
+    + tables.COHORT_NOTE
+)
 st.dataframe(
     matrix,
     hide_index=True,

@@ -37,6 +37,7 @@ if headline:
 
 if view.by_group is not None:
     st.subheader("Cohort and comparison schools")
+    st.caption(tables.COHORT_NOTE)
     for statement in tables.statements(view.by_group, measure="leader_identity"):
         st.markdown(f"- {statement}")
     group_lines = tables.trend_rows(view.group_trend, measure="leader_identity")

@@ -74,8 +74,8 @@ for group, note in zip(hidden["group"], hidden["note"], strict=True):
 with st.expander("How these numbers are calculated"):
     st.markdown(
         "- **Gap**: the group's figure minus the figure of everyone in the selection (points of % favorable, "
-        "or scale points of the mean). A gap of a few points in a small group is within the noise; the Shifts "
-        "page shows intervals.\n"
+        "or scale points of the mean). These gaps carry no interval: a gap of a few points in a small group "
+        "(n in the table) can come from who happened to answer, so read small groups with care.\n"
         "- **Not answered** gathers respondents who left this question blank, so the groups add up to the whole.\n"
         f"- **Confidentiality**: no group of fewer than {settings.min_n} respondents is shown "
         f"({settings.min_n_sensitive} for sensitive attributes such as gender or race and ethnicity). When one "
