@@ -66,7 +66,10 @@ if filters.compare:
 if now is not None:
     group_parts = [f"{name}: {now[f'index_{gid}']:.0f}" for gid, name in org.codebook.groups.items()]
     if group_parts:
-        st.caption(" · ".join(group_parts) + f" (n = {now['n']})")
+        st.caption(
+            " · ".join(group_parts) + f" (index points, 0–100; n = {now['n']:,}, the fewest respondents with a score "
+            "on any one condition, which can be below the respondents above)"
+        )
 
 display.chart(
     charts.condition_favorable_bars(
@@ -79,7 +82,13 @@ st.dataframe(tables.conditions(view.conditions, min_n=min_n), hide_index=True, w
 if view.leader is not None:
     shown = view.leader[view.leader[SUPPRESSED] == ""]
     if not shown.empty:
-        display.chart(charts.leader_share_by_wave(shown))
+        display.chart(
+            charts.leader_share_by_wave(
+                shown,
+                subtitle="Every wave of this selection. Black lines: 95% interval; n and counts in the tooltip "
+                "and on the Leader identity page.",
+            )
+        )
     hidden = view.leader[view.leader[SUPPRESSED] != ""]
     for wave in hidden["wave"]:
         st.caption(f"Leader identity in {wave}: {hidden_message(min_n)}.")

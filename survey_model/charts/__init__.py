@@ -142,7 +142,9 @@ def condition_favorable_bars(
     )
 
 
-def leader_share_by_wave(table: pd.DataFrame, *, title: str = "Educators who consider themselves leaders") -> alt.Chart:
+def leader_share_by_wave(
+    table: pd.DataFrame, *, title: str = "Educators who consider themselves leaders", subtitle: str | None = None
+) -> alt.Chart:
     """Share answering Yes per wave, with its 95% interval when the table has ``ci_low``/``ci_high``.
 
     ``table`` needs ``wave``, ``share_yes`` (0–1), ``share_unsure``, ``n`` and ``n_yes``.
@@ -174,7 +176,9 @@ def leader_share_by_wave(table: pd.DataFrame, *, title: str = "Educators who con
     if has_interval:
         errorbar = alt.Chart().mark_errorbar(color="#000000", thickness=2)
         layers.append(errorbar.encode(x=x, y=alt.Y("lo:Q", title=y_title), y2=alt.Y2("hi:Q"), tooltip=tooltip))
-    return _style(alt.layer(*layers, data=data).properties(width="container", height=320), title=title)
+    return _style(
+        alt.layer(*layers, data=data).properties(width="container", height=320), title=title, subtitle=subtitle
+    )
 
 
 #: A change is coloured like the answers it moves towards: purple up (more favorable), orange down.
