@@ -163,7 +163,8 @@ def test_fdr_adjustment_matches_statsmodels_benjamini_hochberg():
 
 
 def test_change_that_does_not_survive_fdr_is_not_called_clear():
-    """An interval excluding zero with an adjusted p above 0.05 becomes 'no clear change', saying why."""
+    """An interval excluding zero with an adjusted p above 0.05 becomes 'no clear change', saying why, and its
+    interval is labelled as the comparison's alone, so verdict and interval do not read as a contradiction."""
     borderline = proportion_shift(120, 400, 148, 400, label=LEADERS)  # p = 0.036, interval excludes 0
     assert borderline.verdict == CLEAR_INCREASE
     assert borderline.p_value == pytest.approx(proportions_ztest([148, 120], [400, 400])[1])
@@ -172,12 +173,15 @@ def test_change_that_does_not_survive_fdr_is_not_called_clear():
     assert first.verdict == NO_CLEAR_CHANGE and first.p_adjusted > 0.05
     assert impact_statement(first, unit="educators", analysts=True) == (
         "Educators who consider themselves leaders: no clear change once the 10 comparisons shown are taken into "
-        f"account, 30% → 37% (+7 points, 95% CI +0.5 to +13; adjusted p = {first.p_adjusted:.2f}). n = 400 and 400."
+        "account, 30% → 37% (+7 points, 95% CI +0.5 to +13 for this comparison alone; "
+        f"adjusted p = {first.p_adjusted:.2f}). n = 400 and 400."
     )
     assert impact_statement(first, unit="educators") == (
         "Educators who consider themselves leaders: no clear change once the 10 comparisons shown are taken into "
-        "account, 30% → 37% (+7 points, 95% CI +0.5 to +13). n = 400 and 400."
+        "account, 30% → 37% (+7 points, 95% CI +0.5 to +13 for this comparison alone). n = 400 and 400."
     )
+    # Alone, the same comparison is clear and its interval needs no such label.
+    assert "for this comparison alone" not in impact_statement(borderline, unit="educators")
 
 
 def test_pooled_share_with_complete_answers_is_welch_on_respondent_shares():

@@ -300,6 +300,8 @@ def impact_statement(
     phrase = _verdict_phrase(shift)
     note = f"; adjusted p = {shift.p_adjusted:.2f}" if analysts and _demoted(shift) else ""
     interval = f"{_confidence(shift)} {shown.interval_text}"
+    if _demoted(shift):  # the interval excludes zero on its own; say so, or it reads as contradicting the verdict
+        interval = f"{interval} for this comparison alone"
     if isinstance(shift, MeanShift):
         effect = ""
         if analysts and not math.isnan(shift.effect_size):
