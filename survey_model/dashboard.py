@@ -15,7 +15,7 @@ import pandas as pd
 
 from survey_model.codebook import Codebook
 from survey_model.intervals import wilson_interval
-from survey_model.privacy import hidden_waves, restrict, suppress
+from survey_model.privacy import restrict, suppress
 from survey_model.responses import WAVE
 from survey_model.scoring import (
     condition_columns,
@@ -134,10 +134,7 @@ def _overview_from_tallies(
     min_n: int,
     bands: Sequence[StageBand],
 ) -> _Parts:
-    cells = tallies.select(restriction)
-    if any(value is not None for value in restriction.values()):
-        hidden = hidden_waves(tallies.cells, restriction, min_n=min_n, weights=RESPONDENTS)
-        cells = cells[~cells[WAVE].isin(sorted(hidden)).to_numpy(dtype=bool)]
+    cells = tallies.shown(restriction, min_n=min_n)
     by_wave = finish_conditions(tallies.conditions_by(cells, [WAVE]), by=[WAVE])
     index = index_from_conditions(by_wave, codebook, by=[WAVE])
     leader = finish_leader(tallies.leader_by(cells, [WAVE]), by=[WAVE]) if tallies.leader else None

@@ -51,7 +51,7 @@ from survey_model.scoring import (
     with_condition_names,
 )
 from survey_model.settings import Settings
-from survey_model.shifts.statements import round_half_away, signed
+from survey_model.shifts.statements import round_half_away, shown_difference, signed
 from survey_model.tallies import RESPONDENTS, Tallies
 
 ItemOrder = Literal["codebook", "favorable"]
@@ -109,7 +109,7 @@ def _selected(
     keep = in_waves & matches(frame, **active)
     if active:
         if tallies is not None and tallies.covers(active):
-            hidden = hidden_waves(tallies.cells, active, min_n=min_n, weights=RESPONDENTS)
+            hidden = tallies.hidden_waves(active, min_n=min_n)
         else:
             hidden = hidden_waves(frame.loc[in_waves, [WAVE, *active]], active, min_n=min_n)
         if hidden:
@@ -168,16 +168,6 @@ def _breakdown(
     whole = suppress(whole, keys=["condition"], min_n=settings.min_n)
     groups = suppress(raw, keys=[column, "condition"], min_n=min_n, breakdown=column)
     return with_condition_names(_with_gaps(groups, whole), codebook), with_condition_names(whole, codebook)
-
-
-def _cells(tallies: Tallies, restriction: Mapping[str, str | None], *, wave: str | None, min_n: int) -> pd.DataFrame:
-    """The tallies' cells of a selection in ``wave`` (every wave when ``None``), less the waves it is hidden in."""
-    active = {column: value for column, value in restriction.items() if value is not None}
-    cells = tallies.select(active)
-    if active:
-        hidden = hidden_waves(tallies.cells, active, min_n=min_n, weights=RESPONDENTS)
-        cells = cells[~cells[WAVE].isin(sorted(hidden)).to_numpy(dtype=bool)]
-    return cells if wave is None else cells[(cells[WAVE] == wave).to_numpy(dtype=bool)]
 
 
 def _counts(sizes: pd.Series, column: str, *, min_n: int) -> pd.DataFrame:
@@ -492,7 +482,7 @@ def schools_view(
     restriction = dict(restriction or {})
     chosen = restriction.pop("school", None)
     if tallies is not None and "school" in tallies.dimensions and tallies.covers(restriction):
-        in_cells = _cells(tallies, restriction, wave=wave, min_n=min_n)  # the same sums, from a few cells
+        in_cells = tallies.shown(restriction, min_n=min_n, wave=wave)  # the same sums, from a few cells
         respondents = int(in_cells[RESPONDENTS].sum())
         sums = tallies.conditions_by(in_cells, ["school"])
         sizes = in_cells.groupby("school", observed=True)[RESPONDENTS].sum()
@@ -770,7 +760,7 @@ def leader_view(
         tallies is not None and tallies.leader and IDENTITY in tallies.dimensions and tallies.covers(restriction)
     )
     if from_cells:  # every figure below is a sum: add up the tallies' cells instead of the respondents
-        every_cell = _cells(tallies, restriction, wave=None, min_n=min_n)
+        every_cell = tallies.shown(restriction, min_n=min_n)
         in_cells = every_cell[(every_cell[WAVE] == wave).to_numpy(dtype=bool)]
         respondents, breakdowns = int(in_cells[RESPONDENTS].sum()), tallies.dimensions
     else:
@@ -902,12 +892,13 @@ def items_table(detail: ConditionDetail, *, min_n: int) -> pd.DataFrame:
     )
     if detail.compare is not None and "change" in items.columns:
         out[f"% favorable in {detail.compare}"] = _percent(items["pct_favorable_compare"])
-        # The difference of the two percentages as shown, so the columns add up (see shifts.statements).
-        shown = [
-            pd.NA if pd.isna(after) or pd.isna(before) else round_half_away(after) - round_half_away(before)
-            for after, before in zip(items["pct_favorable"], items["pct_favorable_compare"], strict=True)
-        ]
-        out["Change (points)"] = _points(pd.Series(shown, index=items.index, dtype="Float64"))
+        # The difference of the two percentages as shown, so the columns add up.
+        after, before = (
+            items[c].to_numpy(dtype="float64", na_value=np.nan) for c in ("pct_favorable", "pct_favorable_compare")
+        )
+        out["Change (points)"] = pd.array(
+            [shown_difference(b, a) for b, a in zip(before, after, strict=True)], dtype="string"
+        )
     out["Note"] = [hidden_reason(r, min_n) for r in items[SUPPRESSED]]
     return out.reset_index(drop=True)
 

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from survey_model.codebook import Codebook
+from survey_model.privacy import hidden_waves
 from survey_model.responses import WAVE, matches
 from survey_model.scoring import (
     CONDITION_SUMS,
@@ -65,6 +66,21 @@ class Tallies:
         if not self.covers(restriction):
             raise ValueError(f"the tallies are kept by {self.dimensions}, not by every filter of {dict(restriction)}")
         return self.cells[matches(self.cells, **restriction)]
+
+    def hidden_waves(self, restriction: Mapping[str, str | None], *, min_n: int) -> set[str]:
+        """Waves in which the selection stays hidden (:func:`survey_model.privacy.hidden_waves` on the cells)."""
+        active = {column: value for column, value in restriction.items() if value is not None}
+        return hidden_waves(self.cells, active, min_n=min_n, weights=RESPONDENTS) if active else set()
+
+    def shown(self, restriction: Mapping[str, str | None], *, min_n: int, wave: str | None = None) -> pd.DataFrame:
+        """The cells of a selection (in ``wave`` when given), less every wave where it stays hidden: the rule of
+        :func:`survey_model.privacy.restrict`, on cells instead of respondents."""
+        cells = self.select(restriction)
+        hidden = self.hidden_waves(restriction, min_n=min_n)
+        keep = ~cells[WAVE].isin(sorted(hidden)).to_numpy(dtype=bool)
+        if wave is not None:
+            keep &= (cells[WAVE] == wave).to_numpy(dtype=bool)
+        return cells[keep]
 
     def conditions_by(self, cells: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
         """The sums of :data:`CONDITION_SUMS` per ``by`` group and condition, in :func:`condition_summary`'s order."""

@@ -4,7 +4,7 @@ import streamlit as st
 
 from survey_model import charts
 from survey_model.privacy import SUPPRESSED, hidden_message, selection_hidden_message
-from survey_model.shifts.statements import round_half_away, signed
+from survey_model.shifts.statements import shown_difference
 from ui import data, display, state, tables
 
 filters = state.current()
@@ -29,17 +29,12 @@ def wave_row(table, wave):
     return None if rows.empty else rows.iloc[0]
 
 
-def shown_change(now: float, before: float) -> str:
-    """The change between two figures as shown (whole numbers), so the badge adds up like every statement."""
-    return signed(round_half_away(now) - round_half_away(before), 0)
-
-
 now, before = wave_row(view.index, filters.wave), wave_row(view.index, filters.compare)
 columns = st.columns(3)
 columns[0].metric(
     "Collective Leadership Index",
     "—" if now is None else f"{now['index']:.0f}",
-    delta=None if now is None or before is None else f"{shown_change(now['index'], before['index'])} points",
+    delta=None if now is None or before is None else f"{shown_difference(before['index'], now['index'])} points",
     delta_color="off",  # grey: whether a change is clear is said below, with its interval
     help="Mean of the conditions' percent favorable, each condition weighted equally (0–100).",
 )
@@ -50,7 +45,7 @@ if view.leader is not None:
         "—" if lead_now is None else f"{100 * lead_now['share_yes']:.0f}%",
         delta=None
         if lead_now is None or lead_before is None
-        else f"{shown_change(100 * lead_now['share_yes'], 100 * lead_before['share_yes'])} points",
+        else f"{shown_difference(100 * lead_before['share_yes'], 100 * lead_now['share_yes'])} points",
         delta_color="off",
         help="Share answering Yes to 'Do you consider yourself a leader in your school?' among valid answers. "
         "'Not sure' counts as a valid answer that is not Yes.",

@@ -75,6 +75,18 @@ def signed(value: float, decimals: int) -> str:
     return ("+" if steps > 0 else MINUS) + text
 
 
+def shown_difference(before: float, after: float) -> str:
+    """The change between two figures shown as whole numbers, as their shown difference: '+27', '−3', '0'; ``""``
+    when either is missing. For a change shown without its interval (badges, table columns).
+
+    >>> shown_difference(12.5, 40.0), shown_difference(40.4, 39.6), shown_difference(float("nan"), 3.0)
+    ('+27', '0', '')
+    """
+    if math.isnan(before) or math.isnan(after):
+        return ""
+    return signed(round_half_away(after) - round_half_away(before), 0)
+
+
 @dataclass(frozen=True)
 class DisplayedChange:
     """A change as it is shown: both levels and the change between them, rounded so that they add up.
