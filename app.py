@@ -44,6 +44,16 @@ def organizations() -> list[Organization]:
         st.stop()
 
 
+def unavailable(label: str, options: list[str], key: str) -> None:
+    """Say so when a link asks for a school, level or role that is never shown on its own (it falls back to All)."""
+    value = st.session_state.get(key)
+    if value and value != ALL and value not in options:
+        st.sidebar.warning(
+            f"{label} “{value}” is not shown on its own: it has too few respondents to protect confidentiality "
+            "(its answers count in the totals). Showing all instead."
+        )
+
+
 def draw_filters(organizations: list[Organization]) -> None:
     """The sidebar filters shared by the partner and facilitator pages, mirrored in the URL."""
     if not organizations:
@@ -65,6 +75,9 @@ def draw_filters(organizations: list[Organization]) -> None:
         "Compare with", [NO_COMPARISON, *reversed(earlier)], PARAMS["compare"], help="An earlier wave to compare with."
     )
     options = data.filter_options(org)
+    for label, column, key in (("School", "school", "school"), ("School level", "school_level", "level"),
+                               ("Role", "role", "role")):  # fmt: skip
+        unavailable(label, options[column], PARAMS[key])
     school = state.choose("School", [ALL, *options["school"]], PARAMS["school"])
     level = state.choose("School level", [ALL, *options["school_level"]], PARAMS["level"])
     role = state.choose("Role", [ALL, *options["role"]], PARAMS["role"])

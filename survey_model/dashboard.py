@@ -13,9 +13,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from survey_model import release
 from survey_model.codebook import Codebook
 from survey_model.intervals import wilson_interval
 from survey_model.privacy import restrict, suppress
+from survey_model.release import WITHHELD
 from survey_model.responses import WAVE
 from survey_model.scoring import (
     condition_columns,
@@ -150,15 +152,15 @@ def filter_options(frame: pd.DataFrame, codebook: Codebook) -> dict[str, list[st
         if attribute_id not in frame.columns:
             options[attribute_id] = []
             continue
-        present = {str(value) for value in frame[attribute_id].dropna().unique()} - {""}
+        present = {str(value) for value in frame[attribute_id].dropna().unique()} - {"", WITHHELD}
         declared = codebook.attribute(attribute_id).options if attribute_id in codebook.attribute_ids else ()
         ordered = [value for value in declared if value in present]
         options[attribute_id] = ordered + sorted(present - set(ordered))
     return options
 
 
-SCHOOL_GROUP = "school_group"
-"""Column added to a frame for cohort/comparison comparisons (from the organization's school groups)."""
+SCHOOL_GROUP = release.SCHOOL_GROUP
+"""Column of cohort/comparison groups: the released frame carries it (:mod:`survey_model.release`)."""
 
 
 @dataclass(frozen=True)
@@ -180,7 +182,14 @@ class ShiftsView:
 
 
 def with_school_groups(frame: pd.DataFrame, groups: Mapping[str, str]) -> pd.DataFrame:
-    """The frame with a :data:`SCHOOL_GROUP` column (``cohort``, ``comparison`` or missing) from school names."""
+    """The frame with a :data:`SCHOOL_GROUP` column (``cohort``, ``comparison`` or missing) from school names.
+
+    A released frame already carries the released groups (a pool of small schools from several groups has none):
+    they are kept, with withheld groups as missing.
+    """
+    if SCHOOL_GROUP in frame.columns:
+        released = frame[SCHOOL_GROUP].astype("string")
+        return frame.assign(**{SCHOOL_GROUP: released.mask(released.isin([WITHHELD, ""]))})
     if "school" not in frame.columns:
         return frame.assign(**{SCHOOL_GROUP: pd.NA})
     mapped = frame["school"].astype("string").map({name: group or pd.NA for name, group in groups.items()})
@@ -208,11 +217,14 @@ def shifts_view(
     selected = restrict(frame, restriction, min_n=settings.min_n)
     pair = selected[selected[WAVE].isin([from_wave, to_wave])]
     min_n = settings.min_n
-    report = compare_waves(pair, codebook, from_wave=from_wave, to_wave=to_wave, min_n=min_n)
+    # The same educators in both waves: only for whole cells (role = All), where the release decision checked the
+    # linked / not linked split; under a role filter it would cross two attributes.
+    matched = restriction.get("role") is None
+    report = compare_waves(pair, codebook, from_wave=from_wave, to_wave=to_wave, min_n=min_n, matched=matched)
     by_school = None
     if not restriction.get("school") and "school" in selected.columns:
         by_school = compare_waves(
-            pair,
+            pair[(pair["school"] != WITHHELD).to_numpy(dtype=bool)],  # a pool of small schools is no school
             codebook,
             from_wave=from_wave,
             to_wave=to_wave,
@@ -223,9 +235,9 @@ def shifts_view(
         )
     by_group = group_trend = None
     marked = {name: group for name, group in (school_groups or {}).items() if group}
-    if marked and not restriction.get("school"):
-        grouped = with_school_groups(selected, marked)
-        grouped = grouped[grouped[SCHOOL_GROUP].notna()]
+    grouped = with_school_groups(selected, marked)
+    grouped = grouped[grouped[SCHOOL_GROUP].notna().to_numpy(dtype=bool)]
+    if not grouped.empty and not restriction.get("school"):
         grouped_pair = grouped[grouped[WAVE].isin([from_wave, to_wave])]
         by_group = compare_waves(
             grouped_pair,

@@ -31,6 +31,7 @@ import pandas as pd
 
 from survey_model.codebook import Codebook
 from survey_model.privacy import COMPLEMENTARY, SUPPRESSED, hidden_message, hidden_waves, suppress
+from survey_model.release import SCHOOL_ATTRIBUTES, WITHHELD
 from survey_model.reliability import ALPHA_FLOOR, cronbach_alpha, item_rest_correlations
 from survey_model.responses import WAVE, matches
 from survey_model.scoring import (
@@ -63,6 +64,11 @@ WHOLE = "All in this selection"
 
 
 COMPLEMENTARY_NOTE = "hidden so that a smaller group cannot be worked out by subtraction"
+WITHHELD_NOTE = (
+    "Groups too small to show on their own, or that would let a small group be worked out from other figures, are "
+    "not listed: their answers count only in the totals."
+)
+"""Said wherever a breakdown may leave groups out (the release decision, :mod:`survey_model.release`)."""
 
 #: Attributes the Subgroups page never breaks down by (schools have their own page).
 NOT_A_SUBGROUP = frozenset({"school"})
@@ -163,6 +169,7 @@ def _breakdown(
     cells): the whole is its groups' sums added up.
     """
     raw = finish_conditions(sums, by=[column], bands=settings.stage_bands)
+    raw = raw[(raw[column].astype(str) != WITHHELD).to_numpy(dtype=bool)]  # counted in the whole, never a group
     added_up = sums.groupby("condition", sort=False)[list(CONDITION_SUMS)].sum().reset_index()
     whole = finish_conditions(added_up, bands=settings.stage_bands)
     whole = suppress(whole, keys=["condition"], min_n=settings.min_n)
@@ -174,6 +181,7 @@ def _counts(sizes: pd.Series, column: str, *, min_n: int) -> pd.DataFrame:
     """Respondents per group (a series indexed by group label), suppressed as a breakdown."""
     # Fresh arrays: suppress() writes into the table, and value_counts may hand back read-only buffers.
     counts = pd.DataFrame({column: np.array(sizes.index, dtype=object), "n": np.array(sizes.to_numpy(), dtype="int64")})
+    counts = counts[(counts[column].astype(str) != WITHHELD).to_numpy(dtype=bool)]  # released: never a group
     return suppress(counts, keys=[column], min_n=min_n, breakdown=column)
 
 
@@ -607,6 +615,23 @@ class SubgroupView:
     ``gap_favorable`` (points) and ``gap_mean`` (scale points) against the whole, ``suppressed``."""
     whole: pd.DataFrame
     """The whole selection per condition (suppressed at ``min_n``)."""
+    crossed: bool = False
+    """True when the breakdown is refused because a role filter is set (see :data:`CROSSED_MESSAGE`)."""
+
+
+CROSSED_MESSAGE = (
+    "Breakdowns by a second attribute are shown for all roles together: combined with a role filter they would "
+    "make groups small enough to identify people. Set Role to All to see this breakdown."
+)
+
+
+def crosses_role(attribute: str, restriction: Mapping[str, str | None] | None) -> bool:
+    """True when breaking a role-filtered selection down by ``attribute`` would cross two released attributes.
+
+    The release decision (:mod:`survey_model.release`) checks each attribute's groups within every cell, not
+    their crossings, so a role filter combines only with the school's own attributes (school, level, group).
+    """
+    return (restriction or {}).get("role") is not None and attribute not in {"role", *SCHOOL_ATTRIBUTES}
 
 
 def subgroup_attributes(
@@ -653,6 +678,11 @@ def subgroup_view(
     in_wave = _selection(frame, restriction, waves=[wave], columns=columns, min_n=min_n, tallies=tallies)
     if attribute not in in_wave.columns:
         raise ValueError(f"the responses frame has no column {attribute!r}")
+    if crosses_role(attribute, restriction):
+        empty = pd.DataFrame()
+        return SubgroupView(
+            attribute, info.label, info.sensitive, min_n, len(in_wave), True, empty, empty, empty, crossed=True
+        )
     if len(in_wave) < settings.min_n:
         empty = pd.DataFrame()
         return SubgroupView(attribute, info.label, info.sensitive, min_n, len(in_wave), True, empty, empty, empty)
@@ -764,7 +794,7 @@ def leader_view(
         in_cells = every_cell[(every_cell[WAVE] == wave).to_numpy(dtype=bool)]
         respondents, breakdowns = int(in_cells[RESPONDENTS].sum()), tallies.dimensions
     else:
-        columns = [*identity_columns, "role", *condition_columns(frame, codebook)]
+        columns = [*identity_columns, "role", IDENTITY, *condition_columns(frame, codebook)]
         every_wave = _selected(frame, restriction, waves=None, min_n=min_n, tallies=tallies)
         in_wave = _rows(frame, every_wave & (frame[WAVE] == wave).to_numpy(dtype=bool), columns)
         respondents, breakdowns = len(in_wave), tuple(in_wave.columns)
@@ -787,19 +817,25 @@ def leader_view(
             counts = leader_identity(in_wave, codebook, by=["role"])
         raw = _leader_shares(counts)
         raw["role"] = raw["role"].astype(str)
+        raw = raw[(raw["role"] != WITHHELD).to_numpy(dtype=bool)]
         by_role = suppress(raw, keys=["role"], min_n=min_n, breakdown="role")
         options = codebook.attribute("role").options if "role" in codebook.attribute_ids else ()
         order = _group_order(by_role["role"], options)
         by_role = by_role.set_index("role").loc[order].reset_index()
         by_role["note"] = [hidden_reason(r, min_n) for r in by_role[SUPPRESSED]]
 
-    if from_cells:
-        sums = tallies.conditions_by(in_cells, [IDENTITY])
+    if crosses_role(IDENTITY, restriction):
+        by_identity = pd.DataFrame(columns=[IDENTITY, "condition", "condition_name", "pct_favorable", "n", SUPPRESSED])
     else:
-        labelled = in_wave.assign(**{IDENTITY: identity_groups(in_wave, codebook)})
-        sums = summed_conditions(labelled, codebook, by=[IDENTITY])
-    by_identity, _ = _breakdown(sums, codebook, IDENTITY, min_n=min_n, settings=settings)
-    by_identity[IDENTITY] = by_identity[IDENTITY].astype(str)
+        if from_cells:
+            sums = tallies.conditions_by(in_cells, [IDENTITY])
+        else:
+            labelled = in_wave if IDENTITY in in_wave.columns else in_wave.assign(
+                **{IDENTITY: identity_groups(in_wave, codebook)}
+            )
+            sums = summed_conditions(labelled, codebook, by=[IDENTITY])
+        by_identity, _ = _breakdown(sums, codebook, IDENTITY, min_n=min_n, settings=settings)
+        by_identity[IDENTITY] = by_identity[IDENTITY].astype(str)
     return LeaderView(
         respondents=respondents,
         hidden=False,

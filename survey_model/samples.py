@@ -89,6 +89,10 @@ def load_samples(
     with (folder / "schools.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     for org_id in {row["organization"] for row in rows}:
-        schools = [School(row["school"], row["group"]) for row in rows if row["organization"] == org_id]
+        schools = [
+            School(row["school"], row["group"], row.get("school_level", ""))
+            for row in rows
+            if row["organization"] == org_id
+        ]
         store.set_schools(org_id, schools, user=user)
     return results

@@ -112,7 +112,7 @@ def _sum_by(cells: pd.DataFrame, by: Sequence[str], columns: list[str]) -> pd.Da
 def tally(frame: pd.DataFrame, codebook: Codebook, *, dimensions: Sequence[str] = DIMENSIONS) -> Tallies:
     """Sum ``frame``'s respondents into the cells of ``dimensions`` (those present in the frame)."""
     leader = codebook.leader is not None and codebook.leader.item in frame.columns
-    if leader and IDENTITY in dimensions:
+    if leader and IDENTITY in dimensions and IDENTITY not in frame.columns:  # a released frame carries its own
         frame = frame.assign(**{IDENTITY: identity_groups(frame, codebook)})
     present = tuple(column for column in dimensions if column in frame.columns)
     groups = Groups(frame, present)

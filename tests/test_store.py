@@ -676,32 +676,38 @@ def test_another_programs_database_is_not_taken_over(tmp_path):
 
 
 def test_a_version_1_database_is_upgraded_in_place(tmp_path):
-    """A store with the version-1 schema (no mapping profiles yet) upgrades on open and keeps its data."""
+    """A store with the version-1 schema (no mapping profiles, no school levels) upgrades on open and keeps its
+    data and its school list."""
     store = open_store(tmp_path)
     save(store, "W1", make_frame(40))
+    store.set_schools("district-7", [School("Oak", "cohort")], user="ana")
     before = store.load_responses("district-7")
     audit_before = store.audit_log()
     store.close()
     path = tmp_path / "survey.db"
-    with sqlite3.connect(path) as conn:  # what a version-1 database looks like: migration 2 not yet applied
+    with sqlite3.connect(path) as conn:  # what a version-1 database looks like: migrations 2 and 3 not yet applied
         conn.execute("DROP TABLE mapping_profiles")
         conn.execute("DROP INDEX ix_audit_log_org_id_id")
-        conn.execute("DELETE FROM schema_version WHERE version = 2")
+        conn.execute("ALTER TABLE schools DROP COLUMN level")
+        conn.execute("DELETE FROM schema_version WHERE version > 1")
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert tables == {
         "schema_version", "store_info", "organizations", "schools", "codebooks", "waves", "responses", "audit_log",
     }  # fmt: skip
 
     upgraded = open_store(tmp_path)
-    assert upgraded.schema_version == SCHEMA_VERSION == 2
+    assert upgraded.schema_version == SCHEMA_VERSION == 3
     with sqlite3.connect(path) as conn:
-        assert [r[0] for r in conn.execute("SELECT version FROM schema_version ORDER BY version")] == [1, 2]
+        assert [r[0] for r in conn.execute("SELECT version FROM schema_version ORDER BY version")] == [1, 2, 3]
         indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert "ix_audit_log_org_id_id" in indexes
     pd.testing.assert_frame_equal(upgraded.load_responses("district-7"), before)
     pd.testing.assert_frame_equal(upgraded.audit_log(), audit_before)
     upgraded.save_mapping_profile("after upgrade", "qualtrics", {"a": 1}, user="ana")
     assert upgraded.mapping_profile("after upgrade").mapping == {"a": 1}
+    assert upgraded.schools("district-7") == [School("Oak", "cohort", "")]  # no level until staff give one
+    upgraded.set_schools("district-7", [School("Oak", "cohort", "Middle")], user="ana")
+    assert upgraded.schools("district-7") == [School("Oak", "cohort", "Middle")]
 
 
 def test_a_database_from_a_newer_version_is_refused(tmp_path):

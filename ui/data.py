@@ -14,6 +14,7 @@ import streamlit as st
 
 from survey_model import dashboard
 from survey_model.codebook import Codebook
+from survey_model.release import released_responses
 from survey_model.scoring import with_condition_parts
 from survey_model.settings import Settings, load_settings
 from survey_model.store import Store, StoreError
@@ -46,7 +47,8 @@ class OrgData:
     version: str
     codebook: Codebook
     frame: pd.DataFrame
-    """Every wave's respondents, with each respondent's condition parts (:func:`with_condition_parts`)."""
+    """Every wave's *released* respondents (:func:`survey_model.release.release`: the only rows and attribute
+    values any page may publish), with each respondent's condition parts (:func:`with_condition_parts`)."""
     tallies: Tallies
     """The frame summed per wave × school × level × role: the Overview adds up these cells."""
     waves: tuple[str, ...]
@@ -59,8 +61,12 @@ def _org_data(org: str, version: str) -> OrgData:
     # rows) on every rerun. Nothing mutates it: every view selects rows into new frames (subset, restrict, assign).
     current = store()
     codebook = current.codebook_for(org)
+    limits = settings()
+    # What may be published is decided once per load, for every wave (survey_model.release); no page reads the
+    # stored answers directly.
+    released = released_responses(current, org, min_n=limits.min_n, min_n_sensitive=limits.min_n_sensitive)
     # Each respondent's condition parts, once: every summary of a selection then adds up a few columns.
-    frame = with_condition_parts(current.load_responses(org), codebook)
+    frame = with_condition_parts(released.frame, codebook)
     waves = tuple(record.label for record in current.waves(org))
     return OrgData(
         org=org, version=version, codebook=codebook, frame=frame, tallies=tally(frame, codebook), waves=waves

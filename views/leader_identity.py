@@ -3,7 +3,7 @@
 import streamlit as st
 
 from survey_model.charts import explore as explore_charts
-from survey_model.explore import identity_answers, identity_table, leader_table
+from survey_model.explore import CROSSED_MESSAGE, identity_answers, identity_table, leader_table
 from survey_model.privacy import SUPPRESSED, hidden_message, selection_hidden_message
 from ui import data, display, explore_data, state
 
@@ -83,7 +83,9 @@ st.markdown(
     "Percent favorable on each condition among those who answer **Yes** and among those who answer **No** or "
     "**Not sure**. A difference shows how the two groups experience the school; it does not say which causes which."
 )
-if view.identity_gap.empty:
+if view.by_identity.empty and filters.role:
+    st.info(CROSSED_MESSAGE)
+elif view.identity_gap.empty:
     st.caption(f"One of the two groups has {hidden_message(min_n)}, so they are not compared.")
 else:
     display.chart(

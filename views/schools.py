@@ -4,7 +4,7 @@ import streamlit as st
 
 from survey_model import charts
 from survey_model.charts import explore as explore_charts
-from survey_model.explore import school_detail, school_matrix
+from survey_model.explore import WITHHELD_NOTE, school_detail, school_matrix
 from survey_model.privacy import SUPPRESSED, hidden_message, selection_hidden_message
 from ui import data, display, explore_data, state, tables
 from ui.state import ALL, PARAMS
@@ -84,6 +84,8 @@ unit = {"format": "%d%%"} if metric == "pct_favorable" else {"format": "%.2f"}
 st.caption(
     "Sort by clicking a column header; pick a row to see that school. The table is the heatmap's text view. "
     + tables.COHORT_NOTE
+    + " "
+    + WITHHELD_NOTE.replace("Groups", "Schools")
 )
 st.dataframe(
     matrix,

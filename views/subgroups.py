@@ -3,7 +3,7 @@
 import streamlit as st
 
 from survey_model.charts import explore as explore_charts
-from survey_model.explore import WHOLE, subgroup_cells, subgroup_table
+from survey_model.explore import CROSSED_MESSAGE, WHOLE, WITHHELD_NOTE, subgroup_cells, subgroup_table
 from survey_model.privacy import SUPPRESSED, selection_hidden_message
 from ui import data, display, explore_data, state
 
@@ -37,6 +37,9 @@ if fixed:
     st.caption(f"{' and '.join(fixed)} {verb} set in the sidebar, so {pronoun} not offered as a breakdown here.")
 
 view = explore_data.subgroup_view(filters, attribute=attribute)
+if view.crossed:
+    st.info(CROSSED_MESSAGE)
+    st.stop()
 if view.hidden:
     st.warning(selection_hidden_message(settings.min_n))
     st.stop()
@@ -70,6 +73,7 @@ st.dataframe(subgroup_table(view, codebook, metric=metric), hide_index=True, wid
 hidden = view.groups[view.groups[SUPPRESSED] != ""]
 for group, note in zip(hidden["group"], hidden["note"], strict=True):
     st.caption(f"**{group}**: {note}.")
+st.caption(WITHHELD_NOTE)
 
 with st.expander("How these numbers are calculated"):
     st.markdown(

@@ -102,15 +102,25 @@ def _selection(args: argparse.Namespace, waves: list[str | None]):
         with open_store(args, create=False) as store:
             args.org = stored_org(store, args.org)
             organization = store.organization(args.org)
-            frame = store.load_responses(args.org)
-            codebook = store.codebook_for(args.org) if not frame.empty else None
+            stored = store.load_responses(args.org)
+            codebook = store.codebook_for(args.org) if not stored.empty else None
+            frame = _released(store, args.org, settings) if not stored.empty else stored
     except StoreError as exc:
         return fail(exc.message, exc.action)
     if frame.empty:
         return fail(f"Organization {args.org!r} has no stored responses.", "Import a wave first.")
     if args.school:
-        schools = sorted(set(frame["school"].dropna().astype(str))) if "school" in frame.columns else []
+        from survey_model.release import WITHHELD
+
+        schools = sorted(set(frame["school"].dropna().astype(str)) - {WITHHELD}) if "school" in frame.columns else []
         if args.school not in schools:
+            known = set(stored["school"].dropna().astype(str)) if "school" in stored.columns else set()
+            if args.school in known:
+                return fail(
+                    f"School {args.school!r} has too few respondents to be shown on its own (it counts in "
+                    f"{args.org!r}'s totals).",
+                    f"Schools shown on their own: {', '.join(schools)}.",
+                )
             return fail(f"There is no school {args.school!r} in {args.org!r}.", f"Schools: {', '.join(schools)}.")
     known = [str(w) for w in frame[WAVE].cat.categories]  # every stored wave of the organization
     owner = f"Organization {args.org!r}"
@@ -119,6 +129,15 @@ def _selection(args: argparse.Namespace, waves: list[str | None]):
     except StoreError as exc:
         return fail(exc.message, exc.action)
     return organization.name, frame, codebook, settings, labels
+
+
+def _released(store, org: str, settings):
+    """The organization's released responses (:mod:`survey_model.release`): what every export may publish."""
+    from survey_model.release import released_responses
+
+    return released_responses(
+        store, org, min_n=settings.min_n, min_n_sensitive=settings.min_n_sensitive
+    ).frame
 
 
 def _write(path: Path, data: bytes) -> int | None:

@@ -47,6 +47,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_shifts(args: argparse.Namespace) -> int:
     """Compare two waves of one organization and print the result."""
+    from survey_model.release import released_responses
+    from survey_model.responses import WAVE
     from survey_model.settings import load_settings
     from survey_model.shifts import compare_waves
     from survey_model.store import StoreError
@@ -56,13 +58,18 @@ def run_shifts(args: argparse.Namespace) -> int:
             args.org = stored_org(store, args.org)
             args.from_wave = stored_wave(store, args.org, args.from_wave)
             args.to_wave = stored_wave(store, args.org, args.to_wave)
-            frame = store.load_responses(args.org, waves=[args.from_wave, args.to_wave])
+            settings = load_settings()
+            # The release decision covers every wave; only then are the two waves taken (survey_model.release).
+            frame = released_responses(
+                store, args.org, min_n=settings.min_n, min_n_sensitive=settings.min_n_sensitive
+            ).frame
+            frame = frame[frame[WAVE].isin([args.from_wave, args.to_wave])]
             codebook = store.codebook_for(args.org, wave=args.to_wave)
     except StoreError as exc:
         return fail(exc.message, exc.action)
     if args.school:
         frame = frame[frame["school"] == args.school] if "school" in frame.columns else frame.iloc[0:0]
-    report = compare_waves(frame, codebook, from_wave=args.from_wave, to_wave=args.to_wave, min_n=load_settings().min_n)
+    report = compare_waves(frame, codebook, from_wave=args.from_wave, to_wave=args.to_wave, min_n=settings.min_n)
     table = report.to_frame()
     table = table[table["measure"].isin(MEASURES)]
     if args.json:

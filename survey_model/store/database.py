@@ -356,15 +356,15 @@ class Store:
     def set_schools(self, org_id: str, schools: Iterable[School], *, user: str) -> None:
         """Replace the organization's school list (names and comparison groups); recorded in the audit log."""
         _check_user(user)
-        new = {school.name.strip(): school.group.strip() for school in schools}
+        new = {school.name.strip(): (school.group.strip(), school.level.strip()) for school in schools}
         if "" in new:
             raise ValueError("a school needs a name")
         with self._write() as conn:
             self._require_org(conn, org_id)
             old = {
-                row.name: row.school_group
+                row.name: [row.school_group, row.level]
                 for row in conn.execute(
-                    sa.select(schools_table.c.name, schools_table.c.school_group).where(
+                    sa.select(schools_table.c.name, schools_table.c.school_group, schools_table.c.level).where(
                         schools_table.c.org_id == org_id
                     )
                 )
@@ -372,8 +372,10 @@ class Store:
             conn.execute(schools_table.delete().where(schools_table.c.org_id == org_id))
             if new:
                 conn.execute(
-                    schools_table.insert(), [{"org_id": org_id, "name": n, "school_group": g} for n, g in new.items()]
+                    schools_table.insert(),
+                    [{"org_id": org_id, "name": n, "school_group": g, "level": lv} for n, (g, lv) in new.items()],
                 )
+            new = {name: list(values) for name, values in new.items()}
             self._audit(conn, "set_schools", user=user, org_id=org_id, details={"before": old, "after": new})
 
     @_translating_errors
@@ -381,11 +383,11 @@ class Store:
         """The organization's schools, by name."""
         with self._read() as conn:
             rows = conn.execute(
-                sa.select(schools_table.c.name, schools_table.c.school_group)
+                sa.select(schools_table.c.name, schools_table.c.school_group, schools_table.c.level)
                 .where(schools_table.c.org_id == org_id)
                 .order_by(schools_table.c.name)
             )
-            return [School(row.name, row.school_group) for row in rows]
+            return [School(row.name, row.school_group, row.level) for row in rows]
 
     # -- waves -----------------------------------------------------------------------------------------------
 

@@ -46,6 +46,9 @@ class School:
     """School name as it appears in the ``school`` attribute of the responses."""
     group: str = ""
     """Comparison group, e.g. ``"cohort"`` or ``"comparison"``; empty when the organization uses none."""
+    level: str = ""
+    """School level (Elementary, Middle, High, K-8, …) from the school list; empty when not given. Figures by
+    level use this, never respondents' own answers (see :mod:`survey_model.release`)."""
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,7 @@ schools_table = sa.Table(
     sa.Column("org_id", sa.String(64), sa.ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("name", sa.Text, primary_key=True),
     sa.Column("school_group", sa.Text, nullable=False, default=""),
+    sa.Column("level", sa.Text, nullable=False, default="", server_default=""),
 )
 codebooks_table = sa.Table(
     "codebooks",
@@ -114,6 +115,15 @@ audit_log_table = sa.Table(
 )
 
 
+_schools_v1 = sa.Table(
+    "schools",
+    sa.MetaData(),
+    sa.Column("org_id", sa.String(64), sa.ForeignKey(organizations_table.c.id, ondelete="CASCADE"), primary_key=True),
+    sa.Column("name", sa.Text, primary_key=True),
+    sa.Column("school_group", sa.Text, nullable=False, default=""),
+)
+
+
 def _migration_1_initial(conn: sa.Connection) -> None:
     """Organizations, schools, codebooks, waves, responses, the audit log and store facts."""
     # These Table objects are the current definitions. When a later migration alters one of them, copy the
@@ -121,7 +131,7 @@ def _migration_1_initial(conn: sa.Connection) -> None:
     for table in (
         store_info_table,
         organizations_table,
-        schools_table,
+        _schools_v1,
         codebooks_table,
         waves_table,
         responses_table,
@@ -137,9 +147,15 @@ def _migration_2_mapping_profiles(conn: sa.Connection) -> None:
     conn.exec_driver_sql("CREATE INDEX ix_audit_log_org_id_id ON audit_log (org_id, id)")
 
 
+def _migration_3_school_levels(conn: sa.Connection) -> None:
+    """Each school's level, from the school list: the release decision never takes it from respondents' answers."""
+    conn.exec_driver_sql("ALTER TABLE schools ADD COLUMN level TEXT NOT NULL DEFAULT ''")
+
+
 MIGRATIONS: tuple[Callable[[sa.Connection], None], ...] = (
     _migration_1_initial,
     _migration_2_mapping_profiles,
+    _migration_3_school_levels,
 )
 """Migration ``i`` (0-based) brings a database from schema version ``i`` to ``i + 1``. Append only."""
 
