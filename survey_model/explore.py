@@ -830,8 +830,10 @@ def leader_view(
         if from_cells:
             sums = tallies.conditions_by(in_cells, [IDENTITY])
         else:
-            labelled = in_wave if IDENTITY in in_wave.columns else in_wave.assign(
-                **{IDENTITY: identity_groups(in_wave, codebook)}
+            labelled = (
+                in_wave
+                if IDENTITY in in_wave.columns
+                else in_wave.assign(**{IDENTITY: identity_groups(in_wave, codebook)})
             )
             sums = summed_conditions(labelled, codebook, by=[IDENTITY])
         by_identity, _ = _breakdown(sums, codebook, IDENTITY, min_n=min_n, settings=settings)

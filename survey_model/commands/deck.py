@@ -135,9 +135,7 @@ def _released(store, org: str, settings):
     """The organization's released responses (:mod:`survey_model.release`): what every export may publish."""
     from survey_model.release import released_responses
 
-    return released_responses(
-        store, org, min_n=settings.min_n, min_n_sensitive=settings.min_n_sensitive
-    ).frame
+    return released_responses(store, org, min_n=settings.min_n, min_n_sensitive=settings.min_n_sensitive).frame
 
 
 def _write(path: Path, data: bytes) -> int | None:
