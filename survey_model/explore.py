@@ -31,7 +31,7 @@ import pandas as pd
 
 from survey_model.codebook import Codebook
 from survey_model.privacy import COMPLEMENTARY, SUPPRESSED, hidden_message, hidden_waves, suppress
-from survey_model.release import SCHOOL_ATTRIBUTES, WITHHELD
+from survey_model.release import WITHHELD, crosses_role
 from survey_model.reliability import ALPHA_FLOOR, cronbach_alpha, item_rest_correlations
 from survey_model.responses import WAVE, matches
 from survey_model.scoring import (
@@ -623,15 +623,6 @@ CROSSED_MESSAGE = (
     "Breakdowns by a second attribute are shown for all roles together: combined with a role filter they would "
     "make groups small enough to identify people. Set Role to All to see this breakdown."
 )
-
-
-def crosses_role(attribute: str, restriction: Mapping[str, str | None] | None) -> bool:
-    """True when breaking a role-filtered selection down by ``attribute`` would cross two released attributes.
-
-    The release decision (:mod:`survey_model.release`) checks each attribute's groups within every cell, not
-    their crossings, so a role filter combines only with the school's own attributes (school, level, group).
-    """
-    return (restriction or {}).get("role") is not None and attribute not in {"role", *SCHOOL_ATTRIBUTES}
 
 
 def subgroup_attributes(

@@ -285,6 +285,15 @@ def _admitted(columns: Sequence[np.ndarray], *, min_n: int) -> list[bool]:
 # The decision
 
 
+def crosses_role(attribute: str, restriction: Mapping[str, str | None] | None) -> bool:
+    """True when breaking a role-filtered selection down by ``attribute`` would cross two released attributes.
+
+    The release decision (:mod:`survey_model.release`) checks each attribute's groups within every cell, not
+    their crossings, so a role filter combines only with the school's own attributes (school, level, group).
+    """
+    return (restriction or {}).get("role") is not None and attribute not in {"role", *SCHOOL_ATTRIBUTES}
+
+
 def breakdown_attributes(codebook: Codebook, frame: pd.DataFrame) -> list[str]:
     """Respondent attributes a page can break down by, role first (school attributes come from the school list)."""
     names = [a.id for a in codebook.attributes if a.id not in SCHOOL_ATTRIBUTES and a.id in frame.columns]
@@ -536,6 +545,7 @@ __all__ = [
     "Release",
     "SchoolInfo",
     "breakdown_attributes",
+    "crosses_role",
     "release",
     "released_responses",
     "school_info",

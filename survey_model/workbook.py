@@ -21,6 +21,7 @@ import pandas as pd
 
 from survey_model.codebook import Codebook
 from survey_model.privacy import COMPLEMENTARY, SUPPRESSED, hidden_message, restrict, suppress
+from survey_model.release import WITHHELD, crosses_role
 from survey_model.reliability import condition_reliability
 from survey_model.responses import WAVE
 from survey_model.scoring import condition_summary, index_summary, item_summary, leader_identity, with_condition_names
@@ -141,7 +142,9 @@ def results_workbook(
     ]
     if "school" not in restriction and "school" in selected.columns:
         sheets.append(_breakdown(snapshot, context, by="school", name="Schools"))
-    sheets.append(_subgroups(snapshot, context, skip={"school", *restriction}))
+    # Under a role filter only the school's own attributes break down further (survey_model.release).
+    crossed = {a.id for a in codebook.attributes if crosses_role(a.id, restriction)}
+    sheets.append(_subgroups(snapshot, context, skip={"school", *restriction, *crossed}))
     if codebook.leader is not None and codebook.leader.item in selected.columns:
         sheets.append(_leader(selected, snapshot, context, waves))
     sheets.extend(_changes(selected, context, wave=wave, compare=compare))
@@ -331,6 +334,7 @@ def _group_matrix(
     set of figures that could narrow down a hidden one.
     """
     long = condition_summary(snapshot, context.codebook, by=[WAVE, by], bands=context.settings.stage_bands)
+    long = long[(long[by].astype(str) != WITHHELD).to_numpy(dtype=bool)]  # released: counted in totals only
     long = suppress(long, keys=[WAVE, by, "condition"], min_n=min_n, breakdown=by)
     long = _in_wave_order(long, context.waves)
     reasons = (
@@ -415,6 +419,7 @@ def _leader(selected: pd.DataFrame, snapshot: pd.DataFrame, context: _Context, w
         if column not in snapshot.columns:
             continue
         table = leader_identity(snapshot, codebook, by=[WAVE, column])
+        table = table[(table[column].astype(str) != WITHHELD).to_numpy(dtype=bool)]
         table = _in_wave_order(suppress(table, keys=[WAVE, column], min_n=min_n, breakdown=column), context.waves)
         label = codebook.attribute(column).label if column in codebook.attribute_ids else column
         parts.append(table.assign(breakdown=label, group=table[column].astype(str)))
