@@ -1,6 +1,6 @@
 """Condition scores, percent favorable, leader identity and stage bands.
 
-The metric conventions (``PRODUCT.md``), applied in this order:
+The metric conventions (``docs/rules.md``, *Metric conventions*), applied in this order:
 
 1. Explicit non-answers ("Don't know", "N/A", "Prefer not to answer", −99; stored as −1) and blanks are missing.
    They are never zero, and non-answers are counted separately (``n_nonsubstantive``).

@@ -1,6 +1,6 @@
 """One place for every threshold, path and secret the dashboard uses.
 
-Defaults are the project's documented conventions (see ``PRODUCT.md``). Each can be overridden by an
+Defaults are the project's documented conventions (see ``docs/rules.md``). Each can be overridden by an
 environment variable, read once by :func:`load_settings`:
 
 ===========================  ==========================================================  ============
