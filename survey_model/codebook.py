@@ -27,6 +27,29 @@ import pandas as pd
 from survey_model.slugs import slug
 from survey_model.validation import ValidationIssue, ValidationReport
 
+__all__ = [
+    "CODEBOOK_DIR",
+    "COMMON_MISSING_LABELS",
+    "DEFAULT_CODEBOOK",
+    "SCALE_SHEET_COLUMNS",
+    "SPREADSHEET_COLUMNS",
+    "Attribute",
+    "Codebook",
+    "Condition",
+    "Item",
+    "LeaderIdentity",
+    "Scale",
+    "ScaleOption",
+    "available_codebooks",
+    "builtin_scales",
+    "check_codebook",
+    "codebook_from_dict",
+    "codebook_from_spreadsheet",
+    "load_codebook",
+    "normalise_label",
+    "spreadsheet_template",
+]
+
 CODEBOOK_DIR = Path(__file__).with_name("codebooks")
 DEFAULT_CODEBOOK = "collective-leadership"
 

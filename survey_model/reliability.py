@@ -28,6 +28,8 @@ from survey_model.privacy import SUPPRESSED, suppress
 from survey_model.responses import WAVE
 from survey_model.scoring import NOT_ANSWERED, item_values
 
+__all__ = ["ALPHA_FLOOR", "condition_reliability", "cronbach_alpha", "item_reliability", "item_rest_correlations"]
+
 ALPHA_FLOOR = 0.70
 
 

@@ -28,6 +28,36 @@ from survey_model.codebook import Codebook
 from survey_model.responses import NONSUBSTANTIVE, NOT_ANSWERED, present_items
 from survey_model.settings import DEFAULT_STAGE_BANDS, StageBand
 
+__all__ = [
+    "CONDITION_PARTS",
+    "CONDITION_SUMS",
+    "IDENTITY",
+    "IDENTITY_OTHER",
+    "IDENTITY_YES",
+    "LEADER_COUNTS",
+    "MIN_SHARE",
+    "Groups",
+    "condition_columns",
+    "condition_summary",
+    "condition_sums",
+    "finish_conditions",
+    "finish_leader",
+    "identity_groups",
+    "index_from_conditions",
+    "index_summary",
+    "item_summary",
+    "item_values",
+    "leader_flags",
+    "leader_identity",
+    "part_column",
+    "respondent_parts",
+    "score_respondents",
+    "stage_of",
+    "summed_conditions",
+    "with_condition_names",
+    "with_condition_parts",
+]
+
 #: The half-answered rule of :func:`score_respondents`, and the one :func:`with_condition_parts` stores.
 MIN_SHARE = 0.5
 

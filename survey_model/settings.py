@@ -21,6 +21,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+__all__ = ["DEFAULT_STAGE_BANDS", "PROJECT_ROOT", "Settings", "StageBand", "database_url_from", "load_settings"]
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -27,6 +27,18 @@ from survey_model.scoring import condition_summary, index_summary, item_summary,
 from survey_model.settings import Settings
 from survey_model.shifts import CLEAR_DECREASE, CLEAR_INCREASE, compare_waves, displayed_change, round_half_away
 
+__all__ = [
+    "ALL",
+    "ANALYSTS_SHEET",
+    "ANALYST_COLUMNS",
+    "CHANGE_COLUMNS",
+    "COMPLEMENTARY_NOTE",
+    "NOTE",
+    "ResultsWorkbook",
+    "Sheet",
+    "results_workbook",
+]
+
 ALL = "All"
 NOTE = "Note"
 COMPLEMENTARY_NOTE = "hidden so that a smaller group cannot be worked out by subtraction"
@@ -183,19 +195,19 @@ def _in_wave_order(table: pd.DataFrame, waves: Sequence[str]) -> pd.DataFrame:
 
 
 #: Figure columns shared by the Conditions and Items sheets: header → (summary column, Excel format).
-FAVORABLE_SPLIT = {
+_FAVORABLE_SPLIT = {
     "n": ("n", COUNT),
     "% favorable": ("pct_favorable", PERCENT),
     "% neutral": ("pct_neutral", PERCENT),
     "% unfavorable": ("pct_unfavorable", PERCENT),
 }
-CONDITION_SPREAD = {
+_CONDITION_SPREAD = {
     "Mean (1–5)": ("mean", MEAN),
     "SD": ("sd", MEAN),
     "Item responses": ("n_responses", COUNT),
     "Don't know / N/A": ("n_nonsubstantive", COUNT),
 }
-ITEM_SPREAD = {"Mean": ("mean", MEAN), "Don't know / N/A": ("n_nonsubstantive", COUNT)}
+_ITEM_SPREAD = {"Mean": ("mean", MEAN), "Don't know / N/A": ("n_nonsubstantive", COUNT)}
 
 
 def _figures(table: pd.DataFrame, columns: Mapping[str, tuple[str, str]]) -> dict[str, pd.Series]:
@@ -277,9 +289,9 @@ def _conditions(snapshot: pd.DataFrame, context: _Context) -> Sheet:
             "Wave": table[WAVE],
             "Condition": table["condition_name"],
             "Group": table["group_name"].fillna(""),
-            **_figures(table, FAVORABLE_SPLIT),
+            **_figures(table, _FAVORABLE_SPLIT),
             "Stage": table["stage"].astype("string").fillna(""),
-            **_figures(table, CONDITION_SPREAD),
+            **_figures(table, _CONDITION_SPREAD),
             NOTE: _notes(table, context.min_n),
         }
     )
@@ -287,7 +299,7 @@ def _conditions(snapshot: pd.DataFrame, context: _Context) -> Sheet:
         name="Conditions",
         title="Conditions",
         table=out,
-        formats=_formats(FAVORABLE_SPLIT, CONDITION_SPREAD),
+        formats=_formats(_FAVORABLE_SPLIT, _CONDITION_SPREAD),
         note="n: respondents with a condition score. Percentages are of valid item responses.",
     )
 
@@ -307,8 +319,8 @@ def _items(snapshot: pd.DataFrame, context: _Context) -> Sheet:
             "Condition": table["condition"].map(names).fillna(""),
             "Wording": table["item"].map(lambda i: codebook.item(i).text),
             "Reversed": table["item"].map(lambda i: "yes" if codebook.item(i).reverse else ""),
-            **_figures(table, FAVORABLE_SPLIT),
-            **_figures(table, ITEM_SPREAD),
+            **_figures(table, _FAVORABLE_SPLIT),
+            **_figures(table, _ITEM_SPREAD),
             NOTE: _notes(table, context.min_n),
         }
     )
@@ -316,7 +328,7 @@ def _items(snapshot: pd.DataFrame, context: _Context) -> Sheet:
         name="Items",
         title="Items",
         table=out,
-        formats=_formats(FAVORABLE_SPLIT, ITEM_SPREAD),
+        formats=_formats(_FAVORABLE_SPLIT, _ITEM_SPREAD),
         note="n: valid answers. Reversed items are scored so that favorable means disagreeing with the wording; "
         "yes/no items have no percent favorable.",
     )

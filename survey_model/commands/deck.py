@@ -25,6 +25,8 @@ from pathlib import Path
 
 from survey_model.commands.store import fail, open_store, stored_label, stored_org
 
+__all__ = ["register", "run_deck", "run_workbook"]
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``deck`` and ``workbook`` subcommands."""

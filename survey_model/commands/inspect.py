@@ -32,6 +32,8 @@ from typing import Any
 from survey_model.codebook import Codebook, codebook_from_spreadsheet, load_codebook
 from survey_model.importers import ExportReadError, ImportResult, import_export
 
+__all__ = ["EXIT_OK", "EXIT_REFUSED", "EXIT_USAGE", "describe", "register", "run", "summary"]
+
 EXIT_OK = 0
 """The file was read and its report has no errors."""
 EXIT_REFUSED = 1

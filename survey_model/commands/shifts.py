@@ -22,6 +22,8 @@ import pandas as pd
 from survey_model.commands.store import fail, open_store, stored_org, stored_wave
 from survey_model.shifts.statements import displayed_change, signed
 
+__all__ = ["MEASURES", "register", "run_shifts"]
+
 MEASURES = ("leader_identity", "condition_favorable", "condition_mean")
 
 

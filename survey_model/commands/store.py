@@ -57,6 +57,20 @@ if TYPE_CHECKING:
 # survey_model.store (SQLAlchemy) is imported inside the commands that use it: every command module is imported
 # to build the parser, and a third of a second matters for `--help` and the other commands.
 
+__all__ = [
+    "fail",
+    "foreign_schools_issue",
+    "open_store",
+    "register",
+    "run_delete",
+    "run_export",
+    "run_import",
+    "run_list",
+    "stored_label",
+    "stored_org",
+    "stored_wave",
+]
+
 """Label written by ``export`` for an explicit non-answer (value −1)."""
 
 

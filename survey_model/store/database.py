@@ -60,6 +60,8 @@ from survey_model.store.serialisation import (
     stored_table,
 )
 
+__all__ = ["Store"]
+
 _PG_LOCK_KEY = 0x5C1D_57_0E  # any constant: serialises schema upgrades and wave writes across app instances
 _SECRET_CHECK_MESSAGE = b"survey_model respondent-key secret check"
 

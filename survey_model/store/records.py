@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+__all__ = ["MappingProfile", "Organization", "SaveResult", "SaveStatus", "School", "StoreError", "WaveRecord"]
+
 SaveStatus = Literal["saved", "replaced", "duplicate", "exists"]
 
 
