@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from survey_model.codebook import Codebook, codebook_from_spreadsheet, load_codebook
+from survey_model.commands.store import add_database_argument
 from survey_model.importers import ExportReadError, ImportResult, import_export
 
 __all__ = ["EXIT_OK", "EXIT_REFUSED", "EXIT_USAGE", "describe", "register", "run", "summary"]
@@ -73,12 +74,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--org", help="a stored organization: warn when none of the file's schools is one of its schools"
     )
-    parser.add_argument(
-        "--db",
-        metavar="URL_OR_PATH",
-        help="database for --org: a SQLite file path or a SQLAlchemy URL (default: CLD_DATABASE_URL, else "
-        "instance/survey.db)",
-    )
+    add_database_argument(parser, purpose=" for --org")
     parser.set_defaults(func=run)
 
 

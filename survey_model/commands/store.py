@@ -58,6 +58,7 @@ if TYPE_CHECKING:
 # to build the parser, and a third of a second matters for `--help` and the other commands.
 
 __all__ = [
+    "add_database_argument",
     "fail",
     "foreign_schools_issue",
     "open_store",
@@ -77,11 +78,7 @@ __all__ = [
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``import``, ``list``, ``delete`` and ``export`` subcommands."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--db",
-        metavar="URL_OR_PATH",
-        help="database: a SQLite file path or a SQLAlchemy URL (default: CLD_DATABASE_URL, else instance/survey.db)",
-    )
+    add_database_argument(common)
     who = argparse.ArgumentParser(add_help=False)
     who.add_argument("--user", default=_login_name(), help="who makes the change, for the audit log")
 
@@ -398,6 +395,16 @@ def run_export(args: argparse.Namespace) -> int:
 
 # --------------------------------------------------------------------------------------------------------------
 # shared
+
+
+def add_database_argument(parser: argparse.ArgumentParser, *, purpose: str = "") -> None:
+    """The ``--db URL_OR_PATH`` option every command that reads the store takes (read by :func:`open_store`)."""
+    parser.add_argument(
+        "--db",
+        metavar="URL_OR_PATH",
+        help=f"database{purpose}: a SQLite file path or a SQLAlchemy URL (default: CLD_DATABASE_URL, else "
+        "instance/survey.db)",
+    )
 
 
 def open_store(args: argparse.Namespace, *, create: bool) -> Store:
