@@ -10,6 +10,8 @@ from collections.abc import Sequence
 
 import survey_model.commands as commands
 
+__all__ = ["build_parser", "main"]
+
 
 def build_parser() -> argparse.ArgumentParser:
     """The parser with every subcommand found in :mod:`survey_model.commands`."""

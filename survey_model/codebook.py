@@ -3,7 +3,7 @@
 Two codebooks ship with the package as TOML files in ``survey_model/codebooks/``:
 
 * ``collective-leadership`` (default): seven conditions × four items, some reverse-worded, a leader-identity
-  block and the respondent attributes of ``PRODUCT.md``;
+  block and the respondent attributes described in ``docs/rules.md`` (*The instrument*);
 * ``school-improvement``: the seven components of a school-improvement theory of action.
 
 A partner's own instrument loads from a spreadsheet (``.xlsx`` or ``.csv``) with
@@ -24,7 +24,31 @@ from pathlib import Path
 
 import pandas as pd
 
+from survey_model.slugs import slug
 from survey_model.validation import ValidationIssue, ValidationReport
+
+__all__ = [
+    "CODEBOOK_DIR",
+    "COMMON_MISSING_LABELS",
+    "DEFAULT_CODEBOOK",
+    "SCALE_SHEET_COLUMNS",
+    "SPREADSHEET_COLUMNS",
+    "Attribute",
+    "Codebook",
+    "Condition",
+    "Item",
+    "LeaderIdentity",
+    "Scale",
+    "ScaleOption",
+    "available_codebooks",
+    "builtin_scales",
+    "check_codebook",
+    "codebook_from_dict",
+    "codebook_from_spreadsheet",
+    "load_codebook",
+    "normalise_label",
+    "spreadsheet_template",
+]
 
 CODEBOOK_DIR = Path(__file__).with_name("codebooks")
 DEFAULT_CODEBOOK = "collective-leadership"
@@ -750,7 +774,7 @@ def codebook_from_spreadsheet(
         return None, report
     used_scales = tuple(scales[s] for s in dict.fromkeys(item.scale for item in items))
     codebook = Codebook(
-        id=codebook_id or re.sub(r"[^a-z0-9]+", "-", stem.casefold()).strip("-") or "custom",
+        id=codebook_id or slug(stem) or "custom",
         name=name or stem,
         version="1",
         scales=used_scales,

@@ -43,6 +43,20 @@ from survey_model.shifts import (
     trend,
 )
 
+__all__ = [
+    "LOWEST_CONDITIONS",
+    "LOWEST_ITEMS",
+    "MAX_GAINS",
+    "MAX_GROUPS",
+    "PROTOCOL",
+    "WHOLE_ORGANIZATION",
+    "Deck",
+    "Figure",
+    "FigureKind",
+    "Slide",
+    "build_deck",
+]
+
 FigureKind = Literal["leader_trend", "conditions", "changes", "lowest_items", "breakdown"]
 
 #: A common data-dialogue protocol (notice → wonder → explain → act), one question per step.

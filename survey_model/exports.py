@@ -15,6 +15,8 @@ import pandas as pd
 from survey_model.codebook import Codebook
 from survey_model.responses import NONSUBSTANTIVE, RESPONDENT_KEY, WAVE
 
+__all__ = ["NONSUBSTANTIVE_LABEL", "csv_bytes", "escape_formula", "export_table"]
+
 NONSUBSTANTIVE_LABEL = "Don't know / N/A"
 _FORMULA_START = re.compile(r"^[=+\-@\t\r]")
 _PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")

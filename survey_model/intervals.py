@@ -49,6 +49,21 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
+__all__ = [
+    "Float",
+    "bonett_price_ratio",
+    "hedges_g",
+    "mcnemar_test",
+    "mean_interval",
+    "newcombe_difference",
+    "newcombe_paired_difference",
+    "paired_t_test",
+    "ratio_interval",
+    "two_proportion_test",
+    "welch_test",
+    "wilson_interval",
+]
+
 Float = float | NDArray[np.float64]
 
 

@@ -24,9 +24,11 @@ import pandas as pd
 from scipy import stats
 
 from survey_model.codebook import Codebook
-from survey_model.privacy import suppress
+from survey_model.privacy import SUPPRESSED, suppress
 from survey_model.responses import WAVE
 from survey_model.scoring import NOT_ANSWERED, item_values
+
+__all__ = ["ALPHA_FLOOR", "condition_reliability", "cronbach_alpha", "item_reliability", "item_rest_correlations"]
 
 ALPHA_FLOOR = 0.70
 
@@ -217,7 +219,8 @@ def condition_reliability(
                 "note": note,
             }
         )
-    return _suppressed(rows, frame, by, min_n)
+    figures = ("n", "alpha", "ci_lo", "ci_hi", "below_floor", "note")
+    return _suppressed(rows, frame, by, min_n, figures=figures)
 
 
 def item_reliability(
@@ -252,7 +255,8 @@ def item_reliability(
                     "alpha_if_deleted": without,
                 }
             )
-    return _suppressed(rows, frame, by, min_n, label_columns=("condition", "item", "reverse"))
+    figures = ("n", "item_rest", "alpha_if_deleted")
+    return _suppressed(rows, frame, by, min_n, label_columns=("condition", "item", "reverse"), figures=figures)
 
 
 def _condition_blocks(frame: pd.DataFrame, codebook: Codebook, by: Sequence[str]):
@@ -273,9 +277,11 @@ def _suppressed(
     by: Sequence[str],
     min_n: int,
     label_columns: Sequence[str] = ("condition", "condition_name", "n_items"),
+    *,
+    figures: Sequence[str],
 ) -> pd.DataFrame:
     group_columns = ([WAVE] if WAVE in frame.columns else []) + [c for c in by if c != WAVE]
+    if not rows:  # an empty selection (e.g. a school hidden in every wave) still has the documented columns
+        return pd.DataFrame(columns=[*group_columns, *label_columns, *figures, SUPPRESSED])
     table = pd.DataFrame(rows)
-    if table.empty:
-        return table
     return suppress(table, keys=[*group_columns, *label_columns], min_n=min_n)

@@ -27,6 +27,8 @@ from survey_model.deck import Deck, Slide
 from survey_model.exports import escape_formula
 from survey_model.workbook import ResultsWorkbook, Sheet
 
+__all__ = ["IMAGE_FONT", "chart_png", "chart_svg", "deck_pptx", "png_size", "workbook_xlsx"]
+
 #: Font stack for images. Family names are quoted: an unquoted name with a digit ("Source Sans 3") is invalid CSS,
 #: and the renderer then drops the whole list and draws no text at all.
 IMAGE_FONT = "'Source Sans Pro', 'Source Sans 3', 'Liberation Sans', Arial, Helvetica, sans-serif"

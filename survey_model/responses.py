@@ -31,6 +31,20 @@ import pandas as pd
 
 from survey_model.codebook import Codebook
 
+__all__ = [
+    "ITEM_DTYPE",
+    "NONSUBSTANTIVE",
+    "NOT_ANSWERED",
+    "RESPONDENT_ID",
+    "RESPONDENT_KEY",
+    "WAVE",
+    "check_responses",
+    "matches",
+    "present_attributes",
+    "present_items",
+    "subset",
+]
+
 WAVE = "wave"
 RESPONDENT_ID = "respondent_id"
 RESPONDENT_KEY = "respondent_key"

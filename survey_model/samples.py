@@ -21,6 +21,8 @@ from survey_model.importers import import_export
 from survey_model.settings import PROJECT_ROOT
 from survey_model.store import SaveResult, School, Store
 
+__all__ = ["SAMPLES_DIR", "SampleFile", "load_samples", "sample_files"]
+
 SAMPLES_DIR = PROJECT_ROOT / "data_samples"
 
 

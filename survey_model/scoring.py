@@ -1,6 +1,6 @@
 """Condition scores, percent favorable, leader identity and stage bands.
 
-The metric conventions (``PRODUCT.md``), applied in this order:
+The metric conventions (``docs/rules.md``, *Metric conventions*), applied in this order:
 
 1. Explicit non-answers ("Don't know", "N/A", "Prefer not to answer", −99; stored as −1) and blanks are missing.
    They are never zero, and non-answers are counted separately (``n_nonsubstantive``).
@@ -27,6 +27,36 @@ import pandas as pd
 from survey_model.codebook import Codebook
 from survey_model.responses import NONSUBSTANTIVE, NOT_ANSWERED, present_items
 from survey_model.settings import DEFAULT_STAGE_BANDS, StageBand
+
+__all__ = [
+    "CONDITION_PARTS",
+    "CONDITION_SUMS",
+    "IDENTITY",
+    "IDENTITY_OTHER",
+    "IDENTITY_YES",
+    "LEADER_COUNTS",
+    "MIN_SHARE",
+    "Groups",
+    "condition_columns",
+    "condition_summary",
+    "condition_sums",
+    "finish_conditions",
+    "finish_leader",
+    "identity_groups",
+    "index_from_conditions",
+    "index_summary",
+    "item_summary",
+    "item_values",
+    "leader_flags",
+    "leader_identity",
+    "part_column",
+    "respondent_parts",
+    "score_respondents",
+    "stage_of",
+    "summed_conditions",
+    "with_condition_names",
+    "with_condition_parts",
+]
 
 #: The half-answered rule of :func:`score_respondents`, and the one :func:`with_condition_parts` stores.
 MIN_SHARE = 0.5

@@ -1,6 +1,6 @@
 """One place for every threshold, path and secret the dashboard uses.
 
-Defaults are the project's documented conventions (see ``PRODUCT.md``). Each can be overridden by an
+Defaults are the project's documented conventions (see ``docs/rules.md``). Each can be overridden by an
 environment variable, read once by :func:`load_settings`:
 
 ===========================  ==========================================================  ============
@@ -20,6 +20,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+__all__ = ["DEFAULT_STAGE_BANDS", "PROJECT_ROOT", "Settings", "StageBand", "database_url_from", "load_settings"]
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 

@@ -14,6 +14,8 @@ from typing import Literal
 
 import pandas as pd
 
+__all__ = ["SEVERITIES", "Severity", "ValidationIssue", "ValidationReport"]
+
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 

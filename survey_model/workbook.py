@@ -28,6 +28,18 @@ from survey_model.scoring import condition_summary, index_summary, item_summary,
 from survey_model.settings import Settings
 from survey_model.shifts import CLEAR_DECREASE, CLEAR_INCREASE, compare_waves, displayed_change, round_half_away
 
+__all__ = [
+    "ALL",
+    "ANALYSTS_SHEET",
+    "ANALYST_COLUMNS",
+    "CHANGE_COLUMNS",
+    "COMPLEMENTARY_NOTE",
+    "NOTE",
+    "ResultsWorkbook",
+    "Sheet",
+    "results_workbook",
+]
+
 ALL = "All"
 NOTE = "Note"
 COMPLEMENTARY_NOTE = "hidden so that a smaller group cannot be worked out by subtraction"
@@ -185,6 +197,32 @@ def _in_wave_order(table: pd.DataFrame, waves: Sequence[str]) -> pd.DataFrame:
     return table.sort_values(WAVE, key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
 
 
+#: Figure columns shared by the Conditions and Items sheets: header → (summary column, Excel format).
+_FAVORABLE_SPLIT = {
+    "n": ("n", COUNT),
+    "% favorable": ("pct_favorable", PERCENT),
+    "% neutral": ("pct_neutral", PERCENT),
+    "% unfavorable": ("pct_unfavorable", PERCENT),
+}
+_CONDITION_SPREAD = {
+    "Mean (1–5)": ("mean", MEAN),
+    "SD": ("sd", MEAN),
+    "Item responses": ("n_responses", COUNT),
+    "Don't know / N/A": ("n_nonsubstantive", COUNT),
+}
+_ITEM_SPREAD = {"Mean": ("mean", MEAN), "Don't know / N/A": ("n_nonsubstantive", COUNT)}
+
+
+def _figures(table: pd.DataFrame, columns: Mapping[str, tuple[str, str]]) -> dict[str, pd.Series]:
+    """Numeric sheet columns (missing where hidden) from summary columns, by header."""
+    return {header: table[column].astype("Float64") for header, (column, _) in columns.items()}
+
+
+def _formats(*columns: Mapping[str, tuple[str, str]]) -> dict[str, str]:
+    """The Excel formats of :func:`_figures` columns, by header."""
+    return {header: number_format for part in columns for header, (_, number_format) in part.items()}
+
+
 def _about(settings: Settings) -> Sheet:
     bands = settings.stage_bands
     rows = [
@@ -254,15 +292,9 @@ def _conditions(snapshot: pd.DataFrame, context: _Context) -> Sheet:
             "Wave": table[WAVE],
             "Condition": table["condition_name"],
             "Group": table["group_name"].fillna(""),
-            "n": table["n"].astype("Float64"),
-            "% favorable": table["pct_favorable"].astype("Float64"),
-            "% neutral": table["pct_neutral"].astype("Float64"),
-            "% unfavorable": table["pct_unfavorable"].astype("Float64"),
+            **_figures(table, _FAVORABLE_SPLIT),
             "Stage": table["stage"].astype("string").fillna(""),
-            "Mean (1–5)": table["mean"].astype("Float64"),
-            "SD": table["sd"].astype("Float64"),
-            "Item responses": table["n_responses"].astype("Float64"),
-            "Don't know / N/A": table["n_nonsubstantive"].astype("Float64"),
+            **_figures(table, _CONDITION_SPREAD),
             NOTE: _notes(table, context.min_n),
         }
     )
@@ -270,16 +302,7 @@ def _conditions(snapshot: pd.DataFrame, context: _Context) -> Sheet:
         name="Conditions",
         title="Conditions",
         table=out,
-        formats={
-            "n": COUNT,
-            "% favorable": PERCENT,
-            "% neutral": PERCENT,
-            "% unfavorable": PERCENT,
-            "Mean (1–5)": MEAN,
-            "SD": MEAN,
-            "Item responses": COUNT,
-            "Don't know / N/A": COUNT,
-        },
+        formats=_formats(_FAVORABLE_SPLIT, _CONDITION_SPREAD),
         note="n: respondents with a condition score. Percentages are of valid item responses.",
     )
 
@@ -299,12 +322,8 @@ def _items(snapshot: pd.DataFrame, context: _Context) -> Sheet:
             "Condition": table["condition"].map(names).fillna(""),
             "Wording": table["item"].map(lambda i: codebook.item(i).text),
             "Reversed": table["item"].map(lambda i: "yes" if codebook.item(i).reverse else ""),
-            "n": table["n"].astype("Float64"),
-            "% favorable": table["pct_favorable"].astype("Float64"),
-            "% neutral": table["pct_neutral"].astype("Float64"),
-            "% unfavorable": table["pct_unfavorable"].astype("Float64"),
-            "Mean": table["mean"].astype("Float64"),
-            "Don't know / N/A": table["n_nonsubstantive"].astype("Float64"),
+            **_figures(table, _FAVORABLE_SPLIT),
+            **_figures(table, _ITEM_SPREAD),
             NOTE: _notes(table, context.min_n),
         }
     )
@@ -312,14 +331,7 @@ def _items(snapshot: pd.DataFrame, context: _Context) -> Sheet:
         name="Items",
         title="Items",
         table=out,
-        formats={
-            "n": COUNT,
-            "% favorable": PERCENT,
-            "% neutral": PERCENT,
-            "% unfavorable": PERCENT,
-            "Mean": MEAN,
-            "Don't know / N/A": COUNT,
-        },
+        formats=_formats(_FAVORABLE_SPLIT, _ITEM_SPREAD),
         note="n: valid answers. Reversed items are scored so that favorable means disagreeing with the wording; "
         "yes/no items have no percent favorable.",
     )
@@ -484,15 +496,12 @@ def _changes(selected: pd.DataFrame, context: _Context, *, wave: str, compare: s
     *Changes (analysts)*, the same comparisons unrounded with effect sizes, p-values and methods."""
     title = f"Changes from {compare} to {wave}" if compare else "Changes between waves"
     analysts_title = f"{title}: unrounded figures and statistics, for analysts"
-    if compare is None:
-        note = "No comparison wave was chosen."
-        return [
-            Sheet(name="Changes", title=title, table=pd.DataFrame(columns=CHANGE_COLUMNS), note=note),
-            Sheet(name=ANALYSTS_SHEET, title=analysts_title, table=pd.DataFrame(columns=ANALYST_COLUMNS), note=note),
-        ]
     counts = selected[WAVE].astype(str).value_counts()
-    if min(counts.get(compare, 0), counts.get(wave, 0)) < context.min_n:
-        note = f"Not shown: {hidden_message(context.min_n)} in one of the waves."
+    if compare is None or min(counts.get(compare, 0), counts.get(wave, 0)) < context.min_n:
+        if compare is None:
+            note = "No comparison wave was chosen."
+        else:
+            note = f"Not shown: {hidden_message(context.min_n)} in one of the waves."
         return [
             Sheet(name="Changes", title=title, table=pd.DataFrame(columns=CHANGE_COLUMNS), note=note),
             Sheet(name=ANALYSTS_SHEET, title=analysts_title, table=pd.DataFrame(columns=ANALYST_COLUMNS), note=note),

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-REAL_EXPORTS = ROOT.parent / "shared" / "real-exports"
 
 
 @pytest.fixture(scope="session")

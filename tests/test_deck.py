@@ -60,7 +60,7 @@ def survey(
 
 
 def percent_favorable_by_hand(frame: pd.DataFrame, condition: str) -> tuple[float, int]:
-    """(% of valid item answers that are 4 or 5 after reversing 6 − x, respondents with a score) — PRODUCT.md."""
+    """(% of valid item answers that are 4 or 5 after reversing 6 − x, respondents with a score) — docs/rules.md."""
     items = [item for item in CODEBOOK.items_for(condition)]
     values = np.column_stack([frame[item.id].to_numpy(dtype=float) for item in items])
     values[values < 0] = np.nan

@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from real_exports import MISSING, REAL_EXPORTS  # tests/ is on sys.path when pytest collects
 
 from survey_model.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-REAL_EXPORTS = ROOT.parent / "shared" / "real-exports"
 
 QUALTRICS = (
     "StartDate,Status,Finished,ResponseId,IPAddress,RecipientEmail,StaffID,Q1,Q2\r\n"
@@ -120,7 +120,7 @@ def test_inspect_applies_a_saved_mapping(export: Path, tmp_path: Path, capsys) -
     assert summary["unmapped_columns"] == ["Which school do you work in?"]
 
 
-@pytest.mark.skipif(not REAL_EXPORTS.is_dir(), reason="the shared real exports are not here")
+@pytest.mark.skipif(not REAL_EXPORTS.is_dir(), reason=MISSING)
 def test_inspect_runs_as_a_module_on_a_real_export() -> None:
     """`inspect` on the real SurveyMonkey file: 550 respondents, 14 questions, no crash, exit 1 as nothing maps."""
     path = REAL_EXPORTS / "surveymonkey" / "surveymonkey_steak_html_in_header.csv"
@@ -167,7 +167,7 @@ def _inspect_and_dry_run(path: Path, tmp_path: Path) -> tuple[subprocess.Complet
     return inspect, dry_run.returncode
 
 
-@pytest.mark.skipif(not REAL_EXPORTS.is_dir(), reason="the shared real exports are not here")
+@pytest.mark.skipif(not REAL_EXPORTS.is_dir(), reason=MISSING)
 def test_inspect_exits_1_like_import_on_a_real_export_with_no_item_mapped(tmp_path: Path) -> None:
     """A real Qualtrics export of another survey (two questions, neither ours): report printed, exit 1 as import."""
     path = REAL_EXPORTS / "qualtrics" / "qualtrics_sample_numeric_3row.csv"

@@ -18,6 +18,7 @@ import openpyxl
 import pytest
 
 from survey_model.codebook import load_codebook
+from survey_model.demo.platforms import QUALTRICS_METADATA, SURVEYMONKEY_METADATA
 from survey_model.importers import import_export
 
 CODEBOOK = load_codebook()
@@ -151,25 +152,6 @@ def xlsx_bytes(rows: list[list[object]], *, hidden_first: bool = False, merges: 
     return buffer.getvalue()
 
 
-QUALTRICS_META = [
-    ("StartDate", "Start Date", "startDate"),
-    ("EndDate", "End Date", "endDate"),
-    ("Status", "Response Type", "status"),
-    ("IPAddress", "IP Address", "ipAddress"),
-    ("Progress", "Progress", "progress"),
-    ("Duration (in seconds)", "Duration (in seconds)", "duration"),
-    ("Finished", "Finished", "finished"),
-    ("RecordedDate", "Recorded Date", "recordedDate"),
-    ("ResponseId", "Response ID", "_recordId"),
-    ("RecipientLastName", "Recipient Last Name", "recipientLastName"),
-    ("RecipientFirstName", "Recipient First Name", "recipientFirstName"),
-    ("RecipientEmail", "Recipient Email", "recipientEmail"),
-    ("ExternalReference", "External Data Reference", "externalDataReference"),
-    ("LocationLatitude", "Location Latitude", "locationLatitude"),
-    ("LocationLongitude", "Location Longitude", "locationLongitude"),
-    ("DistributionChannel", "Distribution Channel", "distributionChannel"),
-    ("UserLanguage", "User Language", "userLanguage"),
-]
 QUALTRICS_PERSONAL = [
     "IP Address",
     "Recipient Last Name",
@@ -183,9 +165,9 @@ QUALTRICS_PERSONAL = [
 
 def qualtrics_rows(*, numeric: bool = False, staff_id: bool = True, extra: list[dict] = ()) -> list[list[str]]:
     """Three header rows (tags, labels, ImportId JSON), metadata first, embedded StaffID last."""
-    tags = [tag for tag, _, _ in QUALTRICS_META]
-    labels = [label for _, label, _ in QUALTRICS_META]
-    import_ids = [f'{{"ImportId":"{iid}"}}' for _, _, iid in QUALTRICS_META]
+    tags = [tag for tag, _, _ in QUALTRICS_METADATA]
+    labels = [label for _, label, _ in QUALTRICS_METADATA]
+    import_ids = [f'{{"ImportId":"{iid}"}}' for _, _, iid in QUALTRICS_METADATA]
     for number, attribute in enumerate(ATTRIBUTES, start=1):
         tags.append(f"Q{number}")
         labels.append(attribute.question)
@@ -227,7 +209,7 @@ def qualtrics_rows(*, numeric: bool = False, staff_id: bool = True, extra: list[
             "DistributionChannel": person.get("channel", "anonymous"),
             "UserLanguage": "EN",
         }
-        row = [meta[tag] for tag, _, _ in QUALTRICS_META]
+        row = [meta[tag] for tag, _, _ in QUALTRICS_METADATA]
         row += [person[attribute.id] for attribute in ATTRIBUTES]
         for condition in CODEBOOK.conditions:
             row += [_label(person, item.id, numeric) for item in CODEBOOK.items_for(condition.id)]
@@ -248,23 +230,10 @@ def _label(person: dict, item_id: str, numeric: bool) -> str:
     return str(next(option.value for option in scale.options if option.label == label))
 
 
-SURVEYMONKEY_META = [
-    "Respondent ID",
-    "Collector ID",
-    "Start Date",
-    "End Date",
-    "IP Address",
-    "Email Address",
-    "First Name",
-    "Last Name",
-    "Custom Data 1",
-]
-
-
 def surveymonkey_rows() -> tuple[list[list[object]], tuple[str, ...]]:
     """Two header rows: question text once over its columns, then Response / statement; and the merged ranges."""
-    top: list[object] = list(SURVEYMONKEY_META)
-    second: list[object] = [""] * len(SURVEYMONKEY_META)
+    top: list[object] = list(SURVEYMONKEY_METADATA)
+    second: list[object] = [""] * len(SURVEYMONKEY_METADATA)
     merges = []
     top.append("Staff ID")
     second.append("Open-Ended Response")

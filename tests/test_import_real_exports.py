@@ -1,4 +1,4 @@
-"""Real exports written by others (shared/real-exports) are read, cleaned and reported correctly.
+"""Real exports written by others (folder `CLD_REAL_EXPORTS`, see real_exports.py) are read and reported right.
 
 Every expected value below was derived by reading the file outside the importer: the rows with Python's ``csv``
 module (``csv.reader`` on the decoded text, header rows counted by hand from the platform's layout), the
@@ -10,18 +10,14 @@ is in the file.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from real_exports import MISSING, REAL_EXPORTS  # tests/ is on sys.path when pytest collects
+from test_import_layouts import QUALTRICS_PERSONAL
 
 from survey_model.codebook import load_codebook
 from survey_model.importers import import_export, read_export
 
-REAL_EXPORTS = Path(__file__).resolve().parents[1].parent / "shared" / "real-exports"
-
-pytestmark = pytest.mark.skipif(
-    not REAL_EXPORTS.is_dir(), reason=f"the shared real exports are not here ({REAL_EXPORTS}); tests need them"
-)
+pytestmark = pytest.mark.skipif(not REAL_EXPORTS.is_dir(), reason=MISSING)
 
 
 def _import(relative: str, **options: bool):
@@ -29,17 +25,10 @@ def _import(relative: str, **options: bool):
     return import_export(path.read_bytes(), path.name, load_codebook(), **options)
 
 
-QUALTRICS_V3_PERSONAL = [
-    # Row 2 labels of the row-1 fields IPAddress, RecipientLastName, RecipientFirstName, RecipientEmail,
-    # ExternalReference, LocationLatitude, LocationLongitude (columns 4 and 10-15 of the file).
-    "IP Address",
-    "Recipient Last Name",
-    "Recipient First Name",
-    "Recipient Email",
-    "External Data Reference",
-    "Location Latitude",
-    "Location Longitude",
-]
+# Row 2 labels of the row-1 fields IPAddress, RecipientLastName, RecipientFirstName, RecipientEmail,
+# ExternalReference, LocationLatitude, LocationLongitude (columns 4 and 10-15 of the file): the same seven labels
+# the layout tests expect of a current Qualtrics export.
+QUALTRICS_V3_PERSONAL = QUALTRICS_PERSONAL
 LEGACY_PERSONAL = [
     # Row 2 of the legacy files (row 1 is V1..V10): Name, ExternalDataReference, EmailAddress, IPAddress, then the
     # three Location* columns at the end.

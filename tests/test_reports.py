@@ -233,3 +233,18 @@ def test_workbook_changes_add_up_for_partners_and_keep_the_statistics_for_analys
             assert f"{row['Before']:.0f}% → {row['After']:.0f}% ({words}" in row["Statement"], row["Statement"]
     sizes = analysts.loc[shown, "Effect size"]
     assert sizes.notna().all() and (analysts.loc[shown, "Change"] != changes.loc[shown, "Change"]).any()
+
+
+@pytest.mark.parametrize("compare", [None, "2024 Spring"])
+def test_workbook_for_a_school_hidden_in_every_wave_is_written_without_figures(compare):
+    """Oak (20) beside Tiny (3): Tiny is too small and Oak is hidden with it (else Tiny = total − Oak), so the
+    selection is empty; the workbook still builds (it raised KeyError: 'wave' in the Reliability sheet)."""
+    frame = survey({"Oak School": 20, "Tiny School": 3})
+    book = results_workbook(frame, CODEBOOK, org_name="Test", restriction={"school": "Oak School"}, compare=compare)
+    reliability = book.sheet("Reliability").table
+    assert reliability.empty
+    assert list(reliability.columns[:2]) == ["Wave", "Condition"]
+    assert book.sheet("Overview").table.empty
+    workbook = load_workbook(io.BytesIO(workbook_xlsx(book)))
+    assert "Reliability" in workbook.sheetnames
+    assert "Oak School" in " ".join(str(c.value) for c in workbook["Reliability"]["A"] + workbook["Reliability"]["B"])

@@ -18,7 +18,7 @@ def by_group(demo_data_dir):
     """Cedar Valley's cohort-vs-comparison report, first wave to last, as the Shifts page computes it."""
     store = Store.from_settings(Settings(data_dir=demo_data_dir), create=False)
     frame, codebook = store.load_responses("cedar-valley"), store.codebook_for("cedar-valley")
-    groups = {school.name: school.group for school in store.schools("cedar-valley")}
+    groups = store.school_groups("cedar-valley")
     store.close()
     view = shifts_view(frame, codebook, from_wave="2024 Spring", to_wave="2026 Spring", school_groups=groups)
     table = view.by_group.to_frame()

@@ -11,32 +11,12 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from survey_model.codebook import load_codebook
+from survey_model.demo.platforms import QUALTRICS_METADATA  # the export layout the demo writer uses
 from survey_model.importers import import_export
 from survey_model.store import Store
 
 CODEBOOK = load_codebook()
 ROWS = 25
-
-# Qualtrics' seventeen metadata columns: export tag, label (header row 2), ImportId (header row 3).
-QUALTRICS_METADATA = [
-    ("StartDate", "Start Date", "startDate"),
-    ("EndDate", "End Date", "endDate"),
-    ("Status", "Response Type", "status"),
-    ("IPAddress", "IP Address", "ipAddress"),
-    ("Progress", "Progress", "progress"),
-    ("Duration (in seconds)", "Duration (in seconds)", "duration"),
-    ("Finished", "Finished", "finished"),
-    ("RecordedDate", "Recorded Date", "recordedDate"),
-    ("ResponseId", "Response ID", "_recordId"),
-    ("RecipientLastName", "Recipient Last Name", "recipientLastName"),
-    ("RecipientFirstName", "Recipient First Name", "recipientFirstName"),
-    ("RecipientEmail", "Recipient Email", "recipientEmail"),
-    ("ExternalReference", "External Data Reference", "externalDataReference"),
-    ("LocationLatitude", "Location Latitude", "locationLatitude"),
-    ("LocationLongitude", "Location Longitude", "locationLongitude"),
-    ("DistributionChannel", "Distribution Channel", "distributionChannel"),
-    ("UserLanguage", "User Language", "userLanguage"),
-]
 
 
 def personal(row: int) -> dict[str, str]:

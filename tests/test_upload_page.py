@@ -160,3 +160,20 @@ def test_a_new_wave_of_the_same_network_is_not_flagged(app, new_export):
     at = _upload(app().run(), "cedar-valley_2027-spring_qualtrics.csv", new_export, "2027 Spring")
     assert not any("is a school of" in w.value for w in at.warning)
     assert not any(c.key == "upload_belongs" for c in at.checkbox)
+
+
+def test_a_new_organization_with_a_seventy_character_name_is_stored_without_a_traceback(app, new_export):
+    """A long accented name gets a valid id (cut to 64 characters): the wave is stored, no exception."""
+    name = "Académie régionale des écoles publiques du Grand Saint-Laurent-du-Nord"
+    assert len(name) == 70
+    at = app().run()
+    at.switch_page("views/upload.py").run()
+    at.selectbox(key="upload_org").set_value("+ New organization").run()
+    at.text_input(key="upload_new_org").set_value(name)
+    at.text_input(key="upload_wave").set_value("2027 Spring")
+    at.file_uploader(key="upload_file").set_value(("lakeside.csv", new_export, "text/csv")).run()
+    assert not at.exception, at.exception
+    _confirm(at)
+    assert any("Wave stored" in s.label for s in at.status), [s.label for s in at.status]
+    at.switch_page("views/manage.py").run()
+    assert name in at.selectbox(key="manage_org").options

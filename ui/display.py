@@ -9,7 +9,6 @@ tables are handed to Streamlit by name, which sends them as Arrow like ``st.alta
 from __future__ import annotations
 
 import hashlib
-import re
 
 import altair as alt
 import pandas as pd
@@ -17,6 +16,7 @@ import streamlit as st
 
 from survey_model.charts import element_height
 from survey_model.reports import chart_png, chart_svg
+from survey_model.slugs import slug
 
 #: Width in CSS pixels of a downloaded chart whose on-screen width follows its container.
 EXPORT_WIDTH = 900
@@ -73,7 +73,7 @@ def downloads(figure: alt.TopLevelMixin, *, key: str | None = None) -> None:
     """PNG and SVG download buttons for one chart; the image is rendered offline only when clicked."""
     description = getattr(figure, "description", "")
     label = description if isinstance(description, str) and description else "chart"
-    name = re.sub(r"[^a-z0-9]+", "-", label.split(". ")[0].casefold()).strip("-")[:60] or "chart"
+    name = slug(label.split(". ")[0], max_length=60) or "chart"
     stem = key or hashlib.sha256(label.encode()).hexdigest()[:10]
     left, right, _ = st.columns([1, 1, 6])
     left.download_button(

@@ -5,24 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import hashlib
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
-from survey_model.codebook import (
-    Codebook,
-    available_codebooks,
-    codebook_from_spreadsheet,
-    load_codebook,
-    spreadsheet_template,
-)
+from survey_model.codebook import Codebook, codebook_from_spreadsheet, spreadsheet_template
 from survey_model.exports import csv_bytes, export_table
 from survey_model.importers import RESPONDENT_ID_TARGET, ExportReadError, ImportResult, import_export
-from survey_model.store import MappingProfile, School, Store, StoreError, codebook_sha256
-from survey_model.store.labels import matching_labels
+from survey_model.organizations import foreign_schools as foreign_schools_issue
+from survey_model.store import MappingProfile, School, Store, StoreError
 from survey_model.validation import ValidationReport
 from ui import data
 
@@ -54,38 +47,8 @@ def user() -> str:
         return "dashboard user"
 
 
-def slug(name: str) -> str:
-    """Organization id from its name: ``"Lakeside Schools"`` → ``"lakeside-schools"``."""
-    return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # Codebooks
-
-
-def codebook_choices(store: Store, org_id: str | None) -> dict[str, str]:
-    """Codebook key → label: the organization's current codebook first, then partner and shipped codebooks."""
-    choices: dict[str, str] = {}
-    if org_id and store.waves(org_id):
-        current = store.codebook_for(org_id)
-        choices[f"org:{org_id}"] = f"{current.name} (v{current.version}, used by this organization's latest wave)"
-    for stored in store.codebooks():
-        choices[f"stored:{stored.id}:{stored.version}"] = f"{stored.name} (v{stored.version}, uploaded)"
-    for name in available_codebooks():
-        codebook = load_codebook(name)
-        choices[f"shipped:{name}"] = f"{codebook.name} (shipped)"
-    return choices
-
-
-def codebook_by_name(store: Store, key: str) -> Codebook:
-    """The codebook a key from :func:`codebook_choices` stands for."""
-    kind, _, rest = key.partition(":")
-    if kind == "org":
-        return store.codebook_for(rest)
-    if kind == "stored":
-        codebook_id, _, version = rest.rpartition(":")
-        return store.codebook(codebook_id, version)
-    return load_codebook(rest)
 
 
 def codebook_section(store: Store) -> None:
@@ -240,23 +203,15 @@ def edits_from(edited: pd.DataFrame, shown: pd.DataFrame, edits: Mapping[str, st
 
 
 def foreign_schools(store: Store, org_id: str, frame: pd.DataFrame) -> str:
-    """A warning when none of the file's schools is one of the organization's stored schools, else ``""``.
+    """The :func:`survey_model.organizations.foreign_schools` warning as one line, or ``""``.
 
-    Another district's export stored under this organization would show its people to the wrong partner; the
-    file's school answers are the plainest sign of it.
+    The organization's schools are those its stored waves name (cached per data version).
     """
-    if "school" not in frame.columns or not store.waves(org_id):
-        return ""
-    found = sorted({str(value) for value in frame["school"].dropna().unique()} - {""})
-    known = set(data.filter_options(org_id)["school"])
-    if not found or known & set(found):
+    if not store.waves(org_id):
         return ""
     name = next((org.name for org in store.organizations() if org.id == org_id), org_id)
-    sample = ", ".join(found[:3]) + (f" and {len(found) - 3} more" if len(found) > 3 else "")
-    return (
-        f"None of the {len(found)} schools in this file ({sample}) is a school of {name}, whose stored waves name "
-        f"{len(known)} others. Check that this file belongs to {name} before storing it."
-    )
+    issue = foreign_schools_issue(frame, data.filter_options(org_id)["school"], org_name=name)
+    return f"{issue.message} {issue.action}" if issue else ""
 
 
 def show_report(report: ValidationReport) -> None:
@@ -298,54 +253,6 @@ def show_what_will_be_stored(result: ImportResult, codebook: Codebook, org_name:
     )
 
 
-@dataclass(frozen=True)
-class LabelMatch:
-    """How the typed wave label relates to the organization's stored waves (the store's rule: case and
-    surrounding spaces do not count, see :mod:`survey_model.store.labels`)."""
-
-    typed: str
-    """The label as typed, without surrounding spaces."""
-    stored: tuple[str, ...]
-    """Stored labels it names: none (a new wave), one, or several case twins from an older database."""
-
-    @property
-    def label(self) -> str:
-        """The label the wave will be stored under: the stored wave's when it names exactly one."""
-        return self.stored[0] if len(self.stored) == 1 else self.typed
-
-    @property
-    def ambiguous(self) -> bool:
-        """True when it names several stored waves that differ only in case, so saving under it is refused."""
-        return len(self.stored) > 1
-
-    @property
-    def replaceable(self) -> bool:
-        """True when it names exactly one stored wave, which *Replace* would replace."""
-        return len(self.stored) == 1
-
-    def notice(self) -> str:
-        """What to tell the user before saving, or ``""`` when the label is new or typed exactly as stored."""
-        if self.replaceable and self.label != self.typed:
-            return (
-                f"“{self.typed}” is the stored wave “{self.label}”: saving replaces it only if you tick *Replace*, "
-                f"and the wave keeps its label “{self.label}”. For a new wave, choose another label."
-            )
-        if self.ambiguous:
-            twins = ", ".join(f"“{label}”" for label in self.stored)
-            return (
-                f"“{self.typed}” could be any of the stored waves {twins}, which differ only in case: type one of "
-                "them exactly to replace it, or choose another label."
-            )
-        return ""
-
-
-def label_match(store: Store, org_id: str, label: str) -> LabelMatch:
-    """Which of the organization's stored waves the typed label names (none for a new organization)."""
-    typed = label.strip()
-    stored = [wave.label for wave in store.waves(org_id)] if org_id and typed else []
-    return LabelMatch(typed, tuple(matching_labels(typed, stored)))
-
-
 def save(
     store: Store,
     *,
@@ -375,7 +282,7 @@ def save(
             counts=result.report.counts,
             on_progress=lambda done, total: on_progress(done / total if total else 1.0),
         )
-    except StoreError as error:
+    except (StoreError, ValueError) as error:  # ValueError: an argument the store refuses, e.g. a bad id
         return SaveOutcome(False, "The wave was not stored", str(error))
     headline = {"saved": "Wave stored", "replaced": "Wave replaced"}.get(saved.status, "Nothing was stored")
     return SaveOutcome(saved.ok, headline, saved.message)
@@ -437,7 +344,7 @@ def audit_table(log: pd.DataFrame) -> pd.DataFrame:
 
 def schools_table(store: Store, org_id: str) -> pd.DataFrame:
     """The organization's schools with their comparison group, for the editor."""
-    known = {school.name: school.group for school in store.schools(org_id)}
+    known = store.school_groups(org_id)
     frame = store.load_responses(org_id)
     names = sorted(set(known) | set(frame["school"].dropna().astype(str)) - {""}) if "school" in frame else []
     return pd.DataFrame({"School": names, "Group": [known.get(name, "") for name in names]})
@@ -451,8 +358,3 @@ def school_column_config() -> dict:
 def schools_from(table: pd.DataFrame) -> list[School]:
     """Schools from the edited table."""
     return [School(str(row.School), str(row.Group or "")) for row in table.itertuples()]
-
-
-def codebook_fingerprint(codebook: Codebook) -> str:
-    """Short content hash shown next to a codebook."""
-    return codebook_sha256(codebook)[:10]

@@ -5,6 +5,9 @@ import datetime as dt
 import streamlit as st
 
 from survey_model.codebook import available_codebooks
+from survey_model.organizations import organization_id
+from survey_model.store.codebooks import codebook_choices, codebook_from_key
+from survey_model.store.labels import label_match
 from ui import data, staff, state
 
 st.title("Upload a survey wave")
@@ -29,12 +32,12 @@ choice = left.selectbox(
 )
 if choice == NEW:
     org_name = left.text_input("New organization's name", key="upload_new_org", placeholder="e.g. Lakeside Schools")
-    org_id = staff.slug(org_name)
+    org_id = organization_id(org_name) if org_name.strip() else ""
 else:
     org_id, org_name = choice, organizations[choice]
 label = right.text_input("Wave label", key="upload_wave", placeholder="e.g. 2027 Spring")
 date = right.date_input("Date the survey closed", value=dt.date.today(), key="upload_date")
-codebook_names = staff.codebook_choices(store, org_id if choice != NEW else None)
+codebook_names = codebook_choices(store, org_id if choice != NEW else None)
 codebook_name = left.selectbox(
     "Instrument (codebook)",
     list(codebook_names),
@@ -56,7 +59,7 @@ if not org_id or not label.strip():
     st.info("Name the organization and the wave to continue.")
     st.stop()
 
-codebook = staff.codebook_by_name(store, codebook_name)
+codebook = codebook_from_key(store, codebook_name)
 raw = upload.getvalue()
 edits = st.session_state.get(staff.overrides_key(raw), {})
 saved_profile = None if profile == profiles[0] else store.mapping_profile(profile)
@@ -94,7 +97,8 @@ st.subheader("Validation report")
 staff.show_report(result.report)
 
 st.subheader("What will be stored")
-match = staff.label_match(store, org_id, label)  # "2026 spring" is the stored "2026 Spring", not a new wave
+# "2026 spring" is the stored "2026 Spring", not a new wave
+match = label_match(label, [wave.label for wave in store.waves(org_id)] if org_id else [])
 staff.show_what_will_be_stored(result, codebook, org_name, match.label)
 if match.notice():
     (st.warning if match.ambiguous else st.info)(match.notice())

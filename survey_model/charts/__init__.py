@@ -16,6 +16,24 @@ import pandas as pd
 
 from survey_model.shifts.statements import signed
 
+__all__ = [
+    "CATEGORICAL",
+    "CONFIG",
+    "FONT_SIZE",
+    "FRAME_HEIGHT",
+    "LIKERT",
+    "STAGE_COLOURS",
+    "TITLE_SIZE",
+    "VERDICT_COLOURS",
+    "change_heatmap",
+    "condition_favorable_bars",
+    "element_height",
+    "leader_share_by_wave",
+    "shift_dumbbells",
+    "trend_lines",
+    "when",
+]
+
 #: Okabe–Ito categorical palette (colour-blind safe), for waves, groups and lines: its blue and sky blue apart, a
 #: neutral grey in place of orange. Orange means *unfavorable* or *a decrease* and purple *favorable*, *an
 #: increase* or *Yes* on every chart, so neither is ever a group's colour (vermilion only for an eighth group).

@@ -29,6 +29,16 @@ from survey_model.charts import (
 from survey_model.deck import Deck, Figure
 from survey_model.reports import chart_png
 
+__all__ = [
+    "IMAGE_FONT_SIZE",
+    "IMAGE_FONT_SIZES",
+    "IMAGE_SIZES",
+    "PRESENT_FONT_SIZE",
+    "deck_images",
+    "figure_chart",
+    "image_spec",
+]
+
 #: Whole image size in CSS pixels (before the PNG scale factor) and type size per figure kind. A chart image fills
 #: about 7.6 inches of a 16:9 slide (the wide breakdown about 12), so its labels land near 14 pt (13 pt for the
 #: dense breakdown grid).

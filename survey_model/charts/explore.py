@@ -26,6 +26,17 @@ from survey_model.charts import (
     when,
 )
 
+__all__ = [
+    "IDENTITY_GAP_COLOURS",
+    "ROW_HEIGHT",
+    "answer_colours",
+    "condition_heatmap",
+    "identity_bars",
+    "identity_gap_dots",
+    "item_diverging_bars",
+    "wrap",
+]
+
 #: Orange (unfavorable) and purple (favorable) ramps of PuOr, darkest first, for scales longer or shorter than 5.
 _ORANGES = ("#7F3B08", "#B35806", "#E08214", "#FDB863")
 _PURPLES = ("#2D004B", "#542788", "#8073AC", "#B2ABD2")

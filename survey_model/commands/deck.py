@@ -23,17 +23,15 @@ import argparse
 import time
 from pathlib import Path
 
-from survey_model.commands.store import fail, open_store, stored_label, stored_org
+from survey_model.commands.store import add_database_argument, fail, open_store, stored_label, stored_org
+
+__all__ = ["register", "run_deck", "run_workbook"]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``deck`` and ``workbook`` subcommands."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--db",
-        metavar="URL_OR_PATH",
-        help="database: a SQLite file path or a SQLAlchemy URL (default: CLD_DATABASE_URL, else instance/survey.db)",
-    )
+    add_database_argument(common)
     common.add_argument("--org", required=True, help="organization id, e.g. cedar-valley")
     common.add_argument("--school", help="only this school (default: the whole organization)")
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from survey_model.demo import DEFAULT_SEED, generate, write_exports
 
+__all__ = ["register", "run"]
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``demo`` subcommand."""

@@ -3,10 +3,12 @@
 ::
 
     python -m survey_model inspect FILE [--codebook NAME_OR_PATH] [--mapping FILE.json] [--json]
-                                        [--drop-partial] [--include-tests]
+                                        [--drop-partial] [--include-tests] [--org ORG [--db URL_OR_PATH]]
 
 Prints the detected platform and layout, the encoding, the respondents kept and left out by reason, the question
 columns, the personal-data and metadata columns dropped, the mapping to the codebook and every validation issue.
+With ``--org`` the report also says when none of the file's schools is one of that stored organization's
+(``foreign_schools``, a warning, as ``import`` reports it).
 ``--json`` prints one JSON object instead, with at least the keys ``platform``, ``respondents`` (number kept),
 ``excluded`` (reason → count), ``questions``, ``dropped_personal_data`` and ``issues``.
 
@@ -28,7 +30,10 @@ from pathlib import Path
 from typing import Any
 
 from survey_model.codebook import Codebook, codebook_from_spreadsheet, load_codebook
+from survey_model.commands.store import add_database_argument
 from survey_model.importers import ExportReadError, ImportResult, import_export
+
+__all__ = ["EXIT_OK", "EXIT_REFUSED", "EXIT_USAGE", "describe", "register", "run", "summary"]
 
 EXIT_OK = 0
 """The file was read and its report has no errors."""
@@ -66,6 +71,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="leave out every unfinished response (default: keep those with at least half of the items answered)",
     )
     parser.add_argument("--include-tests", action="store_true", help="keep test, preview and spam responses")
+    parser.add_argument(
+        "--org", help="a stored organization: warn when none of the file's schools is one of its schools"
+    )
+    add_database_argument(parser, purpose=" for --org")
     parser.set_defaults(func=run)
 
 
@@ -95,6 +104,10 @@ def run(args: argparse.Namespace) -> int:
         return _fail(args, exc.message, exc.action, code=EXIT_REFUSED)
     except ValueError as exc:  # a mapping file of the wrong shape
         return _fail(args, str(exc), "Check the --mapping file.", code=EXIT_USAGE)
+    if args.org:
+        refused = _check_schools(args, result)
+        if refused is not None:
+            return refused
     if args.json:
         print(json.dumps(summary(result, codebook, filename=args.file.name), indent=2, ensure_ascii=False))
     else:
@@ -167,6 +180,21 @@ def describe(result: ImportResult, codebook: Codebook, *, filename: str = "") ->
         lines.append(f"  Question columns matching nothing: {len(result.mapping.unmapped_columns)}")
     lines += ["", "Validation: " + result.report.to_text()]
     return "\n".join(lines)
+
+
+def _check_schools(args: argparse.Namespace, result: ImportResult) -> int | None:
+    """Add the foreign-schools warning for ``--org`` to the report; an exit code when the store cannot say."""
+    from survey_model.commands.store import foreign_schools_issue, open_store, stored_org
+    from survey_model.store import StoreError
+
+    try:
+        with open_store(args, create=False) as store:
+            issue = foreign_schools_issue(store, stored_org(store, args.org), result.frame)
+    except StoreError as exc:
+        return _fail(args, exc.message, exc.action or "Check --org and --db.", code=EXIT_USAGE)
+    if issue is not None:
+        result.report.extend([issue])
+    return None
 
 
 def _codebook(name: str) -> Codebook:

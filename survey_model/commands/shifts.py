@@ -19,8 +19,10 @@ from typing import Any
 
 import pandas as pd
 
-from survey_model.commands.store import fail, open_store, stored_org, stored_wave
+from survey_model.commands.store import add_database_argument, fail, open_store, stored_org, stored_wave
 from survey_model.shifts.statements import displayed_change, signed
+
+__all__ = ["MEASURES", "register", "run_shifts"]
 
 MEASURES = ("leader_identity", "condition_favorable", "condition_mean")
 
@@ -36,11 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--from", dest="from_wave", required=True, metavar="WAVE", help="the earlier wave's label")
     parser.add_argument("--to", dest="to_wave", required=True, metavar="WAVE", help="the later wave's label")
     parser.add_argument("--school", help="only this school")
-    parser.add_argument(
-        "--db",
-        metavar="URL_OR_PATH",
-        help="database: a SQLite file path or a SQLAlchemy URL (default: CLD_DATABASE_URL, else instance/survey.db)",
-    )
+    add_database_argument(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     parser.set_defaults(func=run_shifts)
 

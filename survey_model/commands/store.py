@@ -4,6 +4,7 @@
 
     python -m survey_model import FILE --org ORG --wave LABEL [--date YYYY-MM-DD] [--codebook NAME_OR_PATH]
                                        [--mapping NAME] [--save-mapping NAME] [--dry-run] [--replace]
+                                       [--schools-ok]
     python -m survey_model list [--org ORG] [--json]
     python -m survey_model delete --org ORG --wave LABEL --yes
     python -m survey_model export --org ORG [--wave LABEL ...] --out FILE.csv [--values]
@@ -13,7 +14,8 @@ changing ones ``--user NAME`` for the audit log (default: the login name). Organ
 matched ignoring case and surrounding spaces (``"2024 spring"`` is the stored ``"2024 Spring"``; see
 :func:`stored_label`, which ``shifts``, ``deck`` and ``workbook`` use too), and an unknown one is answered with
 the stored ones; ``import`` stores a wave under the label of a stored one it matches, so it never keeps two labels
-that differ only in case.
+that differ only in case. A file none of whose schools is one of the organization's stored schools (another
+district's export, say) gets a ``foreign_schools`` warning in its report and is stored only with ``--schools-ok``.
 
 Exit codes: ``0`` done; ``1`` nothing was changed because of the data or the database (validation errors, a file
 already stored, a taken label, a missing wave, a busy or damaged database: the message says which and what to do);
@@ -42,14 +44,33 @@ from typing import TYPE_CHECKING, Any, TextIO
 from survey_model.codebook import Codebook, codebook_from_spreadsheet, load_codebook
 from survey_model.exports import export_table
 from survey_model.importers import ColumnMapping, ExportReadError, import_export
+from survey_model.organizations import foreign_schools
 from survey_model.responses import WAVE
 from survey_model.settings import load_settings
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from survey_model.store import Store, WaveRecord
+    from survey_model.validation import ValidationIssue
 
 # survey_model.store (SQLAlchemy) is imported inside the commands that use it: every command module is imported
 # to build the parser, and a third of a second matters for `--help` and the other commands.
+
+__all__ = [
+    "add_database_argument",
+    "fail",
+    "foreign_schools_issue",
+    "open_store",
+    "register",
+    "run_delete",
+    "run_export",
+    "run_import",
+    "run_list",
+    "stored_label",
+    "stored_org",
+    "stored_wave",
+]
 
 """Label written by ``export`` for an explicit non-answer (value −1)."""
 
@@ -57,11 +78,7 @@ if TYPE_CHECKING:
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``import``, ``list``, ``delete`` and ``export`` subcommands."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--db",
-        metavar="URL_OR_PATH",
-        help="database: a SQLite file path or a SQLAlchemy URL (default: CLD_DATABASE_URL, else instance/survey.db)",
-    )
+    add_database_argument(common)
     who = argparse.ArgumentParser(add_help=False)
     who.add_argument("--user", default=_login_name(), help="who makes the change, for the audit log")
 
@@ -86,6 +103,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     imp.add_argument("--save-mapping", metavar="NAME", help="save the column mapping used under this name")
     imp.add_argument("--dry-run", action="store_true", help="validate and report only; write nothing")
     imp.add_argument("--replace", action="store_true", help="replace the organization's wave with this label")
+    imp.add_argument(
+        "--schools-ok",
+        action="store_true",
+        help="store the file even though none of its schools is one of the organization's (checked that it "
+        "belongs to this organization)",
+    )
     imp.set_defaults(func=run_import)
 
     lst = subparsers.add_parser("list", parents=[common], help="list the stored waves")
@@ -169,9 +192,17 @@ def run_import(args: argparse.Namespace) -> int:
         print(f"Platform: {result.platform} (layout {result.layout}); codebook: {codebook.id} {codebook.version}")
         if result.dropped_personal_data:
             print(f"Dropped personal-data columns (never stored): {', '.join(result.dropped_personal_data)}")
+        foreign = foreign_schools_issue(store, args.org, result.frame) if store is not None else None
+        if foreign is not None:
+            result.report.extend([foreign])
         print(result.report.to_text())
         if not result.report.ok:
             return fail("Not saved: the file has errors (listed above).", "Fix them, or adjust the mapping.")
+        if foreign is not None and not args.dry_run and not args.schools_ok:
+            return fail(
+                f"Not saved: none of the file's schools is one of {args.org!r}'s (see the warning above).",
+                "Check the file and --org; add --schools-ok if the file does belong to this organization.",
+            )
         n = len(result.frame)
         if args.dry_run:
             print(f"Dry run: {n:,} respondents would be saved as wave {args.wave!r} of {args.org!r}. Nothing written.")
@@ -366,6 +397,16 @@ def run_export(args: argparse.Namespace) -> int:
 # shared
 
 
+def add_database_argument(parser: argparse.ArgumentParser, *, purpose: str = "") -> None:
+    """The ``--db URL_OR_PATH`` option every command that reads the store takes (read by :func:`open_store`)."""
+    parser.add_argument(
+        "--db",
+        metavar="URL_OR_PATH",
+        help=f"database{purpose}: a SQLite file path or a SQLAlchemy URL (default: CLD_DATABASE_URL, else "
+        "instance/survey.db)",
+    )
+
+
 def open_store(args: argparse.Namespace, *, create: bool) -> Store:
     """The store that ``--db`` (or ``CLD_DATABASE_URL``, else the embedded default) points at, for any command."""
     from survey_model.store import Store, StoreError
@@ -406,6 +447,15 @@ def stored_wave(store: Store, org_id: str, wanted: str) -> str:
     return stored_label(wanted, labels, kind="wave", owner=f"Organization {org_id!r}")
 
 
+def foreign_schools_issue(store: Store, org_id: str, frame: pd.DataFrame) -> ValidationIssue | None:
+    """The :func:`survey_model.organizations.foreign_schools` warning for a file about to be stored under
+    ``org_id``, against the schools its stored waves name (``None`` for an organization not stored yet)."""
+    organization = store.organization(org_id)
+    if organization is None:
+        return None
+    return foreign_schools(frame, store.school_names(org_id), org_name=organization.name or org_id)
+
+
 def fail(message: str, action: str = "") -> int:
     """Print a user-facing error and what to do about it on stderr; return the exit code 1."""
     print(f"error: {message}", file=sys.stderr)
@@ -429,7 +479,7 @@ def _iso_date(text: str) -> dt.date:
 
 
 def _org_id(text: str) -> str:
-    from survey_model.store.records import ORG_ID_PATTERN
+    from survey_model.organizations import ORG_ID_PATTERN
 
     if not ORG_ID_PATTERN.match(text):
         raise argparse.ArgumentTypeError(

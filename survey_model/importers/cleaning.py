@@ -33,6 +33,27 @@ from survey_model.codebook import normalise_label
 from survey_model.importers.export import Column, RawExport
 from survey_model.validation import ValidationIssue
 
+__all__ = [
+    "EXCLUSION_REASONS",
+    "METADATA",
+    "PERSONAL",
+    "PERSONAL_NAMES",
+    "PERSON_ID",
+    "QUESTION",
+    "RESPONSE_ID",
+    "ROLES",
+    "TEST_REASONS",
+    "ColumnRules",
+    "ResponseFlags",
+    "answered",
+    "classify_columns",
+    "duplicate_keys",
+    "excel_serials_to_text",
+    "find_column",
+    "name_key",
+    "response_flags",
+]
+
 QUESTION = "question"
 METADATA = "metadata"
 PERSONAL = "personal"

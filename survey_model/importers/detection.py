@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from survey_model.importers.google_forms import TIMESTAMP_NAMES
 from survey_model.importers.surveymonkey import WHOLE_QUESTION
 
+__all__ = ["Layout", "detect_layout"]
+
 
 @dataclass(frozen=True)
 class Layout:

@@ -15,6 +15,8 @@ import pandas as pd
 
 from survey_model.validation import ValidationReport
 
+__all__ = ["LAYOUTS", "PLATFORMS", "Column", "RawExport", "column_key", "plain_text"]
+
 PLATFORMS: tuple[str, ...] = ("qualtrics", "surveymonkey", "google_forms", "ms_forms", "generic")
 """Platforms the importer recognises; ``generic`` is a plain table with one header row."""
 

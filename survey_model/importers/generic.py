@@ -12,6 +12,8 @@ from survey_model.importers.cleaning import ColumnRules, name_key
 from survey_model.importers.export import Column
 from survey_model.importers.google_forms import grid_column
 
+__all__ = ["PLATFORM", "RULES", "columns"]
+
 PLATFORM = "generic"
 
 _DATES = ("Timestamp", "Submitted at", "Submission date", "Start time", "End time", "Start date", "End date")

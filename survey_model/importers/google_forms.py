@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from survey_model.importers.cleaning import ColumnRules, name_key
 from survey_model.importers.export import Column, plain_text
 
+__all__ = ["GRID", "PLATFORM", "RULES", "TIMESTAMP_NAMES", "columns", "grid_column"]
+
 PLATFORM = "google_forms"
 
 # The English name is seen in real exports; the translations are the Sheets locale names as commonly reported.

@@ -35,6 +35,16 @@ from survey_model.codebook import Codebook, normalise_label
 from survey_model.importers.export import Column, plain_text
 from survey_model.validation import ValidationIssue
 
+__all__ = [
+    "FUZZY_MIN",
+    "METHODS",
+    "RESPONDENT_ID_TARGET",
+    "ColumnMapping",
+    "MappingEntry",
+    "map_columns",
+    "normalise_text",
+]
+
 RESPONDENT_ID_TARGET = "respondent_id"
 """Target name of the column holding the respondent's ID."""
 

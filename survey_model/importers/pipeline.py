@@ -56,6 +56,8 @@ from survey_model.importers.recoding import looks_like_excel_date, recode_attrib
 from survey_model.responses import RESPONDENT_ID
 from survey_model.validation import ValidationReport
 
+__all__ = ["PARTIAL_MIN_SHARE", "PREVIEW_ROWS", "ImportResult", "import_export", "import_raw"]
+
 PREVIEW_ROWS = 20
 """Responses shown in :attr:`ImportResult.preview`."""
 

@@ -26,6 +26,8 @@ from collections.abc import Sequence
 from survey_model.importers.cleaning import ColumnRules, name_key
 from survey_model.importers.export import Column, plain_text
 
+__all__ = ["PLATFORM", "RULES", "columns"]
+
 PLATFORM = "qualtrics"
 
 _METADATA = (

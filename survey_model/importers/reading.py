@@ -47,6 +47,8 @@ from survey_model.importers.detection import detect_layout
 from survey_model.importers.export import Column, RawExport, column_key
 from survey_model.validation import ValidationIssue, ValidationReport
 
+__all__ = ["MAX_EXPORT_BYTES", "PLATFORM_MODULES", "ExportReadError", "RawTable", "read_export", "read_table"]
+
 MAX_EXPORT_BYTES = 256 * 1024 * 1024
 """Largest export accepted (256 MiB): a statewide wave of 100,000 educators × 60 columns is about 60 MB."""
 

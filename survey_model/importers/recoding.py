@@ -40,6 +40,16 @@ from survey_model.codebook import COMMON_MISSING_LABELS, Attribute, Scale, norma
 from survey_model.importers.export import plain_text
 from survey_model.responses import ITEM_DTYPE, NONSUBSTANTIVE
 
+__all__ = [
+    "RecodedItem",
+    "label_value",
+    "looks_like_excel_date",
+    "recode_attribute",
+    "recode_attribute_codes",
+    "recode_item",
+    "recode_item_codes",
+]
+
 _MISSING_WORDS = re.compile(
     r"\b(prefer not|dont know|do not know|not applicable|no basis|unable to judge|cannot judge|cant say|"
     r"cannot say|no opinion|decline to)\b"

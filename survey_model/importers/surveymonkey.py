@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from survey_model.importers.cleaning import ColumnRules, name_key
 from survey_model.importers.export import Column, plain_text
 
+__all__ = ["PLATFORM", "RULES", "WHOLE_QUESTION", "columns"]
+
 PLATFORM = "surveymonkey"
 
 WHOLE_QUESTION = frozenset({"response", "open-ended response", "open ended response"})

@@ -24,11 +24,11 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
 from survey_model.codebook import Codebook, codebook_from_dict
+from survey_model.organizations import ORG_ID_PATTERN
 from survey_model.responses import RESPONDENT_ID, RESPONDENT_KEY, WAVE, check_responses
 from survey_model.settings import Settings
 from survey_model.store.labels import listing, matching_labels
 from survey_model.store.records import (
-    ORG_ID_PATTERN,
     MappingProfile,
     Organization,
     SaveResult,
@@ -59,6 +59,8 @@ from survey_model.store.serialisation import (
     parquet_bytes,
     stored_table,
 )
+
+__all__ = ["Store"]
 
 _PG_LOCK_KEY = 0x5C1D_57_0E  # any constant: serialises schema upgrades and wave writes across app instances
 _SECRET_CHECK_MESSAGE = b"survey_model respondent-key secret check"
@@ -388,6 +390,19 @@ class Store:
                 .order_by(schools_table.c.name)
             )
             return [School(row.name, row.school_group, row.level) for row in rows]
+
+    def school_names(self, org_id: str) -> list[str]:
+        """The schools the organization's stored waves name, sorted; none for an organization without waves."""
+        if not self.waves(org_id):
+            return []
+        frame = self.load_responses(org_id)
+        if "school" not in frame.columns:
+            return []
+        return sorted({str(value) for value in frame["school"].dropna().unique()} - {""})
+
+    def school_groups(self, org_id: str) -> dict[str, str]:
+        """School name → its comparison group (``"cohort"``, ``"comparison"`` or ``""``), as the shifts views take."""
+        return {school.name: school.group for school in self.schools(org_id)}
 
     # -- waves -----------------------------------------------------------------------------------------------
 

@@ -12,8 +12,11 @@ still named exactly by its own label, and a label that could be either (``"sprin
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from survey_model.store.records import StoreError
+
+__all__ = ["LabelMatch", "label_key", "label_match", "listing", "matching_labels", "stored_label"]
 
 
 def label_key(label: str) -> str:
@@ -45,6 +48,58 @@ def matching_labels(wanted: str, stored: Iterable[str]) -> list[str]:
         return [wanted]
     key = label_key(wanted)
     return [label for label in labels if label_key(label) == key]
+
+
+@dataclass(frozen=True)
+class LabelMatch:
+    """How a typed wave label relates to an organization's stored waves, by :func:`matching_labels`."""
+
+    typed: str
+    """The label as typed, without surrounding spaces."""
+    stored: tuple[str, ...]
+    """Stored labels it names: none (a new wave), one, or several case twins from an older database."""
+
+    @property
+    def label(self) -> str:
+        """The label the wave will be stored under: the stored wave's when it names exactly one."""
+        return self.stored[0] if len(self.stored) == 1 else self.typed
+
+    @property
+    def ambiguous(self) -> bool:
+        """True when it names several stored waves that differ only in case, so saving under it is refused."""
+        return len(self.stored) > 1
+
+    @property
+    def replaceable(self) -> bool:
+        """True when it names exactly one stored wave, which a replace would replace."""
+        return len(self.stored) == 1
+
+    def notice(self) -> str:
+        """What to tell the user before saving, or ``""`` when the label is new or typed exactly as stored."""
+        if self.replaceable and self.label != self.typed:
+            return (
+                f"“{self.typed}” is the stored wave “{self.label}”: saving replaces it only if you tick *Replace*, "
+                f"and the wave keeps its label “{self.label}”. For a new wave, choose another label."
+            )
+        if self.ambiguous:
+            twins = ", ".join(f"“{label}”" for label in self.stored)
+            return (
+                f"“{self.typed}” could be any of the stored waves {twins}, which differ only in case: type one of "
+                "them exactly to replace it, or choose another label."
+            )
+        return ""
+
+
+def label_match(typed: str, stored: Iterable[str]) -> LabelMatch:
+    """Which of the ``stored`` wave labels the ``typed`` one names (none when it is blank).
+
+    >>> label_match(" 2026 spring", ["2025 Spring", "2026 Spring"]).label
+    '2026 Spring'
+    >>> label_match("2027 Spring", ["2026 Spring"]).stored
+    ()
+    """
+    typed = typed.strip()
+    return LabelMatch(typed, tuple(matching_labels(typed, stored)) if typed else ())
 
 
 def stored_label(wanted: str, stored: Iterable[str], *, kind: str, owner: str = "", missing_ok: bool = False) -> str:

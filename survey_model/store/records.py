@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-ORG_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-"""Organization ids are short, URL- and command-line-friendly: letters, digits, ``_``, ``.``, ``-``."""
+__all__ = ["MappingProfile", "Organization", "SaveResult", "SaveStatus", "School", "StoreError", "WaveRecord"]
 
 SaveStatus = Literal["saved", "replaced", "duplicate", "exists"]
 

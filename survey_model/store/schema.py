@@ -8,6 +8,23 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "as_utc",
+    "audit_log_table",
+    "codebooks_table",
+    "mapping_profiles_table",
+    "metadata",
+    "organizations_table",
+    "responses_table",
+    "schema_version_table",
+    "schools_table",
+    "store_info_table",
+    "utcnow",
+    "waves_table",
+]
+
 
 def utcnow() -> dt.datetime:
     """Now in UTC, to the second, without a time zone: SQLite stores none, so every stored time is UTC."""

@@ -17,6 +17,18 @@ import pyarrow.parquet as pq
 from survey_model.codebook import Codebook
 from survey_model.responses import RESPONDENT_ID, RESPONDENT_KEY
 
+__all__ = [
+    "CHUNK_ROWS",
+    "PARQUET_COMPRESSION",
+    "canonical_json",
+    "codebook_sha256",
+    "codebook_to_dict",
+    "column_order",
+    "parquet_bytes",
+    "respondent_keys",
+    "stored_table",
+]
+
 CHUNK_ROWS = 50_000
 """Rows per stored Parquet blob: bounds the memory of one write and paces progress reports."""
 
