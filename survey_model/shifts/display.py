@@ -236,7 +236,7 @@ def shifts_page(view: ShiftsView) -> ShiftsPage:
     group_lines = trend_rows(view.group_trend, measure="leader_identity")
     school_cells = None
     if view.by_school is not None:
-        by_school = view.by_school.to_frame()
+        by_school = view.by_school.to_frame(statements=False)
         school_cells = _without_favorable_suffix(displayed_rows(shown_shifts(by_school, measure="condition_favorable")))
     return ShiftsPage(
         headline=headline[0] if headline else None,

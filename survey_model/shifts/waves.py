@@ -104,11 +104,13 @@ class ShiftReport:
         """Impact statements, in the order of :attr:`shifts` (or :attr:`matched`)."""
         return [_statement(shift) for shift in (self.matched if matched else self.shifts)]
 
-    def to_frame(self, *, matched: bool = False) -> pd.DataFrame:
+    def to_frame(self, *, matched: bool = False, statements: bool = True) -> pd.DataFrame:
         """One row per comparison: figures, verdict and statement (shares in [0, 1], means in scale points).
 
         Columns: the ``by`` columns, then :data:`REPORT_COLUMNS`; ``kind`` is ``"proportion"`` or ``"mean"``;
-        ``n1``/``n2`` are nullable integers, missing (like every figure) where the comparison is hidden.
+        ``n1``/``n2`` are nullable integers, missing (like every figure) where the comparison is hidden. With
+        ``statements=False`` the ``statement`` column is left empty (a chart of 2,800 school cells needs no
+        sentences, and writing them is most of the cost).
         """
         rows = []
         for shift in self.matched if matched else self.shifts:
@@ -138,7 +140,7 @@ class ShiftReport:
                 p_adjusted=shift.p_adjusted,
                 family_size=shift.family_size,
                 method=shift.method,
-                statement=_statement(shift),
+                statement=_statement(shift) if statements else "",
             )
             rows.append(row)
         columns = [*self.by, *REPORT_COLUMNS]
