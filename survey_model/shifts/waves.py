@@ -34,7 +34,7 @@ from survey_model import intervals
 from survey_model.codebook import Codebook
 from survey_model.privacy import SUPPRESSED, suppress
 from survey_model.responses import RESPONDENT_KEY, WAVE
-from survey_model.scoring import NOT_ANSWERED, item_values, score_respondents
+from survey_model.scoring import NOT_ANSWERED, item_values, respondent_parts
 from survey_model.shifts.results import (
     COMPLEMENTARY,
     SMALL_GROUP,
@@ -239,16 +239,10 @@ def _measures(frame: pd.DataFrame, codebook: Codebook, *, include_items: bool, m
     if leader is not None and leader.item in frame.columns:
         value = item_values(frame, codebook, [leader.item])[:, 0]
         leader_yes = np.where(np.isnan(value), np.nan, (value == leader.yes).astype(np.float64))
-    scores = score_respondents(frame, codebook, min_share=min_share)
-    conditions, favorable, answered = [], [], []
-    for condition_id in scores.columns:
-        condition = codebook.condition(condition_id)
-        ids = [item.id for item in codebook.items_for(condition_id) if item.id in frame.columns]
-        values = item_values(frame, codebook, ids)
-        cut = codebook.scale_of(ids[0]).favorable_min
-        conditions.append((condition_id, condition.name))
-        favorable.append((values >= cut).sum(axis=1))
-        answered.append((~np.isnan(values)).sum(axis=1))
+    # Each respondent's score, favorable and valid answers per condition: the ones the dashboard stored on the
+    # frame when it loaded it (scoring.with_condition_parts), else worked out from the items here.
+    condition_ids, parts = respondent_parts(frame, codebook, min_share=min_share)
+    conditions = [(condition_id, codebook.condition(condition_id).name) for condition_id in condition_ids]
     items: list[tuple[str, str]] = []
     item_fav = np.empty((len(frame), 0))
     if include_items:
@@ -267,9 +261,9 @@ def _measures(frame: pd.DataFrame, codebook: Codebook, *, include_items: bool, m
     return _Measures(
         leader_yes=leader_yes,
         conditions=conditions,
-        scores=scores.to_numpy(dtype=np.float64),
-        favorable=np.column_stack(favorable).astype(np.float64) if favorable else np.empty((len(frame), 0)),
-        answered=np.column_stack(answered).astype(np.float64) if answered else np.empty((len(frame), 0)),
+        scores=parts["score"],
+        favorable=parts["favorable"],
+        answered=parts["responses"],
         items=items,
         item_favorable=item_fav,
     )
