@@ -68,11 +68,15 @@ async def _first_page(port: int) -> None:
 
 def start_once(script: Path, *, env: dict[str, str], timeout: float = 120) -> tuple[float, float]:
     """Seconds from process start to the first page finished, and the server's resident MB then."""
+    return _start(script, env=env, timeout=timeout, cwd=ROOT)
+
+
+def _start(script: Path, *, env: dict[str, str], timeout: float, cwd: Path) -> tuple[float, float]:
     port = _free_port()
     command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true"]
     command += ["--server.port", str(port), "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         while True:
             if time.perf_counter() - started > timeout:
@@ -95,6 +99,9 @@ def start_once(script: Path, *, env: dict[str, str], timeout: float = 120) -> tu
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--other", type=Path, help="another checkout of the app (e.g. the commit before a change), timed alternately"
+    )
     args = parser.parse_args()
     from survey_model.samples import load_samples
     from survey_model.settings import Settings
@@ -109,17 +116,20 @@ def main() -> None:
         bare.write_text(BARE, encoding="utf-8")
         env = {**os.environ, "CLD_DATA_DIR": str(folder / "instance"), "PYTHONPATH": str(ROOT)}
         env.pop("CLD_DATABASE_URL", None)
-        times: dict[str, list[float]] = {"bare page": [], "app.py": []}
-        memory: dict[str, list[float]] = {"bare page": [], "app.py": []}
+        runs = [("bare page", bare, ROOT), ("app.py", ROOT / "app.py", ROOT)]
+        if args.other:
+            runs.append(("other app.py", args.other / "app.py", args.other))
+        times: dict[str, list[float]] = {name: [] for name, _, _ in runs}
+        memory: dict[str, list[float]] = {name: [] for name, _, _ in runs}
         for _ in range(args.repeat):
-            for name, script in (("bare page", bare), ("app.py", ROOT / "app.py")):
-                seconds, rss = start_once(script, env=env)
+            for name, script, root in runs:
+                seconds, rss = _start(script, env={**env, "PYTHONPATH": str(root)}, timeout=120, cwd=root)
                 times[name].append(seconds)
                 memory[name].append(rss)
         print(f"fresh process to its first page finished (median of {args.repeat}, all runs in brackets):")
         for name in times:
             runs = ", ".join(f"{t:.2f}" for t in times[name])
-            print(f"  {name:<10} {statistics.median(times[name]):5.2f} s [{runs}]   ", end="")
+            print(f"  {name:<12} {statistics.median(times[name]):5.2f} s [{runs}]   ", end="")
             print(f"memory after it {statistics.median(memory[name]):4.0f} MB")
         ratio = statistics.median(times["app.py"]) / statistics.median(times["bare page"])
         print(f"app.py / bare page: {ratio:.2f} x (goal <= 1.3 x); app.py memory goal <= 220 MB")
