@@ -1,4 +1,5 @@
-"""Tables formatted for display: readable headers, rounded percentages, hidden rows spelled out."""
+"""Tables formatted for display: readable headers, rounded percentages, hidden rows spelled out; the Shifts page's
+tables cached per organization and data version (built by :mod:`survey_model.shifts.display`)."""
 
 from __future__ import annotations
 
