@@ -55,20 +55,60 @@ def sample_files(folder: Path = SAMPLES_DIR) -> list[SampleFile]:
     return sorted(files, key=lambda sample: (sample.date, sample.org_id))
 
 
+@dataclass(frozen=True)
+class LoadStep:
+    """Where loading the demo data has got to, for a progress bar: one report before and one after each file."""
+
+    sample: SampleFile
+    """The export being imported (or just stored)."""
+    number: int
+    """Its place in the list, from 1."""
+    total: int
+    """Demo exports to load."""
+    respondents: int | None = None
+    """Respondents stored from it; ``None`` while it is still being imported."""
+
+    @property
+    def fraction(self) -> float:
+        """Share of the files done, in [0, 1] (a file counts once it is stored)."""
+        return (self.number - (self.respondents is None)) / self.total
+
+    @property
+    def message(self) -> str:
+        """The step in words, e.g. 'Demo data, file 2 of 6: harbor-point_2024-spring_google-forms.csv, 412
+        respondents stored'."""
+        head = f"Demo data, file {self.number} of {self.total}: {self.sample.path.name}"
+        if self.respondents is None:
+            return f"{head} ({self.sample.org_name}, {self.sample.wave}), importing…"
+        return f"{head}, {self.respondents:,} respondents stored"
+
+
+LOADED_MESSAGE = (
+    "The demo data are loaded: a fictional network of two organizations over three waves. To use your own "
+    "results, upload a wave on the **Upload a wave** page and delete the demo waves on **Manage data**."
+)
+"""What to say once the demo data are in, and how to replace them."""
+
+
 def load_samples(
     store: Store,
     *,
     user: str,
     folder: Path = SAMPLES_DIR,
-    on_file: Callable[[SampleFile, SaveResult], None] | None = None,
+    progress: Callable[[LoadStep], None] | None = None,
 ) -> list[SaveResult]:
     """Import every demo export into ``store`` and mark cohort and comparison schools.
 
-    Raises ``ValueError`` when a demo export does not import cleanly: the shipped demo data must always work.
+    ``progress`` is called before each file is imported and again once it is stored (with its count of
+    respondents), so a first start can say what it is doing. Raises ``ValueError`` when a demo export does not
+    import cleanly: the shipped demo data must always work.
     """
     codebook = load_codebook()
     results = []
-    for sample in sample_files(folder):
+    samples = sample_files(folder)
+    for number, sample in enumerate(samples, start=1):
+        if progress is not None:
+            progress(LoadStep(sample, number, len(samples)))
         data = sample.path.read_bytes()
         imported = import_export(data, sample.path.name, codebook)
         if not imported.report.ok:
@@ -86,8 +126,8 @@ def load_samples(
             counts=imported.report.counts,
         )
         results.append(saved)
-        if on_file is not None:
-            on_file(sample, saved)
+        if progress is not None:
+            progress(LoadStep(sample, number, len(samples), respondents=saved.wave.n_respondents))
     with (folder / "schools.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     for org_id in {row["organization"] for row in rows}:

@@ -23,7 +23,8 @@ PARAMS = {
     "level": "filter_level",
     "role": "filter_role",
 }
-NO_COMPARISON = "None"
+NO_COMPARISON = "No comparison"
+"""The option that chooses no earlier wave, in the sidebar's *Compare with* and the Workshop's *Compared with*."""
 
 
 @dataclass(frozen=True)

@@ -13,18 +13,16 @@ from dataclasses import dataclass
 import streamlit as st
 
 from survey_model.charts.deck import deck_images, figure_chart, image_spec
-from survey_model.dashboard import filter_options
 from survey_model.deck import PROTOCOL, WHOLE_ORGANIZATION, Deck, Slide, build_deck
 from survey_model.reports import chart_png, chart_svg, deck_pptx, workbook_xlsx
 from survey_model.workbook import results_workbook
 from ui import data, display
 from ui.data import OrgData
-from ui.state import Filters
+from ui.state import NO_COMPARISON, Filters
 
 PRESENT = "workshop_present"
 SLIDE = "workshop_slide"
 WAVE, COMPARE, SCOPE = "workshop_wave", "workshop_compare", "workshop_scope"
-NO_COMPARISON = "No comparison"
 #: Figures drawn across the whole slide, their points underneath (a grid of groups × conditions needs the width).
 WIDE = frozenset({"breakdown"})
 
@@ -65,7 +63,7 @@ class DeckChoice:
 def choose(org: OrgData, filters: Filters, *, show: bool) -> DeckChoice:
     """The waves and the scope, seeded from the sidebar; the controls are drawn only when ``show``."""
     waves = list(org.waves)
-    schools = filter_options(org.frame, org.codebook)["school"]
+    schools = data.filter_options(org.org)["school"]  # cached per data version, not recomputed on every rerun
     _default(WAVE, waves, filters.wave)
     _default(SCOPE, [WHOLE_ORGANIZATION, *schools], filters.school or WHOLE_ORGANIZATION)
     if show:

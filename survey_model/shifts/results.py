@@ -10,13 +10,12 @@ the public one-comparison functions in :mod:`survey_model.shifts.single` wrap th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import stats
 
 from survey_model import intervals
 
@@ -188,6 +187,8 @@ def adjust_fdr(shifts: Sequence[Shift]) -> list[Shift]:
     result = list(shifts)
     if not tested:
         return result
+    from scipy import stats  # here: importing it costs every start about 60 MB
+
     adjusted = stats.false_discovery_control([shifts[i].p_value for i in tested], method="bh")
     for i, p_adj in zip(tested, adjusted, strict=True):
         shift = shifts[i]
@@ -209,18 +210,6 @@ def _int(value: float) -> int:
     return round(float(value))
 
 
-def _hidden(cls, *, label, reason, confidence, min_n, matched, meta):
-    return cls(
-        label=label,
-        verdict=TOO_FEW,
-        suppressed=reason,
-        confidence=confidence,
-        min_n=min_n,
-        matched=matched,
-        **meta,
-    )
-
-
 def _reasons(n1: np.ndarray, n2: np.ndarray, min_n: int, suppressed: Sequence[str] | None) -> list[str]:
     """Suppression reason per element: given by the caller, else the minimum-n rule on both waves."""
     if suppressed is not None:
@@ -228,9 +217,60 @@ def _reasons(n1: np.ndarray, n2: np.ndarray, min_n: int, suppressed: Sequence[st
     return [SMALL_GROUP if min(a, b) < min_n else "" for a, b in zip(n1, n2, strict=True)]
 
 
-def _metas(count: int, labels: Sequence[str] | str, meta: Sequence[dict] | None) -> tuple[list[str], list[dict]]:
-    names = [labels] * count if isinstance(labels, str) else list(labels)
-    return names, list(meta) if meta is not None else [{} for _ in range(count)]
+@dataclass(frozen=True)
+class _Family:
+    """What every builder needs per element before its formulas: label, extra fields, and whether it is shown."""
+
+    names: list[str]
+    metas: list[dict]
+    reasons: list[str]
+    shown: np.ndarray
+    """True where the comparison carries figures."""
+    confidence: float
+    min_n: int
+    matched: bool
+
+    def results(self, cls: type, shown_result: Callable[[int, dict], Shift]) -> list[Shift]:
+        """One result per element: ``shown_result(i, common)`` where shown, else a ``cls`` with no figures.
+
+        ``common`` holds the fields every shown result shares (label, confidence, minimum n, matched and the
+        caller's meta), so a builder names only its figures.
+        """
+        results: list[Shift] = []
+        for i, (name, reason) in enumerate(zip(self.names, self.reasons, strict=True)):
+            common = {
+                "label": name,
+                "confidence": self.confidence,
+                "min_n": self.min_n,
+                "matched": self.matched,
+                **self.metas[i],
+            }
+            results.append(shown_result(i, common) if not reason else cls(verdict=TOO_FEW, suppressed=reason, **common))
+        return results
+
+
+def _family(
+    n1: np.ndarray,
+    n2: np.ndarray,
+    *,
+    labels: Sequence[str] | str,
+    meta: Sequence[dict] | None,
+    suppressed: Sequence[str] | None,
+    min_n: int,
+    confidence: float,
+    matched: bool,
+) -> _Family:
+    count = len(n1)
+    reasons = _reasons(n1, n2, min_n, suppressed)
+    return _Family(
+        names=[labels] * count if isinstance(labels, str) else list(labels),
+        metas=list(meta) if meta is not None else [{} for _ in range(count)],
+        reasons=reasons,
+        shown=np.array([reason == "" for reason in reasons], dtype=bool),
+        confidence=confidence,
+        min_n=min_n,
+        matched=matched,
+    )
 
 
 def cohens_h(p1: ArrayLike, p2: ArrayLike) -> np.ndarray:
@@ -252,9 +292,10 @@ def binomial_shifts(
 ) -> list[ProportionShift]:
     """One :class:`ProportionShift` per element: Newcombe difference, Katz ratio, pooled z-test, Cohen's h."""
     k1_, n1_, k2_, n2_ = _as_arrays(k1, n1, k2, n2)
-    names, metas = _metas(len(k1_), labels, meta)
-    reasons = _reasons(n1_, n2_, min_n, suppressed)
-    shown = np.array([reason == "" for reason in reasons])
+    family = _family(
+        n1_, n2_, labels=labels, meta=meta, suppressed=suppressed, min_n=min_n, confidence=confidence, matched=False
+    )
+    shown = family.shown
     # Only groups that will be shown reach the formulas (a zero-size group would be a ValueError there).
     safe = np.where(shown, 1.0, 0.0)
     n1s, n2s = np.where(shown, n1_, 1.0), np.where(shown, n2_, 1.0)
@@ -264,46 +305,29 @@ def binomial_shifts(
     p = intervals.two_proportion_test(k1s, n1s, k2s, n2s)
     h = cohens_h(k1s / n1s, k2s / n2s)
     method = "Newcombe hybrid score interval (method 10); ratio by the log (Katz) method; pooled two-proportion z-test"
-    results = []
-    for i, name in enumerate(names):
-        if not shown[i]:
-            results.append(
-                _hidden(
-                    ProportionShift,
-                    label=name,
-                    reason=reasons[i],
-                    confidence=confidence,
-                    min_n=min_n,
-                    matched=False,
-                    meta=metas[i],
-                )
-            )
-            continue
-        results.append(
-            ProportionShift(
-                label=name,
-                verdict=verdict_of(lo[i], hi[i], NAN, confidence),
-                n1=_int(n1_[i]),
-                n2=_int(n2_[i]),
-                k1=_int(k1_[i]),
-                k2=_int(k2_[i]),
-                m1=_int(n1_[i]),
-                m2=_int(n2_[i]),
-                p1=float(k1_[i] / n1_[i]),
-                p2=float(k2_[i] / n2_[i]),
-                diff=float(diff[i]),
-                diff_ci=(float(lo[i]), float(hi[i])),
-                ratio=float(ratio[i]),
-                ratio_ci=(float(rlo[i]), float(rhi[i])),
-                effect_size=float(h[i]),
-                p_value=float(p[i]),
-                method=method,
-                confidence=confidence,
-                min_n=min_n,
-                **metas[i],
-            )
+
+    def shown_result(i: int, common: dict) -> ProportionShift:
+        return ProportionShift(
+            verdict=verdict_of(lo[i], hi[i], NAN, confidence),
+            n1=_int(n1_[i]),
+            n2=_int(n2_[i]),
+            k1=_int(k1_[i]),
+            k2=_int(k2_[i]),
+            m1=_int(n1_[i]),
+            m2=_int(n2_[i]),
+            p1=float(k1_[i] / n1_[i]),
+            p2=float(k2_[i] / n2_[i]),
+            diff=float(diff[i]),
+            diff_ci=(float(lo[i]), float(hi[i])),
+            ratio=float(ratio[i]),
+            ratio_ci=(float(rlo[i]), float(rhi[i])),
+            effect_size=float(h[i]),
+            p_value=float(p[i]),
+            method=method,
+            **common,
         )
-    return results
+
+    return family.results(ProportionShift, shown_result)
 
 
 @dataclass(frozen=True)
@@ -361,71 +385,79 @@ def pooled_shifts(
     (e.g. everyone 100% favorable) the clustered variance is zero, and the interval falls back to Newcombe's on
     the pooled responses treated as binomial.
     """
-    names, metas = _metas(len(first.n), labels, meta)
-    reasons = _reasons(first.n, second.n, min_n, suppressed)
-    shown = np.array([reason == "" for reason in reasons])
+    family = _family(
+        first.n,
+        second.n,
+        labels=labels,
+        meta=meta,
+        suppressed=suppressed,
+        min_n=min_n,
+        confidence=confidence,
+        matched=False,
+    )
     p1, sd1 = first.share_and_sd()
     p2, sd2 = second.share_and_sd()
-    z = float(stats.norm.ppf(0.5 + confidence / 2))
-    results = []
+    z = intervals.normal_quantile(confidence)
     method = (
         "pooled share of item responses; Welch's t on respondent-level linearised values (respondent as unit); "
         "ratio by the delta method on the log scale"
     )
-    for i, name in enumerate(names):
-        if not shown[i]:
-            results.append(
-                _hidden(
-                    ProportionShift,
-                    label=name,
-                    reason=reasons[i],
-                    confidence=confidence,
-                    min_n=min_n,
-                    matched=False,
-                    meta=metas[i],
-                )
-            )
-            continue
-        n1, n2 = first.n[i], second.n[i]
-        if sd1[i] == 0 and sd2[i] == 0:
-            diff, lo, hi = intervals.newcombe_difference(
-                first.f[i], first.m[i], second.f[i], second.m[i], confidence=confidence
-            )
-            p = intervals.two_proportion_test(first.f[i], first.m[i], second.f[i], second.m[i])
-            used = "pooled responses treated as binomial (no respondent-level variation): Newcombe interval, z-test"
-        else:
-            diff, lo, hi, p = intervals.welch_test(p1[i], sd1[i], n1, p2[i], sd2[i], n2, confidence=confidence)
-            used = method
-        ratio, rlo, rhi = NAN, NAN, NAN
-        if p1[i] > 0 and p2[i] > 0:
-            ratio = p2[i] / p1[i]
-            se_log = np.sqrt(sd1[i] ** 2 / n1 / p1[i] ** 2 + sd2[i] ** 2 / n2 / p2[i] ** 2)
-            rlo, rhi = ratio * np.exp(-z * se_log), ratio * np.exp(z * se_log)
-        results.append(
-            ProportionShift(
-                label=name,
-                verdict=verdict_of(lo, hi, NAN, confidence),
-                n1=_int(n1),
-                n2=_int(n2),
-                k1=_int(first.f[i]),
-                k2=_int(second.f[i]),
-                m1=_int(first.m[i]),
-                m2=_int(second.m[i]),
-                p1=float(p1[i]),
-                p2=float(p2[i]),
-                diff=float(diff),
-                diff_ci=(float(lo), float(hi)),
-                ratio=float(ratio),
-                ratio_ci=(float(rlo), float(rhi)),
-                effect_size=float(cohens_h(p1[i], p2[i])),
-                p_value=float(p),
-                method=used,
-                confidence=confidence,
-                min_n=min_n,
-                **metas[i],
-            )
+    binomial_method = "pooled responses treated as binomial (no respondent-level variation): Newcombe interval, z-test"
+    # Every group at once: Welch where respondents vary, Newcombe where nobody does; placeholders elsewhere keep
+    # the formulas away from empty or hidden groups (their results are never read).
+    binomial = family.shown & (sd1 == 0) & (sd2 == 0)
+    welch = family.shown & ~binomial
+    w_diff, w_lo, w_hi, w_p = (
+        np.atleast_1d(x)
+        for x in intervals.welch_test(
+            np.where(welch, p1, 0.0),
+            np.where(welch, sd1, 1.0),
+            np.where(welch, first.n, 2.0),
+            np.where(welch, p2, 0.0),
+            np.where(welch, sd2, 1.0),
+            np.where(welch, second.n, 2.0),
+            confidence=confidence,
         )
-    return results
+    )
+    b_args = (
+        np.where(binomial, first.f, 0.0),
+        np.where(binomial, first.m, 1.0),
+        np.where(binomial, second.f, 0.0),
+        np.where(binomial, second.m, 1.0),
+    )
+    b_diff, b_lo, b_hi = (np.atleast_1d(x) for x in intervals.newcombe_difference(*b_args, confidence=confidence))
+    b_p = np.atleast_1d(intervals.two_proportion_test(*b_args))
+    diff, lo, hi, p = (np.where(binomial, b, w) for b, w in ((b_diff, w_diff), (b_lo, w_lo), (b_hi, w_hi), (b_p, w_p)))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = p2 / p1
+        se_log = np.sqrt(sd1**2 / first.n / p1**2 + sd2**2 / second.n / p2**2)
+        rlo, rhi = ratio * np.exp(-z * se_log), ratio * np.exp(z * se_log)
+    has_ratio = (p1 > 0) & (p2 > 0)
+    ratio, rlo, rhi = (np.where(has_ratio, x, NAN) for x in (ratio, rlo, rhi))
+    h = cohens_h(np.where(family.shown, p1, 0.0), np.where(family.shown, p2, 0.0))
+
+    def shown_result(i: int, common: dict) -> ProportionShift:
+        return ProportionShift(
+            verdict=verdict_of(lo[i], hi[i], NAN, confidence),
+            n1=_int(first.n[i]),
+            n2=_int(second.n[i]),
+            k1=_int(first.f[i]),
+            k2=_int(second.f[i]),
+            m1=_int(first.m[i]),
+            m2=_int(second.m[i]),
+            p1=float(p1[i]),
+            p2=float(p2[i]),
+            diff=float(diff[i]),
+            diff_ci=(float(lo[i]), float(hi[i])),
+            ratio=float(ratio[i]),
+            ratio_ci=(float(rlo[i]), float(rhi[i])),
+            effect_size=float(h[i]),
+            p_value=float(p[i]),
+            method=binomial_method if binomial[i] else method,
+            **common,
+        )
+
+    return family.results(ProportionShift, shown_result)
 
 
 def welch_shifts(
@@ -444,57 +476,40 @@ def welch_shifts(
 ) -> list[MeanShift]:
     """One :class:`MeanShift` per element: Welch's t interval and p-value, Hedges' g."""
     mean1_, sd1_, n1_, mean2_, sd2_, n2_ = _as_arrays(mean1, sd1, n1, mean2, sd2, n2)
-    names, metas = _metas(len(n1_), labels, meta)
-    reasons = _reasons(n1_, n2_, min_n, suppressed)
-    shown = np.array([reason == "" for reason in reasons])
+    family = _family(
+        n1_, n2_, labels=labels, meta=meta, suppressed=suppressed, min_n=min_n, confidence=confidence, matched=False
+    )
+    shown = family.shown
     # Placeholders where hidden so the vectorised formulas never see an empty group.
-    fill = {"mean": 0.0, "sd": 1.0, "n": 2.0}
-    m1 = np.where(shown, mean1_, fill["mean"])
-    s1 = np.where(shown, np.nan_to_num(sd1_), fill["sd"])
-    c1 = np.where(shown, n1_, fill["n"])
-    m2 = np.where(shown, mean2_, fill["mean"])
-    s2 = np.where(shown, np.nan_to_num(sd2_), fill["sd"])
-    c2 = np.where(shown, n2_, fill["n"])
+    m1 = np.where(shown, mean1_, 0.0)
+    s1 = np.where(shown, np.nan_to_num(sd1_), 1.0)
+    c1 = np.where(shown, n1_, 2.0)
+    m2 = np.where(shown, mean2_, 0.0)
+    s2 = np.where(shown, np.nan_to_num(sd2_), 1.0)
+    c2 = np.where(shown, n2_, 2.0)
     diff, lo, hi, p = (np.atleast_1d(x) for x in intervals.welch_test(m1, s1, c1, m2, s2, c2, confidence=confidence))
     g = np.atleast_1d(intervals.hedges_g(m1, s1, c1, m2, s2, c2))
     method = "Welch's t (unequal variances); Hedges' g on the pooled SD"
-    results = []
-    for i, name in enumerate(names):
-        if not shown[i]:
-            results.append(
-                _hidden(
-                    MeanShift,
-                    label=name,
-                    reason=reasons[i],
-                    confidence=confidence,
-                    min_n=min_n,
-                    matched=False,
-                    meta=metas[i],
-                )
-            )
-            continue
-        results.append(
-            MeanShift(
-                label=name,
-                verdict=verdict_of(lo[i], hi[i], NAN, confidence),
-                n1=_int(n1_[i]),
-                n2=_int(n2_[i]),
-                mean1=float(mean1_[i]),
-                mean2=float(mean2_[i]),
-                sd1=float(s1[i]),
-                sd2=float(s2[i]),
-                diff=float(diff[i]),
-                diff_ci=(float(lo[i]), float(hi[i])),
-                effect_size=float(g[i]),
-                effect_size_name="Hedges' g",
-                p_value=float(p[i]),
-                method=method,
-                confidence=confidence,
-                min_n=min_n,
-                **metas[i],
-            )
+
+    def shown_result(i: int, common: dict) -> MeanShift:
+        return MeanShift(
+            verdict=verdict_of(lo[i], hi[i], NAN, confidence),
+            n1=_int(n1_[i]),
+            n2=_int(n2_[i]),
+            mean1=float(mean1_[i]),
+            mean2=float(mean2_[i]),
+            sd1=float(s1[i]),
+            sd2=float(s2[i]),
+            diff=float(diff[i]),
+            diff_ci=(float(lo[i]), float(hi[i])),
+            effect_size=float(g[i]),
+            effect_size_name="Hedges' g",
+            p_value=float(p[i]),
+            method=method,
+            **common,
         )
-    return results
+
+    return family.results(MeanShift, shown_result)
 
 
 def matched_binary_shifts(
@@ -513,10 +528,10 @@ def matched_binary_shifts(
     """Matched shares from the paired 2×2 counts: Newcombe paired difference, Bonett–Price ratio, McNemar."""
     a, b, c, d = _as_arrays(yes_yes, yes_no, no_yes, no_no)
     pairs = a + b + c + d
-    names, metas = _metas(len(a), labels, meta)
-    reasons = _reasons(pairs, pairs, min_n, suppressed)
-    shown = np.array([reason == "" for reason in reasons])
-    dd = np.where(shown, d, np.where(pairs > 0, d, 1.0))  # a hidden empty group gets one dummy pair
+    family = _family(
+        pairs, pairs, labels=labels, meta=meta, suppressed=suppressed, min_n=min_n, confidence=confidence, matched=True
+    )
+    dd = np.where(family.shown, d, np.where(pairs > 0, d, 1.0))  # a hidden empty group gets one dummy pair
     diff, lo, hi = intervals.newcombe_paired_difference(a, b, c, dd, confidence=confidence)
     ratio, rlo, rhi = intervals.bonett_price_ratio(a, b, c, dd, confidence=confidence)
     p = intervals.mcnemar_test(b, c, method=mcnemar)
@@ -525,50 +540,32 @@ def matched_binary_shifts(
         f"same respondents in both waves: Newcombe paired hybrid score interval (method 10); "
         f"Bonett–Price ratio interval; McNemar test ({mcnemar})"
     )
-    results = []
-    for i, name in enumerate(names):
-        if not shown[i]:
-            results.append(
-                _hidden(
-                    ProportionShift,
-                    label=name,
-                    reason=reasons[i],
-                    confidence=confidence,
-                    min_n=min_n,
-                    matched=True,
-                    meta=metas[i],
-                )
-            )
-            continue
+
+    def shown_result(i: int, common: dict) -> ProportionShift:
         n = pairs[i]
         before, after = (a[i] + b[i]) / n, (a[i] + c[i]) / n
-        results.append(
-            ProportionShift(
-                label=name,
-                verdict=verdict_of(lo[i], hi[i], NAN, confidence),
-                n1=_int(n),
-                n2=_int(n),
-                k1=_int(a[i] + b[i]),
-                k2=_int(a[i] + c[i]),
-                m1=_int(n),
-                m2=_int(n),
-                p1=float(before),
-                p2=float(after),
-                diff=float(diff[i]),
-                diff_ci=(float(lo[i]), float(hi[i])),
-                ratio=float(ratio[i]),
-                ratio_ci=(float(rlo[i]), float(rhi[i])),
-                effect_size=float(cohens_h(before, after)),
-                p_value=float(p[i]),
-                method=method,
-                confidence=confidence,
-                min_n=min_n,
-                matched=True,
-                discordant=(_int(b[i]), _int(c[i])),
-                **metas[i],
-            )
+        return ProportionShift(
+            verdict=verdict_of(lo[i], hi[i], NAN, confidence),
+            n1=_int(n),
+            n2=_int(n),
+            k1=_int(a[i] + b[i]),
+            k2=_int(a[i] + c[i]),
+            m1=_int(n),
+            m2=_int(n),
+            p1=float(before),
+            p2=float(after),
+            diff=float(diff[i]),
+            diff_ci=(float(lo[i]), float(hi[i])),
+            ratio=float(ratio[i]),
+            ratio_ci=(float(rlo[i]), float(rhi[i])),
+            effect_size=float(cohens_h(before, after)),
+            p_value=float(p[i]),
+            method=method,
+            discordant=(_int(b[i]), _int(c[i])),
+            **common,
         )
-    return results
+
+    return family.results(ProportionShift, shown_result)
 
 
 def paired_mean_shifts(
@@ -590,9 +587,10 @@ def paired_mean_shifts(
     effect size is then Cohen's h of the two shares, for comparability with the independent analysis).
     """
     before, after, sd_, n_ = _as_arrays(mean_before, mean_after, sd_diff, n)
-    names, metas = _metas(len(n_), labels, meta)
-    reasons = _reasons(n_, n_, min_n, suppressed)
-    shown = np.array([reason == "" for reason in reasons])
+    family = _family(
+        n_, n_, labels=labels, meta=meta, suppressed=suppressed, min_n=min_n, confidence=confidence, matched=True
+    )
+    shown = family.shown
     mean_d = np.where(shown, after - before, 0.0)
     sd_s = np.where(shown, np.nan_to_num(sd_), 1.0)
     n_s = np.where(shown, n_, 2.0)
@@ -606,18 +604,9 @@ def paired_mean_shifts(
         )
     else:
         method = "same respondents in both waves: paired t; Cohen's d_z (mean difference / SD of differences)"
-    results: list[Shift] = []
-    cls = ProportionShift if proportion else MeanShift
-    for i, name in enumerate(names):
-        if not shown[i]:
-            results.append(
-                _hidden(
-                    cls, label=name, reason=reasons[i], confidence=confidence, min_n=min_n, matched=True, meta=metas[i]
-                )
-            )
-            continue
-        common = {
-            "label": name,
+
+    def shown_result(i: int, common: dict) -> Shift:
+        figures = {
             "verdict": verdict_of(lo[i], hi[i], NAN, confidence),
             "n1": _int(n_[i]),
             "n2": _int(n_[i]),
@@ -625,27 +614,19 @@ def paired_mean_shifts(
             "diff_ci": (float(lo[i]), float(hi[i])),
             "p_value": float(p[i]),
             "method": method,
-            "confidence": confidence,
-            "min_n": min_n,
-            "matched": True,
-            **metas[i],
+            **common,
         }
         if proportion:
-            results.append(
-                ProportionShift(
-                    p1=float(before[i]), p2=float(after[i]), effect_size=float(cohens_h(before[i], after[i])), **common
-                )
-            )
-        else:
-            results.append(
-                MeanShift(
-                    mean1=float(before[i]),
-                    mean2=float(after[i]),
-                    sd1=float(sd_s[i]),
-                    sd2=float(sd_s[i]),
-                    effect_size=float(dz[i]),
-                    effect_size_name="Cohen's d_z",
-                    **common,
-                )
-            )
-    return results
+            effect = float(cohens_h(before[i], after[i]))
+            return ProportionShift(p1=float(before[i]), p2=float(after[i]), effect_size=effect, **figures)
+        return MeanShift(
+            mean1=float(before[i]),
+            mean2=float(after[i]),
+            sd1=float(sd_s[i]),
+            sd2=float(sd_s[i]),
+            effect_size=float(dz[i]),
+            effect_size_name="Cohen's d_z",
+            **figures,
+        )
+
+    return family.results(ProportionShift if proportion else MeanShift, shown_result)

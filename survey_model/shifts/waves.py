@@ -34,7 +34,7 @@ from survey_model import intervals
 from survey_model.codebook import Codebook
 from survey_model.privacy import SUPPRESSED, suppress
 from survey_model.responses import RESPONDENT_KEY, WAVE
-from survey_model.scoring import NOT_ANSWERED, item_values, score_respondents
+from survey_model.scoring import NOT_ANSWERED, item_values, respondent_parts
 from survey_model.shifts.results import (
     COMPLEMENTARY,
     SMALL_GROUP,
@@ -104,11 +104,13 @@ class ShiftReport:
         """Impact statements, in the order of :attr:`shifts` (or :attr:`matched`)."""
         return [_statement(shift) for shift in (self.matched if matched else self.shifts)]
 
-    def to_frame(self, *, matched: bool = False) -> pd.DataFrame:
+    def to_frame(self, *, matched: bool = False, statements: bool = True) -> pd.DataFrame:
         """One row per comparison: figures, verdict and statement (shares in [0, 1], means in scale points).
 
         Columns: the ``by`` columns, then :data:`REPORT_COLUMNS`; ``kind`` is ``"proportion"`` or ``"mean"``;
-        ``n1``/``n2`` are nullable integers, missing (like every figure) where the comparison is hidden.
+        ``n1``/``n2`` are nullable integers, missing (like every figure) where the comparison is hidden. With
+        ``statements=False`` the ``statement`` column is left empty (a chart of 2,800 school cells needs no
+        sentences, and writing them is most of the cost).
         """
         rows = []
         for shift in self.matched if matched else self.shifts:
@@ -138,7 +140,7 @@ class ShiftReport:
                 p_adjusted=shift.p_adjusted,
                 family_size=shift.family_size,
                 method=shift.method,
-                statement=_statement(shift),
+                statement=_statement(shift) if statements else "",
             )
             rows.append(row)
         columns = [*self.by, *REPORT_COLUMNS]
@@ -237,16 +239,10 @@ def _measures(frame: pd.DataFrame, codebook: Codebook, *, include_items: bool, m
     if leader is not None and leader.item in frame.columns:
         value = item_values(frame, codebook, [leader.item])[:, 0]
         leader_yes = np.where(np.isnan(value), np.nan, (value == leader.yes).astype(np.float64))
-    scores = score_respondents(frame, codebook, min_share=min_share)
-    conditions, favorable, answered = [], [], []
-    for condition_id in scores.columns:
-        condition = codebook.condition(condition_id)
-        ids = [item.id for item in codebook.items_for(condition_id) if item.id in frame.columns]
-        values = item_values(frame, codebook, ids)
-        cut = codebook.scale_of(ids[0]).favorable_min
-        conditions.append((condition_id, condition.name))
-        favorable.append((values >= cut).sum(axis=1))
-        answered.append((~np.isnan(values)).sum(axis=1))
+    # Each respondent's score, favorable and valid answers per condition: the ones the dashboard stored on the
+    # frame when it loaded it (scoring.with_condition_parts), else worked out from the items here.
+    condition_ids, parts = respondent_parts(frame, codebook, min_share=min_share)
+    conditions = [(condition_id, codebook.condition(condition_id).name) for condition_id in condition_ids]
     items: list[tuple[str, str]] = []
     item_fav = np.empty((len(frame), 0))
     if include_items:
@@ -265,9 +261,9 @@ def _measures(frame: pd.DataFrame, codebook: Codebook, *, include_items: bool, m
     return _Measures(
         leader_yes=leader_yes,
         conditions=conditions,
-        scores=scores.to_numpy(dtype=np.float64),
-        favorable=np.column_stack(favorable).astype(np.float64) if favorable else np.empty((len(frame), 0)),
-        answered=np.column_stack(answered).astype(np.float64) if answered else np.empty((len(frame), 0)),
+        scores=parts["score"],
+        favorable=parts["favorable"],
+        answered=parts["responses"],
         items=items,
         item_favorable=item_fav,
     )
