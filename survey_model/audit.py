@@ -229,15 +229,24 @@ def audit(
     findings: list[Finding] = []
     waves = frame[WAVE].astype(str).to_numpy()
     keys = frame[RESPONDENT_KEY].astype("string").fillna("").to_numpy() if RESPONDENT_KEY in frame else None
+    text: dict[str, np.ndarray] = {}  # each column as text, once
+
+    def mask_of(equals: tuple[tuple[str, str], ...], rows: np.ndarray) -> np.ndarray:
+        mask = np.ones(len(rows), dtype=bool)
+        for column, value in equals:
+            if column not in text:
+                text[column] = frame[column].astype("string").fillna("\x00").to_numpy(dtype=object)
+            mask &= text[column][rows] == value
+        return mask
+
     for wave in sorted(set(p.wave for p in published)):
         rows = np.flatnonzero(waves == wave)
-        part = frame.iloc[rows]
         sets: dict[bytes, tuple[np.ndarray, list[Published]]] = {}
         for group in (p for p in published if p.wave == wave):
-            mask = _mask(part, dict(group.equals))
+            mask = mask_of(group.equals, rows)
             if group.linked_to is not None and keys is not None:
-                other = frame[(waves == group.linked_to)]
-                partners = set(other[RESPONDENT_KEY][_mask(other, dict(group.equals))].astype(str)) - {""}
+                others = np.flatnonzero(waves == group.linked_to)
+                partners = set(keys[others][mask_of(group.equals, others)]) - {""}
                 mask &= np.isin(keys[rows], list(partners))
             if group.n is not None and group.n != int(mask.sum()):
                 said = f"{group.describe()} shows n = {group.n} but the group holds {int(mask.sum())}"
@@ -287,7 +296,7 @@ def _audit_wave(wave: str, sets: list[tuple[np.ndarray, list[Published]]], *, be
         isolated = _zero_sums(null[small], atom_sizes[small], below=below)
         isolated = [tuple(int(small[i]) for i in combo) for combo in isolated]
     seen: set[tuple[int, ...]] = set()
-    for atoms in isolated:
+    for atoms in isolated[:50]:  # one is enough to fail; a few name the attacks
         if atoms in seen:
             continue
         seen.add(atoms)
@@ -299,8 +308,9 @@ def _audit_wave(wave: str, sets: list[tuple[np.ndarray, list[Published]]], *, be
     return findings
 
 
-def _zero_sums(rows: np.ndarray, sizes: np.ndarray, *, below: int) -> list[tuple[int, ...]]:
-    """Sets of up to four rows (sizes adding to less than ``below``) whose vectors add up to zero."""
+def _zero_sums(rows: np.ndarray, sizes: np.ndarray, *, below: int, limit: int = 200) -> list[tuple[int, ...]]:
+    """Sets of up to four rows (sizes adding to less than ``below``) whose vectors add up to zero (at most about
+    ``limit`` of them: one is enough to fail an audit)."""
     scale = max(1.0, float(np.abs(rows).max()))
     tolerance = 1e-8 * scale
 
@@ -308,14 +318,18 @@ def _zero_sums(rows: np.ndarray, sizes: np.ndarray, *, below: int) -> list[tuple
         return bool(np.abs(vector).max() < tolerance)
 
     found = [(i,) for i in range(len(rows)) if zero(rows[i])]
-    # Hash pair sums on a rounded random projection, then confirm on the full vectors.
+    # An isolated atom makes every set holding it isolated too: search the rest only, and stop at ``limit`` sets.
+    rest = [i for i in range(len(rows)) if (i,) not in set(found)]
     projection = rows @ np.random.default_rng(12345).standard_normal(rows.shape[1])
-    pairs = [(i, j) for i, j in itertools.combinations(range(len(rows)), 2) if sizes[i] + sizes[j] < below]
+    pairs = [(i, j) for i, j in itertools.combinations(rest, 2) if sizes[i] + sizes[j] < below]
     found += [(i, j) for i, j in pairs if zero(rows[i] + rows[j])]
+    # Hash single and pair sums on a rounded random projection, then confirm on the full vectors.
     by_value: dict[int, list[tuple[int, ...]]] = {}
-    for combo in [*((i,) for i in range(len(rows))), *pairs]:
+    for combo in [*((i,) for i in rest), *pairs]:
         by_value.setdefault(round(float(projection[list(combo)].sum()) / tolerance / 1e3), []).append(combo)
     for pair in pairs:
+        if len(found) >= limit:
+            break
         key = round(-float(projection[list(pair)].sum()) / tolerance / 1e3)
         for near in (key - 1, key, key + 1):
             for other in by_value.get(near, []):

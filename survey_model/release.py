@@ -83,6 +83,8 @@ class Release:
     """Per wave and attribute: respondents, respondents in a published group, groups published and withheld."""
     notes: tuple[str, ...] = field(default_factory=tuple)
     """Plain-language problems found in the school list (a school missing from it, a school without a level)."""
+    schools: tuple[str, ...] = ()
+    """Every school the stored waves name, sorted (for the staff's school list; not for publishing)."""
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -329,9 +331,10 @@ def release(
     """
     if min_n < 1 or min_n_sensitive < min_n:
         raise ValueError(f"need 1 <= min_n <= min_n_sensitive, got {min_n} and {min_n_sensitive}")
-    info = dict(schools or {})
     out = frame.copy()
     school = _text(out["school"]) if "school" in out.columns else pd.Series(NOT_ANSWERED, index=out.index)
+    listed = set(schools or {})
+    info, guessed = _with_levels_from_answers(dict(schools or {}), school, out)
     attributes = breakdown_attributes(codebook, out)
     sensitive = {a.id for a in codebook.attributes if a.sensitive}
     if codebook.leader is not None and codebook.leader.item in out.columns:
@@ -389,11 +392,12 @@ def release(
                     "in_a_group": int((in_wave & published & (column != WITHHELD)).sum()),
                 }
             )
-    notes = _school_list_notes(school_values, info)
+    notes = _school_list_notes(school_values, listed, info, guessed)
+    named = tuple(sorted(set(school_values) - {NOT_ANSWERED}))
     kept = out[published]
     for name in [*SCHOOL_ATTRIBUTES, *attributes]:
         kept[name] = kept[name].astype("category")
-    return Release(frame=kept, attributes=tuple(attributes), loss=pd.DataFrame(loss_rows), notes=notes)
+    return Release(frame=kept, attributes=tuple(attributes), loss=pd.DataFrame(loss_rows), notes=notes, schools=named)
 
 
 def _text(values: pd.Series) -> pd.Series:
@@ -493,17 +497,47 @@ def _school_attributes(
     )
 
 
-def _school_list_notes(schools: np.ndarray, info: Mapping[str, SchoolInfo]) -> tuple[str, ...]:
+def _with_levels_from_answers(
+    info: dict[str, SchoolInfo], school: pd.Series, frame: pd.DataFrame
+) -> tuple[dict[str, SchoolInfo], list[str]]:
+    """The school list, with a level for each school that has none: what most of its respondents answered.
+
+    One level per school, the same for all its respondents and waves, so comparing a school with its level can
+    never single anyone out; staff see which levels were filled in this way and can set them on the Manage page.
+    """
+    if "school_level" not in frame.columns:
+        return info, []
+    answers = pd.DataFrame({"school": school.to_numpy(), "level": _text(frame["school_level"]).to_numpy()})
+    answers = answers[(answers["level"] != NOT_ANSWERED) & (answers["school"] != NOT_ANSWERED)]
+    counts = answers.groupby(["school", "level"]).size().reset_index(name="n")
+    counts = counts.sort_values(["school", "n", "level"], ascending=[True, False, True])
+    guessed = []
+    for name, level in counts.drop_duplicates("school")[["school", "level"]].itertuples(index=False):
+        if not info.get(name, SchoolInfo()).level:
+            info[name] = SchoolInfo(level=level, group=info.get(name, SchoolInfo()).group)
+            guessed.append(name)
+    return info, guessed
+
+
+def _school_list_notes(
+    schools: np.ndarray, listed: set[str], info: Mapping[str, SchoolInfo], guessed: Sequence[str]
+) -> tuple[str, ...]:
     """Plain words for schools the list does not describe (they count in totals, never in a level or group)."""
     named = sorted({s for s in schools if s != NOT_ANSWERED})
-    missing = [s for s in named if s not in info]
+    missing = [s for s in named if s not in listed]
     no_level = [s for s in named if s in info and not info[s].level]
     notes = []
+    if guessed:
+        notes.append(
+            f"{len(guessed)} school(s) have no level in the school list ({', '.join(sorted(guessed)[:5])}"
+            f"{'…' if len(guessed) > 5 else ''}): their level is what most of their respondents answered. Check it "
+            "and save the school list on the Manage data page."
+        )
     if missing:
         notes.append(
             f"{len(missing)} school(s) answered in the survey are not in the school list ({', '.join(missing[:5])}"
-            f"{'…' if len(missing) > 5 else ''}): they count in the organization's totals but in no level or group. "
-            "Add them on the Manage data page."
+            f"{'…' if len(missing) > 5 else ''}): they count in no comparison group, and in a level only through "
+            "their respondents' answers. Add them on the Manage data page."
         )
     if no_level:
         notes.append(

@@ -7,6 +7,7 @@ and a new upload (which changes the version) is never answered from an old entry
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import pandas as pd
@@ -23,13 +24,31 @@ from ui.tables import statements
 
 
 @st.cache_resource(show_spinner="Opening the survey database…")
-def store() -> Store:
-    """The one store of this server process; on first start it loads the demo data through the upload path."""
-    from survey_model.samples import load_samples
+def _open_store() -> Store:
+    return Store.from_settings(load_settings())
 
-    instance = Store.from_settings(load_settings())
-    if instance.is_empty():
-        load_samples(instance, user="first start (demo data)")
+
+_FIRST_START = threading.Lock()
+
+
+def store() -> Store:
+    """The one store of this server process; on first start it loads the demo data through the upload path,
+    with a progress bar per demo file (outside the cache: a cached function would replay the bar on every run)."""
+    instance = _open_store()
+    if not st.session_state.get("_store_checked"):
+        with _FIRST_START:  # two first visitors at once: one loads, the other then finds the data
+            if instance.is_empty():
+                from survey_model.samples import LOADED_MESSAGE, load_samples
+
+                bar = st.progress(0.0, text="Loading the demo data…")
+                load_samples(
+                    instance,
+                    user="first start (demo data)",
+                    progress=lambda step: bar.progress(step.fraction, text=step.message),
+                )
+                bar.empty()
+                st.success(LOADED_MESSAGE)
+        st.session_state["_store_checked"] = True
     return instance
 
 
@@ -53,6 +72,10 @@ class OrgData:
     """The frame summed per wave × school × level × role: the Overview adds up these cells."""
     waves: tuple[str, ...]
     """Wave labels, oldest first."""
+    release_notes: tuple[str, ...] = ()
+    """What the release decision found wrong with the school list, in plain words (for staff)."""
+    schools_answered: tuple[str, ...] = ()
+    """Every school the stored waves name (for the staff's school list; never published as such)."""
 
 
 @st.cache_resource(max_entries=8, show_spinner="Loading survey waves…")
@@ -69,7 +92,14 @@ def _org_data(org: str, version: str) -> OrgData:
     frame = with_condition_parts(released.frame, codebook)
     waves = tuple(record.label for record in current.waves(org))
     return OrgData(
-        org=org, version=version, codebook=codebook, frame=frame, tallies=tally(frame, codebook), waves=waves
+        org=org,
+        version=version,
+        codebook=codebook,
+        frame=frame,
+        tallies=tally(frame, codebook),
+        waves=waves,
+        release_notes=released.notes,
+        schools_answered=released.schools,
     )
 
 
@@ -107,7 +137,7 @@ def _shifts(
     org: str, version: str, from_wave: str, to_wave: str, restriction: tuple[tuple[str, str | None], ...]
 ) -> dashboard.ShiftsView:
     data = _org_data(org, version)
-    groups = {school.name: school.group for school in store().schools(org)}
+    groups = store().school_groups(org)
     return dashboard.shifts_view(
         data.frame,
         data.codebook,
@@ -130,16 +160,9 @@ def leader_statement(org: str, from_wave: str, to_wave: str, restriction: dict[s
     return found[0] if found else ""
 
 
-def current_org() -> str | None:
-    """The organization chosen in the sidebar, if any."""
-    filters = st.session_state.get("filters")
-    return filters.org if filters is not None else None
-
-
 __all__ = [
     "OrgData",
     "StoreError",
-    "current_org",
     "leader_statement",
     "org_data",
     "overview",

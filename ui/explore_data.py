@@ -80,7 +80,7 @@ def condition_detail(filters: Filters, *, condition: str, order: explore.ItemOrd
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _school_groups(org: str, version: str) -> dict[str, str]:
-    return {school.name: school.group for school in data.store().schools(org)}
+    return data.store().school_groups(org)
 
 
 @st.cache_data(max_entries=256, show_spinner="Scoring every school…")

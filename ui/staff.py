@@ -342,19 +342,33 @@ def audit_table(log: pd.DataFrame) -> pd.DataFrame:
     return table.astype({"Wave": "string", "File SHA-256": "string"}).fillna("")
 
 
-def schools_table(store: Store, org_id: str) -> pd.DataFrame:
-    """The organization's schools with their comparison group, for the editor."""
-    known = store.school_groups(org_id)
-    frame = store.load_responses(org_id)
-    names = sorted(set(known) | set(frame["school"].dropna().astype(str)) - {""}) if "school" in frame else []
-    return pd.DataFrame({"School": names, "Group": [known.get(name, "") for name in names]})
+def schools_table(store: Store, org_id: str, answered: list[str]) -> pd.DataFrame:
+    """The organization's school list (level and comparison group) with every school the waves name, for the editor.
+
+    ``answered``: the schools the stored waves name (from the cached filter options, not a fresh read of every
+    stored response).
+    """
+    known = {school.name: school for school in store.schools(org_id)}
+    names = sorted(set(known) | set(answered) - {""})
+    return pd.DataFrame(
+        {
+            "School": names,
+            "Level": [known[name].level if name in known else "" for name in names],
+            "Group": [known[name].group if name in known else "" for name in names],
+        }
+    )
 
 
 def school_column_config() -> dict:
     """Column settings of the school-group editor."""
-    return {"Group": st.column_config.SelectboxColumn("Group", options=GROUPS, help="cohort, comparison or blank")}
+    return {
+        "Level": st.column_config.TextColumn(
+            "Level", help="Elementary, Middle, High, K-8…: figures by level use this, never respondents' answers"
+        ),
+        "Group": st.column_config.SelectboxColumn("Group", options=GROUPS, help="cohort, comparison or blank"),
+    }
 
 
 def schools_from(table: pd.DataFrame) -> list[School]:
     """Schools from the edited table."""
-    return [School(str(row.School), str(row.Group or "")) for row in table.itertuples()]
+    return [School(str(row.School), str(row.Group or ""), str(row.Level or "")) for row in table.itertuples()]

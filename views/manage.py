@@ -50,21 +50,24 @@ if waves:
             key="download_cleaned",
         )
 
-st.subheader("School groups")
+st.subheader("School list")
 st.caption(
-    "Mark schools as *cohort* (taking part in the collective-leadership work) or *comparison*; the Shifts page "
-    "compares the two groups."
+    "Give each school its level and mark schools as *cohort* (taking part in the collective-leadership work) or "
+    "*comparison*; the Shifts page compares the two groups. Figures by level and group use this list, never what "
+    "respondents answered, so no one can be singled out by comparing a school with its level."
 )
+for note in data.org_data(org).release_notes:
+    st.warning(note)
 edited = st.data_editor(
-    staff.schools_table(store, org),
+    staff.schools_table(store, org, list(data.org_data(org).schools_answered)),
     column_config=staff.school_column_config(),
     disabled=["School"],
     hide_index=True,
     key=f"schools_editor_{org}",
 )
-if st.button("Save school groups", key="save_schools"):
+if st.button("Save school list", key="save_schools"):
     store.set_schools(org, staff.schools_from(edited), user=staff.user())
-    st.success("School groups saved.")
+    st.success("School list saved.")
 
 st.subheader("Codebooks")
 staff.codebook_section(store)
