@@ -12,7 +12,8 @@ answered the leader-identity question (Yes, No or Not sure) and have a score on 
   no condition goes with Yes, all of them include "no association" (odds ratio 1) together in about 95% of
   selections. A condition is **flagged** when its interval excludes 1. Above :data:`BOOT_ROWS` respondents each
   resample draws :data:`BOOT_ROWS` rows and the SE is rescaled by ``sqrt(m / n)`` (the m-out-of-n bootstrap,
-  valid for this smooth estimator), which keeps a statewide selection to about a second.
+  valid for this smooth estimator), which keeps a statewide selection within about ten bare fits
+  (``bench/bench_analytics.py``).
 * **How much it explains.** The cross-validated AUC (5 folds; 0.5 = no better than chance, 1 = perfect) with a
   bootstrap interval, and **permutation importance** (``sklearn.inspection``): the drop in AUC when one
   condition's scores are shuffled.

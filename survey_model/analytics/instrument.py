@@ -128,7 +128,7 @@ def instrument_check(frame: pd.DataFrame, codebook: Codebook, *, seed: int = 0) 
     spread = values.std(axis=0)
     spread[spread == 0] = 1.0
     z = (values - values.mean(axis=0)) / spread
-    if n > FACTOR_ROWS:  # loadings are settled long before a statewide n; a seeded sample keeps it to a second
+    if n > FACTOR_ROWS:  # loadings are settled long before a statewide n; a seeded sample keeps it quick
         z = z[np.random.default_rng(seed).choice(n, FACTOR_ROWS, replace=False)]
     with threadpool_limits(1):
         model = FactorAnalysis(n_components=len(ids), rotation="varimax", random_state=seed).fit(z)
