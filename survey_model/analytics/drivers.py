@@ -7,13 +7,13 @@ answered the leader-identity question (Yes, No or Not sure) and have a score on 
   standardised condition scores. A condition's association is its **odds ratio per standard deviation**:
   ``exp(β)``, the factor by which the odds of answering Yes differ between two educators one SD apart on that
   condition and alike on the others.
-* **Intervals.** A bootstrap over respondents (``n_boot`` resamples) gives each coefficient's standard error;
-  the interval is ``β ± z·SE`` with ``z`` Bonferroni-adjusted for the number of conditions, so that on data where
-  no condition goes with Yes, all of them include "no association" (odds ratio 1) together in about 95% of
-  selections. A condition is **flagged** when its interval excludes 1. Above :data:`BOOT_ROWS` respondents each
-  resample draws :data:`BOOT_ROWS` rows and the SE is rescaled by ``sqrt(m / n)`` (the m-out-of-n bootstrap,
-  valid for this smooth estimator), which keeps a statewide selection within about ten bare fits
-  (``bench/bench_analytics.py``).
+* **Intervals.** A bootstrap over respondents (``n_boot`` resamples of respondents, not of schools) gives each
+  coefficient's standard error; the interval is ``β ± z·SE`` with ``z`` Bonferroni-adjusted for the number of
+  conditions, so that on data where no condition goes with Yes, all of them include "no association" (odds
+  ratio 1) together in about 95% of selections. A condition is **flagged** when its interval excludes 1. Above
+  :data:`BOOT_ROWS` respondents each resample draws :data:`BOOT_ROWS` rows and the SE is rescaled by
+  ``sqrt(m / n)`` (the m-out-of-n bootstrap, valid for this smooth estimator), which keeps a statewide selection
+  within about ten bare fits (``bench/bench_analytics.py``).
 * **How much it explains.** The cross-validated AUC (5 folds; 0.5 = no better than chance, 1 = perfect) with a
   bootstrap interval, and **permutation importance** (``sklearn.inspection``): the drop in AUC when one
   condition's scores are shuffled.
