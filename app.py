@@ -22,6 +22,7 @@ PAGES = {
         st.Page("views/subgroups.py", title="Subgroups", icon=":material/diversity_3:"),
         st.Page("views/leader_identity.py", title="Leader identity", icon=":material/person_raised_hand:"),
         st.Page("views/shifts.py", title="Shifts", icon=":material/trending_up:"),
+        st.Page("views/what_matters.py", title="What matters", icon=":material/insights:"),
     ],
     "Facilitate": [
         st.Page("views/workshop.py", title="Workshop", icon=":material/co_present:"),

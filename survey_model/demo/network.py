@@ -13,12 +13,14 @@ codebook's survey from a latent model:
   item's difficulty plus noise, cut at 1.5, 2.5, 3.5, 4.5 into 1–5. A reverse-worded item is exported as
   ``6 − answer``, so a respondent high on a condition *disagrees* with its reverse item.
 * **Leader identity** ("Do you consider yourself a leader?"). A propensity
-  ``η = w_t·trait + w_f·formal role + role effect + w_SI·(SI level − 3) + w_RN·(RN level − 3)`` decides *who*
-  says Yes; the planted share decides *how many*: in each organization × wave × group exactly
+  ``η = w_t·trait + w_f·formal role + role effect + w_SI·(own SI answers − 3) + w_RN·(own RN answers − 3)``
+  decides *who* says Yes; the planted share decides *how many*: in each organization × wave × group exactly
   ``round(p·n)`` of the ``n`` valid answerers say Yes, drawn without replacement with weights ``exp(η)`` (the
   Gumbel top-k trick), then ``round(q·n)`` of the rest say Not sure the same way. The planted shares are
   therefore realised to within ``1/(2n)``, while Yes still goes mostly to formal leaders and to people who see
-  shared influence and good relationships.
+  shared influence and good relationships. The **drivers** (:attr:`DemoModel.leader_drivers`) act through the
+  respondent's own answers on those conditions (the mean of the four answers, before non-response), so given
+  them no other condition goes with Yes: the known truth a driver analysis must recover.
 * **Real-data mess.** Skipped answers, "Don't know" and "Prefer not to answer", blank attributes, a school of
   eight staff (fewer than five respondents in a wave), rare roles, blank Staff IDs on the platforms where the
   ID is typed in, a Qualtrics preview and two partial responses per Qualtrics file.
@@ -246,10 +248,10 @@ class DemoModel:
     """Weight of the person's leader trait (standard normal, persistent) in the propensity."""
     formal_role_weight: float = 1.4
     """Weight of holding a formal leadership role."""
-    shared_influence_weight: float = 0.8
-    """Weight of the person's latent Shared influence level (per scale point)."""
-    relationships_weight: float = 0.6
-    """Weight of the person's latent Relationships level (per scale point)."""
+    leader_drivers: Mapping[str, float] = field(default_factory=lambda: {"SI": 1.5, "RN": 1.2})
+    """The conditions that drive leader identity, by condition id, and their weight in the propensity (logit
+    per scale point of the respondent's own answers: the mean of the condition's items after reversal, before
+    non-response, minus 3). Every other condition has weight 0: given these, it does not go with Yes."""
     blank_item: float = 0.012
     """Chance that one agreement item is skipped."""
     dont_know: float = 0.015
@@ -463,6 +465,9 @@ def _check_codebook(codebook: Codebook, model: DemoModel) -> None:
     for condition_id in model.cohort_shift:
         if condition_id not in conditions:
             problems.append(f"condition {condition_id!r} (planted shift) is missing")
+    for condition_id in model.leader_drivers:
+        if condition_id not in conditions:
+            problems.append(f"condition {condition_id!r} (leader-identity driver) is missing")
     for item in codebook.condition_items:
         scale = codebook.scale(item.scale)
         if scale.values != (1, 2, 3, 4, 5):
@@ -729,12 +734,14 @@ class _Simulation:
             page_of[question.key] = question.page
 
         # Agreement items (conditions): latent level + item difficulty + noise, cut into 1-5.
+        own: dict[str, np.ndarray] = {}  # each respondent's mean answer per condition (after reversal)
         for condition_index, condition_id in enumerate(self.conditions):
             items = codebook.items_for(condition_id)
             skipped = miss.random(n) < model.skip_condition
             for item in items:
                 z = level[:, condition_index] + self.difficulty[item.id] + rng.normal(0, model.answer_sd, n)
                 value = _cut(z)
+                own[condition_id] = own.get(condition_id, 0.0) + value / len(items)
                 if item.reverse:
                     value = 6 - value
                 labels = _agree_labels(codebook, item.id, value, miss, model)
@@ -744,7 +751,6 @@ class _Simulation:
         leader = codebook.leader
         if leader is None:
             raise ValueError("the demo needs a codebook with a leader-identity block")
-        si, rn = self.conditions.index("SI"), self.conditions.index("RN")
         role_effect = np.array([ROLE_PROFILES[str(r.role)].leader_effect for r in records])
         formal = np.array([bool(r.formal_role) for r in records])
         trait = np.array([float(r.trait) for r in records])
@@ -752,8 +758,7 @@ class _Simulation:
             model.leader_trait_weight * trait
             + model.formal_role_weight * formal
             + role_effect
-            + model.shared_influence_weight * (level[:, si] - 3)
-            + model.relationships_weight * (level[:, rn] - 3)
+            + sum(weight * (own[condition] - 3) for condition, weight in model.leader_drivers.items())
         )
         status = miss.random(n)
         li_valid = status >= model.leader_blank + model.leader_prefer_not
@@ -1174,6 +1179,16 @@ def _truth(
                 "leader-identity item are Yes and round(share_unsure * n) Not sure, drawn without replacement with "
                 "weights exp(propensity) (Gumbel top-k). Blank and 'Prefer not to answer' are not valid answers."
             ),
+            "leader_identity_drivers": {
+                "drivers": sorted(model.leader_drivers),
+                "not_drivers": [c for c in simulation.conditions if c not in model.leader_drivers],
+                "rule": (
+                    "The propensity adds weight * (mean of the respondent's own answers on the condition, after "
+                    "reversal and before non-response, minus 3) for each driver; every other condition has weight "
+                    "0, so given the drivers it does not go with Yes (the formal role, role and a persistent trait "
+                    "also enter the propensity). The calibration above keeps the planted shares exact."
+                ),
+            },
             "expected_values": (
                 "expected_mean and expected_pct_favorable integrate the answer model (normal latent cut at 1.5, 2.5, "
                 "3.5, 4.5) over the realised respondents' schools and roles; sampling noise is not included."

@@ -479,6 +479,16 @@ def _readme(network: DemoNetwork, truth: Mapping[str, Any]) -> str:
         "respondent) in each organization × wave × group: see `model.leader_identity_calibration` in "
         "`truth.json`.",
         "",
+        "**What goes with leader identity.** Who says Yes is decided by a propensity that includes the respondent's "
+        "own answers on "
+        + " and ".join(
+            f"{network.codebook.condition(c).name} (weight {w} per scale point)"
+            for c, w in network.model.leader_drivers.items()
+        )
+        + ", and on no other condition: given these two, the other conditions do not go with Yes (`truth.json`, "
+        "`model.leader_identity_drivers`). A driver analysis of any organization × wave should find these two and "
+        "no other.",
+        "",
         "## What real-data mess is included",
         "",
     ]
