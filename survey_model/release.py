@@ -112,11 +112,11 @@ def smallest_isolated(parts: np.ndarray, sizes: np.ndarray, *, below: int) -> tu
     Notes
     -----
     A set ``T`` is isolated when its indicator lies in the row space of ``parts``: then some combination of the
-    published sums equals the sum over ``T``. The row space is the orthogonal complement of the null space ``N``,
-    so ``T`` is isolated exactly when the rows of ``N`` over ``T`` add up to zero. Only atoms smaller than
-    ``below`` can be in such a set; sets of up to four atoms are searched exhaustively (pairs are matched by
-    sorting, so the search is quadratic in the number of small atoms), which is exact for ``below <= 5``. The
-    search compares two random projections of the rows of ``N`` and confirms every candidate exactly.
+    published sums equals the sum over ``T``. With ``P`` the projection on the row space, ``T`` is isolated
+    exactly when the residuals ``e_i - P e_i`` of its atoms add up to zero. Only atoms smaller than ``below`` can
+    be in such a set; sets of up to four atoms are searched exhaustively (pairs are matched by sorting, so the
+    search is quadratic in the number of small atoms), which is exact for ``below <= 5``. The search compares
+    the residuals along two random directions and confirms every candidate exactly.
 
     Examples
     --------
@@ -131,16 +131,21 @@ def smallest_isolated(parts: np.ndarray, sizes: np.ndarray, *, below: int) -> tu
     small = np.flatnonzero(sizes < below)
     if len(small) == 0:
         return None
-    null = _null_space(parts)
-    if null.shape[1] == 0:  # full rank: every atom is determined
+    row_space = _row_space(parts)  # orthonormal rows; a set is isolated when its indicator has no residual
+    if row_space.shape[0] == parts.shape[1]:  # full rank: every atom is determined
         return (int(small[0]),)
     rng = np.random.default_rng(0)
-    signature = null[small] @ rng.standard_normal((null.shape[1], 2))
+    directions = rng.standard_normal((parts.shape[1], 2))
+    # Each small atom's residual (e_i minus its projection on the row space), seen along two random directions.
+    signature = directions[small] - row_space[:, small].T @ (row_space @ directions)
     scale = max(1.0, float(np.abs(signature).max()))
     tolerance = 1e-7 * scale
 
     def confirmed(atoms: Sequence[int]) -> bool:
-        return bool(np.abs(null[list(atoms)].sum(axis=0)).max() < 1e-7 * max(1.0, float(np.abs(null).max())))
+        indicator = np.zeros(parts.shape[1])
+        indicator[list(atoms)] = 1.0
+        residual = indicator - row_space.T @ (row_space @ indicator)
+        return bool(np.abs(residual).max() < 1e-7)
 
     small_sizes = sizes[small]
     for i in range(len(small)):
@@ -185,14 +190,13 @@ def smallest_isolated(parts: np.ndarray, sizes: np.ndarray, *, below: int) -> tu
     return None
 
 
-def _null_space(matrix: np.ndarray) -> np.ndarray:
-    """An orthonormal basis of the null space of ``matrix`` (columns), by singular value decomposition."""
+def _row_space(matrix: np.ndarray) -> np.ndarray:
+    """An orthonormal basis of the row space of ``matrix`` (as rows), by a thin singular value decomposition."""
     if matrix.shape[0] == 0:
-        return np.eye(matrix.shape[1])
-    _, singular, vt = np.linalg.svd(matrix, full_matrices=True)
+        return np.zeros((0, matrix.shape[1]))
+    _, singular, vt = np.linalg.svd(matrix, full_matrices=False)
     tolerance = max(matrix.shape) * np.finfo(np.float64).eps * (singular[0] if len(singular) else 0.0)
-    rank = int((singular > tolerance).sum())
-    return vt[rank:].T
+    return vt[singular > tolerance]
 
 
 # ----------------------------------------------------------------------------------------------------------------

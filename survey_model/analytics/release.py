@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from survey_model.privacy import SUPPRESSED, restrict, suppress
+from survey_model.release import WITHHELD
 from survey_model.responses import WAVE
 
 
@@ -57,7 +58,7 @@ def released_rows(
         sizes = groups.value_counts()
         counts = pd.DataFrame({by: sizes.index.to_numpy(dtype=object), "n": sizes.to_numpy(dtype=np.int64)})
         shown = suppress(counts, keys=[by], min_n=min_n, breakdown=by)
-        kept = set(shown.loc[shown[SUPPRESSED] == "", by]) - {""}
+        kept = set(shown.loc[shown[SUPPRESSED] == "", by]) - {"", WITHHELD}  # a pool of small schools is no group
         rows = rows[groups.isin(kept).to_numpy(dtype=bool)]
     if len(rows) < min_n:
         return rows.iloc[0:0]
