@@ -33,7 +33,7 @@ def shown_groups(
     """Groups shown and respondents in them, over every wave (and every ``within`` group)."""
     values = frame[column].astype("string").fillna(NOT_ANSWERED).replace("", NOT_ANSWERED)
     keys = [frame[WAVE].astype("string")] + ([frame[within].astype("string")] if within else [])
-    counts = values.groupby(keys + [values]).size().rename("n").reset_index()
+    counts = values.groupby([*keys, values]).size().rename("n").reset_index()
     counts.columns = [*(f"k{i}" for i in range(len(keys))), "group", "n"]
     counts = counts[counts["n"] > 0]
     if released:

@@ -57,7 +57,7 @@ __all__ = [
     "build_deck",
 ]
 
-FigureKind = Literal["leader_trend", "conditions", "changes", "lowest_items", "breakdown"]
+FigureKind = Literal["leader_trend", "conditions", "changes", "lowest_items", "breakdown", "drivers"]
 
 #: A common data-dialogue protocol (notice → wonder → explain → act), one question per step.
 PROTOCOL: tuple[tuple[str, str], ...] = (
@@ -88,7 +88,8 @@ class Figure:
     ``estimate2`` (0–100) and ``diff`` (percentage points) rounded as the statements show them, so ``diff`` is
     ``estimate2 − estimate1``; ``diff_lo``, ``diff_hi`` (the unrounded interval), ``n1``, ``n2``.
     ``"lowest_items"``: ``label``, ``item``, ``pct_favorable``, ``pct_neutral``, ``pct_unfavorable``, ``n``.
-    ``"breakdown"``: ``group``, ``group_label``, ``condition_name``, ``pct_favorable``, ``n``, ``stage``."""
+    ``"breakdown"``: ``group``, ``group_label``, ``condition_name``, ``pct_favorable``, ``n``, ``stage``.
+    ``"drivers"``: the rows of :func:`survey_model.analytics.focus.focus_slide` with ``n`` (respondents)."""
     table: pd.DataFrame
     title: str
     subtitle: str = ""
@@ -282,6 +283,7 @@ def build_deck(
             _conditions_slide(context),
             _gains_slide(context),
             _focus_slide(context),
+            _drivers_slide(context),
             _breakdown_slide(context, by="role" if school else "school"),
             _dialogue_slide(context),
         ]
@@ -292,6 +294,40 @@ def build_deck(
         waves=context.waves,
         min_n=settings.min_n,
         slides=tuple(slide for slide in slides if slide is not None),
+    )
+
+
+def _drivers_slide(context: _Context) -> Slide | None:
+    """Where to focus: which conditions go with seeing oneself as a leader (:mod:`survey_model.analytics`).
+
+    The analysis says in its own words when the latest wave cannot carry it (too few answers of either kind).
+    """
+    if context.codebook.leader is None:
+        return None
+    from survey_model.analytics.drivers import drivers
+    from survey_model.analytics.focus import focus_slide
+    from survey_model.analytics.release import released_rows
+
+    wave = context.waves[-1]
+    rows = released_rows(context.selected, {}, wave=wave, min_n=context.settings.min_n)
+    content = focus_slide(drivers(rows, context.codebook), wave=wave)
+    figure = None
+    if not content.table.empty:
+        figure = Figure(
+            kind="drivers",
+            table=content.table.assign(n=content.n),
+            title=content.chart_title,
+            subtitle=content.chart_subtitle,
+            description=content.description,
+        )
+    return Slide(
+        key=content.key,
+        title=content.title,
+        headline=content.headline,
+        points=content.points,
+        prompt=content.prompt,
+        notes=content.notes,
+        figure=figure,
     )
 
 

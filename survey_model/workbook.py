@@ -159,9 +159,25 @@ def results_workbook(
     sheets.append(_subgroups(snapshot, context, skip={"school", *restriction, *crossed}))
     if codebook.leader is not None and codebook.leader.item in selected.columns:
         sheets.append(_leader(selected, snapshot, context, waves))
+        sheets.append(_drivers(selected, context, wave=wave))
     sheets.extend(_changes(selected, context, wave=wave, compare=compare))
     sheets.append(_reliability(snapshot, context))
     return ResultsWorkbook(title=f"{org_name}: survey results", filters=filters, sheets=tuple(sheets))
+
+
+def _drivers(selected: pd.DataFrame, context: _Context, *, wave: str) -> Sheet:
+    """What goes with leader identity (:mod:`survey_model.analytics`), for the chosen wave."""
+    from survey_model.analytics.drivers import drivers
+    from survey_model.analytics.focus import focus_sheet
+    from survey_model.analytics.release import released_rows
+
+    rows = released_rows(selected, {}, wave=wave, min_n=context.min_n)
+    return Sheet(
+        name="What goes with leader identity",
+        title=f"Conditions that go with educators seeing themselves as leaders, {wave}",
+        table=focus_sheet(drivers(rows, context.codebook), wave=wave),
+        note="Associations, not causes; intervals hold for all conditions together.",
+    )
 
 
 @dataclass(frozen=True)

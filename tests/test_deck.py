@@ -92,7 +92,9 @@ def test_deck_walks_from_title_to_dialogue(demo):
     """Two waves of a whole organization: title, leader identity, conditions, gains, focus, schools, dialogue."""
     frame, codebook = demo
     deck = build_deck(frame, codebook, org_name="Cedar Valley School District", waves=["2026 Spring", "2024 Spring"])
-    assert deck.slide_keys() == ["title", "leader", "conditions", "gains", "focus", "breakdown", "dialogue", "about"]
+    assert deck.slide_keys() == [
+        "title", "leader", "conditions", "gains", "focus", "drivers", "breakdown", "dialogue", "about",
+    ]  # fmt: skip
     assert deck.waves == ("2024 Spring", "2026 Spring")  # put in the store's wave order
     assert deck.slide("breakdown").title == "By school"
     assert all(slide.notes for slide in deck.slides)

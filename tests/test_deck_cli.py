@@ -14,6 +14,7 @@ EXPECTED_TITLES = [
     "Conditions for collective leadership",
     "Biggest gains since 2024 Spring",
     "Where to focus",
+    "Where to focus: what goes with seeing oneself as a leader",
     "By school",
     "Data dialogue",
     "About these numbers",
@@ -47,12 +48,14 @@ def test_deck_command_writes_the_deck_and_every_chart(run, tmp_path):
         str(charts),
     )
     assert code == 0, stdout
-    assert f"Wrote 8 slides (5 charts) to {out}" in stdout
+    assert f"Wrote 9 slides (6 charts) to {out}" in stdout
     presentation = Presentation(str(out))
     assert [slide.shapes.title.text for slide in presentation.slides] == EXPECTED_TITLES
     assert all(slide.notes_slide.notes_text_frame.text for slide in presentation.slides)
     pngs = sorted(path.name for path in charts.glob("*.png"))
-    assert pngs == ["02-leader.png", "03-conditions.png", "04-gains.png", "05-focus.png", "06-breakdown.png"]
+    assert pngs == [
+        "02-leader.png", "03-conditions.png", "04-gains.png", "05-focus.png", "06-drivers.png", "07-breakdown.png",
+    ]  # fmt: skip
     assert sorted(path.stem for path in charts.glob("*.svg")) == [name[:-4] for name in pngs]
     header = (charts / "03-conditions.png").read_bytes()[:24]
     assert header[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", header[16:24]) == (1440, 880)
@@ -120,7 +123,7 @@ def test_workbook_command_uses_the_database_from_the_environment(run, data_dir, 
     out = tmp_path / "cedar.xlsx"
     code, stdout, stderr = run("workbook", "--org", "cedar-valley", "--out", str(out))
     assert code == 0, stderr
-    assert "Wrote 10 sheets" in stdout and "Changes (analysts)" in stdout
+    assert "Wrote 11 sheets" in stdout and "Changes (analysts)" in stdout and "What goes with leader identity" in stdout
     book = load_workbook(out)
     filters = {row[0]: row[1] for row in book["Conditions"].iter_rows(min_row=2, max_row=10, values_only=True)}
     assert filters["Organization"] == "Cedar Valley School District"

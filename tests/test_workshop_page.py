@@ -31,12 +31,13 @@ def test_facilitator_steps_through_the_whole_deck(app):
         "Conditions for collective leadership",
         "Biggest gains since 2024 Spring",
         "Where to focus",
+        "Where to focus: what goes with seeing oneself as a leader",
         "By school",
         "Data dialogue",
         "About these numbers",
     ]
-    assert charts == [0, 1, 1, 1, 1, 1, 0, 0]
-    assert "Slide 8 of 8" in " ".join(m.value for m in at.markdown)
+    assert charts == [0, 1, 1, 1, 1, 1, 1, 0, 0]
+    assert "Slide 9 of 9" in " ".join(m.value for m in at.markdown)
     at.button(key="workshop_previous").click().run()
     assert _slide_title(at) == "Data dialogue"
 
@@ -74,7 +75,7 @@ def test_one_school_deck_breaks_down_by_role(app):
     at.selectbox(key="workshop_scope").set_value("Cedar Valley High School").run()
     assert not at.exception
     assert _slide_title(at) == "Cedar Valley High School"
-    for _ in range(5):
+    for _ in range(6):
         at.button(key="workshop_next").click().run()
     assert _slide_title(at) == "By role"
 

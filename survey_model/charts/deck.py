@@ -48,6 +48,7 @@ IMAGE_SIZES: Mapping[str, tuple[int, int]] = {
     "changes": (720, 440),
     "lowest_items": (720, 440),
     "breakdown": (1100, 460),
+    "drivers": (720, 440),
 }
 IMAGE_FONT_SIZES: Mapping[str, int] = {"breakdown": 16}
 IMAGE_FONT_SIZE = 18
@@ -63,6 +64,15 @@ def _wrap(text: str, width: int, *, lines: int = 3) -> str:
     if len(parts) > lines:
         parts = [*parts[: lines - 1], textwrap.shorten(" ".join(parts[lines - 1 :]), width, placeholder=" …")]
     return "\n".join(parts)
+
+
+def _drivers(figure: Figure) -> alt.LayerChart:
+    from survey_model.charts.analytics import focus_quadrant
+
+    table = figure.table
+    return focus_quadrant(
+        table, n=int(table["n"].iloc[0]), confidence=0.95, title=figure.title, subtitle=figure.subtitle
+    )
 
 
 def figure_chart(
@@ -88,6 +98,7 @@ def figure_chart(
         "changes": _changes,
         "lowest_items": _lowest_items,
         "breakdown": _breakdown,
+        "drivers": _drivers,
     }
     chart = (
         builders[figure.kind](figure)
