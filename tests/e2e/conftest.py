@@ -8,7 +8,10 @@ Chromium is driven directly). Without them they skip with the reason; with ``CLD
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,6 +26,7 @@ from bench.browser import (
     wait_rendered,
 )
 
+ROOT = Path(__file__).resolve().parents[2]
 REQUIRE_BROWSER = os.environ.get("CLD_REQUIRE_BROWSER", "").strip() not in ("", "0")
 
 
@@ -71,3 +75,12 @@ def page(browser: Any, app_server: Server) -> Iterator[Any]:
     tab = context.new_page()
     yield tab
     context.close()
+
+
+@pytest.fixture(scope="session")
+def fresh_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Demo exports made with another seed than the stored ones, so they are new files to the database."""
+    folder = tmp_path_factory.mktemp("demo-seed-7")
+    command = [sys.executable, "-m", "survey_model", "demo", "--seed", "7", "--out", str(folder)]
+    subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
+    return folder

@@ -19,6 +19,8 @@ def data_folder(server: Any) -> Path:
 
 RESULTS_PAGES = ["/", "/conditions", "/schools", "/subgroups", "/leader_identity", "/shifts"]
 ALL_PAGES = [*RESULTS_PAGES, "/workshop", "/upload", "/manage"]
+#: The Upload page's confirm button: the only primary button of the page.
+CONFIRM = '[data-testid="stMain"] [data-testid="stBaseButton-primary"]'
 
 
 def open_page(page: Any, base: str, path: str = "/", *, timeout: float = 90.0, **query: str) -> dict[str, Any]:
@@ -81,3 +83,16 @@ def click(page: Any, locator: Any, *, timeout: float = 90.0, path: str | None = 
     before = now(page)
     locator.click()
     return settled(page, after=before, timeout=timeout, path=path)
+
+
+def upload(page: Any, base: str, file: Path, *, org: str, label: str) -> None:
+    """Open the Upload page for ``org``, name the wave, drop the file in and wait for the checks to show."""
+    open_page(page, base, "/upload", org=org)
+    wave = keyed(page, "upload_wave").locator("input")
+    wave.fill(label)
+    before = now(page)
+    wave.press("Enter")
+    settled(page, after=before)
+    before = now(page)
+    keyed(page, "upload_file").locator('input[type="file"]').set_input_files(str(file))
+    settled(page, after=before, timeout=120)

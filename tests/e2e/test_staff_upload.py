@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from streamlit_ui import click, data_folder, keyed, open_page, settled
+from streamlit_ui import CONFIRM, click, data_folder, upload
 
-from bench.browser import now
 from survey_model.settings import Settings
 from survey_model.store import Store
 
@@ -19,29 +16,6 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 REAL_EXPORTS = Path(os.environ.get("CLD_REAL_EXPORTS", ROOT.parent / "shared" / "real-exports"))
-CONFIRM = '[data-testid="stMain"] [data-testid="stBaseButton-primary"]'
-
-
-@pytest.fixture(scope="module")
-def fresh_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Demo exports made with another seed than the stored ones, so they are new files to the database."""
-    folder = tmp_path_factory.mktemp("demo-seed-7")
-    command = [sys.executable, "-m", "survey_model", "demo", "--seed", "7", "--out", str(folder)]
-    subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
-    return folder
-
-
-def upload(page, base: str, file: Path, *, org: str, label: str) -> None:
-    """Open the Upload page for ``org``, name the wave, drop the file in and wait for the checks to show."""
-    open_page(page, base, "/upload", org=org)
-    wave = keyed(page, "upload_wave").locator("input")
-    wave.fill(label)
-    before = now(page)
-    wave.press("Enter")
-    settled(page, after=before)
-    before = now(page)
-    keyed(page, "upload_file").locator('input[type="file"]').set_input_files(str(file))
-    settled(page, after=before, timeout=120)
 
 
 def waves(app_server, org: str) -> dict[str, int]:
