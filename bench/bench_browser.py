@@ -93,7 +93,9 @@ def main() -> None:
         ):
             browser = launch(playwright)
             warm = new_session_time(browser, app.url + "/")  # the first visit loads the demo data: not counted
-            print(f"first visit after start (loads the demo data into an empty database): {warm:.2f} s\n")
+            print(
+                f"first visit after start (cold caches; loads the demo data when the database is empty): {warm:.2f} s\n"
+            )
             for path in PAGES:  # fill the server's caches once, as a running deployment has them
                 new_session_time(browser, app.url + path)
             floor = measure(browser, empty.url, ["/", "/second"], args.repeat)
