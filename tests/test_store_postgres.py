@@ -1,23 +1,26 @@
 """The store on a PostgreSQL server, as a deployment with several app instances uses it.
 
 Runs when ``CLD_TEST_POSTGRES_URL`` names a reachable server (e.g.
-``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``) and the driver (``psycopg``) is installed; each test
-works in a schema of its own that it drops afterwards. Skipped otherwise, with the reason.
+``postgresql+psycopg://postgres@127.0.0.1:5432/test``) and the driver (``psycopg``) is installed; the session works
+in a database of its own, each test in a schema of its own (``tests/postgres_server.py``). Skipped otherwise, with
+the reason. Two app instances are two processes here, each with its own ``Store`` on the one database.
 """
 
 import datetime as dt
 import hashlib
 import os
+import signal
 import subprocess
 import sys
 import textwrap
-import uuid
+import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+from postgres_server import fresh_database, new_schema, skip_reason
 
 from survey_model.codebook import load_codebook
 from survey_model.responses import RESPONDENT_KEY, WAVE
@@ -25,7 +28,6 @@ from survey_model.store import SCHEMA_VERSION, Store, StoreError
 
 ROOT = Path(__file__).resolve().parents[1]
 CODEBOOK = load_codebook()
-SERVER = os.environ.get("CLD_TEST_POSTGRES_URL", "")
 
 
 def make_frame(n: int, *, seed: int = 0) -> pd.DataFrame:
@@ -53,24 +55,20 @@ def test_an_unreachable_server_gives_a_store_error_without_the_password():
     assert "Cannot reach the database server" in caught.value.message or "not installed" in caught.value.message
 
 
+@pytest.fixture(scope="session")
+def postgres_database():
+    """A database of this session's own on the server (see ``tests/postgres_server.py``)."""
+    reason = skip_reason()
+    if reason:
+        pytest.skip(reason)
+    with fresh_database() as url:
+        yield url
+
+
 @pytest.fixture
-def pg_url():
-    """A URL whose connections work in a fresh schema, dropped after the test."""
-    if not SERVER:
-        pytest.skip("set CLD_TEST_POSTGRES_URL to a PostgreSQL server to run the PostgreSQL store tests")
-    pytest.importorskip("psycopg", reason="the PostgreSQL driver psycopg is not installed")
-    admin = sa.create_engine(SERVER)
-    schema = f"cld_test_{uuid.uuid4().hex[:12]}"
-    try:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    except sa.exc.OperationalError as exc:
-        pytest.skip(f"CLD_TEST_POSTGRES_URL is not reachable: {str(exc.orig).splitlines()[0]}")
-    url = sa.make_url(SERVER).update_query_dict({"options": f"-csearch_path={schema}"})
-    yield url.render_as_string(hide_password=False)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+def pg_url(postgres_database):
+    """A URL whose connections work in a fresh schema of the session's database."""
+    return new_schema(postgres_database)
 
 
 def test_postgres_round_trip_duplicates_replace_and_delete(pg_url, tmp_path):
@@ -84,6 +82,7 @@ def test_postgres_round_trip_duplicates_replace_and_delete(pg_url, tmp_path):
     ).status == "saved"  # fmt: skip
     loaded = store.load_responses("district-7")
     expected = first.drop(columns="respondent_id")
+    expected["school"] = expected["school"].astype("category")  # attributes load as categoricals, as on SQLite
     pd.testing.assert_frame_equal(loaded[expected.columns], expected)
     assert loaded[RESPONDENT_KEY].str.len().eq(64).all()
 
@@ -167,3 +166,86 @@ def test_two_instances_saving_the_same_file_store_it_once(pg_url, tmp_path):
     assert sorted(out.strip() for out, _ in outputs) == ["duplicate", "saved"]
     store = Store(pg_url, secret_path=tmp_path / "key.secret")
     assert len(store.waves()) == 1 and store.waves()[0].n_respondents == 60_000
+
+
+def child_env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+
+
+SAVE_ONE_WAVE = textwrap.dedent(
+    """
+    import hashlib, sys, time
+    from pathlib import Path
+    import numpy as np, pandas as pd
+    from survey_model.codebook import load_codebook
+    from survey_model.store import Store
+
+    url, secret, label, n, pause = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), float(sys.argv[5])
+    codebook = load_codebook()
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame({"respondent_id": [f"R_{i}" for i in range(n)]})
+    for item in codebook.items:
+        frame[item.id] = rng.choice(np.array(codebook.scale_of(item.id).values, dtype=np.float32), n)
+
+    def progress(done, total):
+        print(f"progress {done} {total}", flush=True)
+        time.sleep(pause)  # hold the transaction open: the parent kills this process here
+
+    store = Store(url, secret_path=Path(secret))
+    result = store.save_wave("district-7", label, frame, codebook=codebook, platform="q", on_progress=progress,
+                             file_sha256=hashlib.sha256(label.encode()).hexdigest(), user="instance A")
+    print(result.status, flush=True)
+    """
+)
+
+
+def save_in_another_process(pg_url, tmp_path, label, n, pause=0.0):
+    script = tmp_path / "save_one.py"
+    script.write_text(SAVE_ONE_WAVE)
+    command = [sys.executable, str(script), pg_url, str(tmp_path / "key.secret"), label, str(n), str(pause)]
+    return subprocess.Popen(command, env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_a_wave_saved_by_one_instance_is_seen_by_the_other_on_its_next_read(pg_url, tmp_path):
+    """Instance B has read the organization; instance A (another process) saves a wave; B's next read has it."""
+    reader = Store(pg_url, secret_path=tmp_path / "key.secret")
+    reader.save_wave(
+        "district-7", "W1", make_frame(40), codebook=CODEBOOK, platform="q", file_sha256=sha("w1"), user="B"
+    )
+    version = reader.data_version("district-7")
+    assert [w.label for w in reader.waves("district-7")] == ["W1"]
+    child = save_in_another_process(pg_url, tmp_path, "W2", 700)
+    out, err = child.communicate(timeout=120)
+    assert child.returncode == 0 and out.strip().endswith("saved"), err
+    assert reader.data_version("district-7") != version  # what the app's caches are keyed by
+    assert sorted(w.label for w in reader.waves("district-7")) == ["W1", "W2"]
+    assert (reader.load_responses("district-7")[WAVE] == "W2").sum() == 700
+
+
+def test_killing_an_instance_in_the_middle_of_a_save_leaves_the_wave_absent(pg_url, tmp_path):
+    """SIGKILL while the save's transaction is open (after its first chunk): the other instance sees no trace."""
+    store = Store(pg_url, secret_path=tmp_path / "key.secret")
+    store.save_wave(
+        "district-7", "W1", make_frame(40), codebook=CODEBOOK, platform="q", file_sha256=sha("w1"), user="B"
+    )
+    child = save_in_another_process(pg_url, tmp_path, "Killed", 60_000, pause=30.0)
+    first = child.stdout.readline()
+    assert first.startswith("progress"), child.stderr.read()
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait(timeout=30)
+    deadline = time.monotonic() + 30  # the server notices the closed connection and rolls back
+    while time.monotonic() < deadline:
+        engine = sa.create_engine(pg_url)
+        with engine.connect() as conn:
+            open_transactions = conn.execute(
+                sa.text("SELECT count(*) FROM pg_stat_activity WHERE state LIKE 'idle in transaction%'")
+            ).scalar()
+        engine.dispose()
+        if not open_transactions:
+            break
+        time.sleep(0.2)
+    assert [w.label for w in store.waves("district-7")] == ["W1"]
+    assert set(store.load_responses("district-7")[WAVE].astype(str)) == {"W1"}
+    again = save_in_another_process(pg_url, tmp_path, "Killed", 500)
+    out, err = again.communicate(timeout=120)
+    assert out.strip().endswith("saved"), err  # nothing half-stored blocks the same wave later
