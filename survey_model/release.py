@@ -148,8 +148,8 @@ def smallest_isolated(parts: np.ndarray, sizes: np.ndarray, *, below: int) -> tu
         return bool(np.abs(residual).max() < 1e-7)
 
     small_sizes = sizes[small]
-    for i in range(len(small)):
-        if np.abs(signature[i]).max() < tolerance and confirmed([small[i]]):
+    for i in np.flatnonzero(np.abs(signature).max(axis=1) < tolerance):
+        if confirmed([small[i]]):
             return (int(small[i]),)
     # Pairs (i < j) whose sizes together stay below the threshold, with their summed signatures.
     first, second = np.triu_indices(len(small), k=1)
@@ -167,10 +167,10 @@ def smallest_isolated(parts: np.ndarray, sizes: np.ndarray, *, below: int) -> tu
     sorted_sig = pair_sig[order, 0]
     # Triples: a pair plus one more atom; quadruples: two pairs. Found by looking up the negated signature.
     candidates: list[tuple[int, ...]] = []
-    for i in range(len(small)):
-        target = -signature[i, 0]
-        lo, hi = np.searchsorted(sorted_sig, [target - tolerance, target + tolerance])
-        for p in order[lo:hi]:
+    starts = np.searchsorted(sorted_sig, -signature[:, 0] - tolerance, side="left")
+    stops = np.searchsorted(sorted_sig, -signature[:, 0] + tolerance, side="right")
+    for i in np.flatnonzero(stops > starts):
+        for p in order[starts[i] : stops[i]]:
             atoms = {first[p], second[p], i}
             if len(atoms) == 3 and pair_size[p] + small_sizes[i] < below:
                 candidates.append(tuple(sorted(atoms)))
@@ -351,9 +351,10 @@ def release(
 
     cell_of = np.full(len(out), "", dtype=object)
     for wave in pd.unique(waves):
-        in_wave = waves == wave
-        for name, members in _cells(pd.Series(school_values[in_wave]).value_counts(), info, min_n=min_n).items():
-            cell_of[in_wave & np.isin(school_values, members)] = f"{wave}\x1f{name}"
+        in_wave = np.flatnonzero(waves == wave)
+        cells = _cells(pd.Series(school_values[in_wave]).value_counts(), info, min_n=min_n)
+        named = {school: f"{wave}\x1f{name}" for name, members in cells.items() for school in members}
+        cell_of[in_wave] = pd.Series(school_values[in_wave]).map(named).fillna("").to_numpy(dtype=object)
     published = cell_of != ""
     if keys is not None:
         keys = np.where(published, keys, "")
