@@ -45,10 +45,13 @@ def organizations() -> list[Organization]:
         st.stop()
 
 
-def unavailable(label: str, options: list[str], key: str) -> None:
-    """Say so when a link asks for a school, level or role that is never shown on its own (it falls back to All)."""
+def unavailable(label: str, withheld: tuple[str, ...], key: str) -> None:
+    """Say so when a link asks for a school or role that is never shown on its own (it falls back to All).
+
+    Only names the stored answers hold are repeated; anything else in the address is dropped silently.
+    """
     value = st.session_state.get(key)
-    if value and value != ALL and value not in options:
+    if value in withheld:
         st.sidebar.warning(
             f"{label} “{value}” is not shown on its own: it has too few respondents to protect confidentiality "
             "(its answers count in the totals). Showing all instead."
@@ -76,9 +79,8 @@ def draw_filters(organizations: list[Organization]) -> None:
         "Compare with", [NO_COMPARISON, *reversed(earlier)], PARAMS["compare"], help="An earlier wave to compare with."
     )
     options = data.filter_options(org)
-    for label, column, key in (("School", "school", "school"), ("School level", "school_level", "level"),
-                               ("Role", "role", "role")):  # fmt: skip
-        unavailable(label, options[column], PARAMS[key])
+    for label, column in (("School", "school"), ("Role", "role")):
+        unavailable(label, (org_data.withheld or {}).get(column, ()), PARAMS[column])
     school = state.choose("School", [ALL, *options["school"]], PARAMS["school"])
     level = state.choose("School level", [ALL, *options["school_level"]], PARAMS["level"])
     role = state.choose("Role", [ALL, *options["role"]], PARAMS["role"])

@@ -85,6 +85,9 @@ class Release:
     """Plain-language problems found in the school list (a school missing from it, a school without a level)."""
     schools: tuple[str, ...] = ()
     """Every school the stored waves name, sorted (for the staff's school list; not for publishing)."""
+    withheld: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """For school and role: the values the stored answers hold that are never a published group in any wave (so a
+    link naming one can say why it shows everyone instead)."""
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -399,10 +402,22 @@ def release(
             )
     notes = _school_list_notes(school_values, listed, info, guessed)
     named = tuple(sorted(set(school_values) - {NOT_ANSWERED}))
+    withheld = {}
+    for column, raw in (("school", school_values), ("role", values.get("role"))):
+        if raw is not None:
+            shown = set(out.loc[published, column].astype(str))
+            withheld[column] = tuple(sorted(set(raw) - shown - {NOT_ANSWERED}))
     kept = out[published]
     for name in [*SCHOOL_ATTRIBUTES, *attributes]:
         kept[name] = kept[name].astype("category")
-    return Release(frame=kept, attributes=tuple(attributes), loss=pd.DataFrame(loss_rows), notes=notes, schools=named)
+    return Release(
+        frame=kept,
+        attributes=tuple(attributes),
+        loss=pd.DataFrame(loss_rows),
+        notes=notes,
+        schools=named,
+        withheld=withheld,
+    )
 
 
 def _text(values: pd.Series) -> pd.Series:

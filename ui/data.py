@@ -76,6 +76,8 @@ class OrgData:
     """What the release decision found wrong with the school list, in plain words (for staff)."""
     schools_answered: tuple[str, ...] = ()
     """Every school the stored waves name (for the staff's school list; never published as such)."""
+    withheld: dict[str, tuple[str, ...]] | None = None
+    """School and role values never published as a group (:attr:`survey_model.release.Release.withheld`)."""
 
 
 @st.cache_resource(max_entries=8, show_spinner="Loading survey waves…")
@@ -100,6 +102,7 @@ def _org_data(org: str, version: str) -> OrgData:
         waves=waves,
         release_notes=released.notes,
         schools_answered=released.schools,
+        withheld=dict(released.withheld),
     )
 
 
