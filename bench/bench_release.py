@@ -21,7 +21,6 @@ import numpy as np
 import pandas as pd
 
 from survey_model.codebook import load_codebook
-from survey_model.privacy import SUPPRESSED, suppress
 from survey_model.release import WITHHELD, SchoolInfo, release, school_info
 from survey_model.responses import NOT_ANSWERED, WAVE
 from survey_model.scoring import IDENTITY, identity_groups
@@ -41,12 +40,23 @@ def shown_groups(
         if within:
             counts = counts[counts["k1"] != WITHHELD]
         return len(counts), int(counts["n"].sum())
-    parts = []
-    for _, part in counts.groupby([f"k{i}" for i in range(len(keys))]):
-        parts.append(suppress(part.reset_index(drop=True), keys=["group"], min_n=min_n, breakdown="group"))
-    table = pd.concat(parts, ignore_index=True)
-    table = table[table[SUPPRESSED] == ""]
-    return len(table), int(table["n"].sum())
+    shown_groups_, shown_respondents = 0, 0
+    for sizes in counts.groupby([f"k{i}" for i in range(len(keys))], sort=False)["n"]:
+        shown = _complementary(sizes[1].to_numpy(), min_n)
+        shown_groups_ += int(shown.sum())
+        shown_respondents += int(sizes[1].to_numpy()[shown].sum())
+    return shown_groups_, shown_respondents
+
+
+def _complementary(sizes: np.ndarray, min_n: int) -> np.ndarray:
+    """Which groups of one breakdown the per-view rule showed (survey_model.privacy.suppress, for counts alone)."""
+    hidden = sizes < min_n
+    if hidden.any():
+        for index in np.argsort(sizes, kind="stable"):
+            if hidden.sum() >= 2 and sizes[hidden].sum() >= min_n:
+                break
+            hidden[index] = True
+    return ~hidden
 
 
 def information_loss(frame: pd.DataFrame, codebook, schools: dict[str, SchoolInfo], *, label: str) -> None:

@@ -259,3 +259,14 @@ def shifts_view(
         by_group=by_group,
         group_trend=group_trend,
     )
+
+
+__all__ = [
+    "SCHOOL_GROUP",
+    "Overview",
+    "ShiftsView",
+    "filter_options",
+    "overview",
+    "shifts_view",
+    "with_school_groups",
+]

@@ -1,6 +1,7 @@
 """Minimum-n suppression, so no figure ever describes fewer than the minimum number of respondents.
 
-The rules (``PRODUCT.md``, "Privacy rules"):
+The per-table rules (``docs/rules.md``; what may be published at all is decided once per wave by
+:mod:`survey_model.release`, and these rules then hide figures whose own n is too small):
 
 * **Primary suppression**: a row whose count ``n`` is below ``min_n`` (default 5) shows no figure at all, not
   even its count; it carries a reason instead (:data:`SMALL_GROUP`).
@@ -216,3 +217,16 @@ def restrict(frame: pd.DataFrame, restriction: Mapping[str, str | None], *, min_
     if WAVE not in selected.columns:
         return selected.iloc[0:0]
     return selected[~selected[WAVE].astype("string").isin(hidden).to_numpy(dtype=bool)]
+
+
+__all__ = [
+    "COMPLEMENTARY",
+    "SMALL_GROUP",
+    "SUPPRESSED",
+    "hidden_message",
+    "hidden_waves",
+    "restrict",
+    "selection_hidden_message",
+    "shown",
+    "suppress",
+]

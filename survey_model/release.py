@@ -569,6 +569,40 @@ def _school_list_notes(
     return tuple(notes)
 
 
+#: Decimals of a figure by its Excel number format (the workbook says how each column is shown).
+FORMAT_DECIMALS = {"0": 0, "0%": 2, "0.0": 1, "0.00": 2, "0.000": 3, "#,##0": 0}
+
+
+def as_displayed(table: pd.DataFrame, *, formats: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """``table`` with every figure rounded as it is shown, so nothing leaves the server more precise than the page.
+
+    Rounding is half away from zero, like every shown figure. Decimals per column: from ``formats`` (an Excel number
+    format per column, as the workbook declares them); otherwise 0 for percentages on the 0-100 scale (columns
+    named ``pct…``) and 2 for everything else (shares in [0, 1] to whole percents, means to two decimals).
+    Counts and text are left as they are.
+
+    >>> as_displayed(pd.DataFrame({"pct_favorable": [46.5, 61.24], "share_yes": [0.4736, 0.305], "n": [12, 40]}))
+       pct_favorable  share_yes   n
+    0           47.0       0.47  12
+    1           61.0       0.31  40
+    """
+    formats = formats or {}
+    rounded = {}
+    for column in table.columns:
+        series = table[column]
+        if not pd.api.types.is_float_dtype(series):
+            continue
+        if column in formats:
+            decimals = FORMAT_DECIMALS.get(formats[column], 2)
+        else:
+            decimals = 0 if str(column).startswith("pct") else 2
+        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+        scale = 10.0**decimals
+        shown = np.sign(values) * np.floor(np.abs(np.round(values * scale, 9)) + 0.5) / scale
+        rounded[column] = pd.Series(shown, index=series.index).astype(series.dtype)
+    return table.assign(**rounded) if rounded else table
+
+
 def school_info(schools: Sequence[object]) -> dict[str, SchoolInfo]:
     """The school list as the release decision reads it (from :meth:`survey_model.store.Store.schools`)."""
     return {s.name: SchoolInfo(level=getattr(s, "level", ""), group=getattr(s, "group", "")) for s in schools}
@@ -598,6 +632,7 @@ __all__ = [
     "WITHHELD",
     "Release",
     "SchoolInfo",
+    "as_displayed",
     "breakdown_attributes",
     "crosses_role",
     "release",

@@ -25,6 +25,7 @@ import pandas as pd
 
 from survey_model.deck import Deck, Slide
 from survey_model.exports import escape_formula
+from survey_model.release import as_displayed
 from survey_model.workbook import ResultsWorkbook, Sheet
 
 __all__ = ["IMAGE_FONT", "chart_png", "chart_svg", "deck_pptx", "png_size", "workbook_xlsx"]
@@ -274,7 +275,10 @@ def workbook_xlsx(workbook: ResultsWorkbook) -> bytes:
         for cell in ws[header_row]:
             cell.font, cell.fill = bold, header_fill
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-        for values in _rows(sheet.table):
+        # Figures as shown (survey_model.release.as_displayed), except on the analysts' sheet, whose unrounded
+        # figures are over the same released groups and so isolate no one either (see README, Confidentiality).
+        shown = sheet.table if getattr(sheet, "exact", False) else as_displayed(sheet.table, formats=sheet.formats)
+        for values in _rows(shown):
             ws.append(values)
         ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
         _format_columns(ws, sheet, header_row, get_column_letter)

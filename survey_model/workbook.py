@@ -61,6 +61,8 @@ class Sheet:
     """Column header → Excel number format (e.g. ``"0"`` for percent 0–100, ``"0.00"`` for means)."""
     note: str = ""
     """One or two sentences under the title: units, definitions, what is hidden."""
+    exact: bool = False
+    """True for the analysts' sheet, which keeps unrounded figures; every other sheet holds figures as shown."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -520,7 +522,13 @@ def _changes(selected: pd.DataFrame, context: _Context, *, wave: str, compare: s
             note = f"Not shown: {hidden_message(context.min_n)} in one of the waves."
         return [
             Sheet(name="Changes", title=title, table=pd.DataFrame(columns=CHANGE_COLUMNS), note=note),
-            Sheet(name=ANALYSTS_SHEET, title=analysts_title, table=pd.DataFrame(columns=ANALYST_COLUMNS), note=note),
+            Sheet(
+                name=ANALYSTS_SHEET,
+                exact=True,
+                title=analysts_title,
+                table=pd.DataFrame(columns=ANALYST_COLUMNS),
+                note=note,
+            ),
         ]
     report = compare_waves(
         selected, context.codebook, from_wave=compare, to_wave=wave, min_n=context.min_n, matched=False
@@ -598,6 +606,7 @@ def _changes(selected: pd.DataFrame, context: _Context, *, wave: str, compare: s
         ),
         Sheet(
             name=ANALYSTS_SHEET,
+            exact=True,
             title=analysts_title,
             table=analysts,
             formats={

@@ -120,3 +120,43 @@ def test_pages_show_no_pooled_school_in_2026(app):
         assert not at.exception, at.exception
         text = " ".join(str(frame.value.to_csv()) for frame in at.dataframe)
         assert "(withheld)" not in text and SMALL_SCHOOL not in text
+
+
+def _decimals_at_most(values, decimals: int) -> bool:
+    numbers = pd.to_numeric(pd.Series(list(values)), errors="coerce").dropna().to_numpy(dtype=float)
+    return bool((abs(numbers * 10**decimals - (numbers * 10**decimals).round()) < 1e-6).all())
+
+
+def test_the_workbook_holds_figures_as_shown_except_the_analysts_sheet(run, tmp_path):
+    """Every number in the workbook has at most two decimals (whole percents for 0-100 columns) — what the sheet
+    shows — except the labelled analysts' sheet."""
+    out = tmp_path / "book.xlsx"
+    code, _ = run("workbook", "--org", ORG, "--wave", LATEST, "--compare", "2024 Spring", "--out", str(out))
+    assert code == 0
+    book = openpyxl.load_workbook(out, read_only=True)
+    for sheet in book.worksheets:
+        if sheet.title == "Changes (analysts)":
+            continue
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, float):
+                    decimals = 0 if cell.number_format == "0" else 3 if cell.number_format == "0.000" else 2
+                    assert _decimals_at_most([cell.value], decimals), (sheet.title, cell.coordinate, cell.value)
+
+
+def test_chart_data_reaches_the_browser_rounded_as_shown(app):
+    """The tables behind every chart of the Overview, Conditions and Leader identity pages carry percentages as
+    whole numbers and every other figure to at most two decimals, so no subtraction is more exact than the page."""
+    from test_pages_explore import chart_data
+
+    at = app(org=ORG, wave=LATEST).run()
+    seen = 0
+    for page in ("views/overview.py", "views/conditions.py", "views/leader_identity.py"):
+        at.switch_page(page).run()
+        assert not at.exception, at.exception
+        for frame in chart_data(at):
+            for column in frame.columns:
+                if pd.api.types.is_float_dtype(frame[column]):
+                    seen += 1
+                    assert _decimals_at_most(frame[column], 0 if str(column).startswith("pct") else 2), column
+    assert seen > 10

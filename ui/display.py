@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from survey_model.charts import element_height
+from survey_model.release import as_displayed
 from survey_model.reports import chart_png, chart_svg
 from survey_model.slugs import slug
 
@@ -65,7 +66,8 @@ def specification(figure: alt.TopLevelMixin) -> dict:
         return copy
 
     spec = named(figure).to_dict(validate=False)
-    spec["datasets"] = {name: frame for name, frame in frames.values()}
+    # Publish what is shown: the browser gets every figure rounded as the chart shows it (survey_model.release).
+    spec["datasets"] = {name: as_displayed(frame) for name, frame in frames.values()}
     return spec
 
 

@@ -15,6 +15,7 @@ import streamlit as st
 from survey_model.charts.deck import deck_images, figure_chart, image_spec
 from survey_model.deck import PROTOCOL, WHOLE_ORGANIZATION, Deck, Slide, build_deck
 from survey_model.reports import chart_png, chart_svg, deck_pptx, workbook_xlsx
+from survey_model.slugs import slug
 from survey_model.workbook import results_workbook
 from ui import data, display
 from ui.data import OrgData
@@ -179,13 +180,9 @@ def present_mode() -> None:
     st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
 
 
-def _slug(words: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "-", words).strip("-").lower()
-
-
 def _file_stem(current: Deck) -> str:
     scope = current.scope if current.scope != WHOLE_ORGANIZATION else ""
-    return _slug(f"{current.org_name} {scope} {current.waves[-1]}") or "workshop"
+    return slug(f"{current.org_name} {scope} {current.waves[-1]}") or "workshop"
 
 
 def downloads(current: Deck, slide: Slide, filters: Filters, org: OrgData) -> None:
@@ -234,7 +231,7 @@ def downloads(current: Deck, slide: Slide, filters: Filters, org: OrgData) -> No
                 settings=settings,
             )
         ),
-        file_name=f"{_slug(f'{name} {filters.wave}') or 'results'}.xlsx",
+        file_name=f"{slug(f'{name} {filters.wave}') or 'results'}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/table:",
         on_click="ignore",

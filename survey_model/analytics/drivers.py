@@ -261,3 +261,17 @@ def _drivers(
         confidence=confidence,
         n_boot=n_boot,
     )
+
+
+__all__ = [
+    "BOOT_ROWS",
+    "CHECK_ROWS",
+    "EVENTS_PER_CONDITION",
+    "IMPORTANCE_ROWS",
+    "DriverResult",
+    "drivers",
+    "enough_answers",
+    "model_data",
+    "rank_auc",
+    "required_per_outcome",
+]

@@ -133,3 +133,11 @@ def focus_sheet(result: DriverResult, *, wave: str) -> pd.DataFrame:
             "Note": "An association, not a cause.",
         }
     )
+
+
+__all__ = [
+    "SLIDE_KEY",
+    "FocusSlide",
+    "focus_sheet",
+    "focus_slide",
+]

@@ -203,3 +203,16 @@ def instrument_check(frame: pd.DataFrame, codebook: Codebook, *, seed: int = 0) 
         items=table,
         conditions=pd.DataFrame(alphas),
     )
+
+
+__all__ = [
+    "FACTOR_ROWS",
+    "LOADS_WEAKLY",
+    "PER_ITEM",
+    "SITS_ELSEWHERE",
+    "WEAK_LOADING",
+    "InstrumentCheck",
+    "filled_items",
+    "instrument_check",
+    "required_respondents",
+]

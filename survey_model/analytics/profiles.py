@@ -214,3 +214,14 @@ def _profiles(
         profiles=table.drop(columns="cluster"),
         **common,
     )
+
+
+__all__ = [
+    "MAX_PROFILES",
+    "MIN_SCHOOLS",
+    "STABLE_ARI",
+    "STRUCTURE_SILHOUETTE",
+    "Profiles",
+    "school_means",
+    "school_profiles",
+]

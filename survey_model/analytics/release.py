@@ -63,3 +63,8 @@ def released_rows(
     if len(rows) < min_n:
         return rows.iloc[0:0]
     return rows
+
+
+__all__ = [
+    "released_rows",
+]

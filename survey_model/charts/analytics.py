@@ -251,3 +251,15 @@ def profile_heatmap(
         subtitle=subtitle,
         frame=260,
     )
+
+
+__all__ = [
+    "FOCUS",
+    "GOES_WITH",
+    "NO_CLEAR",
+    "OTHER",
+    "alpha_intervals",
+    "driver_forest",
+    "focus_quadrant",
+    "profile_heatmap",
+]

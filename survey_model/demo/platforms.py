@@ -591,3 +591,18 @@ def _survey_section(network: DemoNetwork) -> list[str]:
         "",
     ]
     return lines
+
+
+__all__ = [
+    "EXTENSIONS",
+    "HEADER_ROWS",
+    "QUALTRICS_METADATA",
+    "QUALTRICS_STAFF_ID",
+    "QUALTRICS_TIME_ZONE",
+    "README_FILE",
+    "SCHOOLS_FILE",
+    "SURVEYMONKEY_METADATA",
+    "TRUTH_FILE",
+    "export_name",
+    "write_exports",
+]

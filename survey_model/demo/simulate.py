@@ -145,3 +145,10 @@ def simulate_survey(
         school_sd=school_sd,
     )
     return frame, truth
+
+
+__all__ = [
+    "DRIVERS",
+    "Truth",
+    "simulate_survey",
+]

@@ -1,6 +1,6 @@
 """Honest change statistics between survey waves: intervals, tests, effect sizes, verdicts and statements.
 
-Conventions (``PRODUCT.md``, "Change between waves"):
+Conventions (``docs/rules.md``, "Change between waves"):
 
 * Wave 1 is the earlier wave; every change is *wave 2 − wave 1*; shares are in [0, 1] (× 100 for percent and
   percentage points); means are in scale points.

@@ -630,3 +630,26 @@ def paired_mean_shifts(
         )
 
     return family.results(ProportionShift if proportion else MeanShift, shown_result)
+
+
+__all__ = [
+    "CLEAR_DECREASE",
+    "CLEAR_INCREASE",
+    "COMPLEMENTARY",
+    "NAN",
+    "NAN_PAIR",
+    "NO_CLEAR_CHANGE",
+    "SMALL_GROUP",
+    "TOO_FEW",
+    "MeanShift",
+    "PooledMoments",
+    "ProportionShift",
+    "adjust_fdr",
+    "binomial_shifts",
+    "cohens_h",
+    "matched_binary_shifts",
+    "paired_mean_shifts",
+    "pooled_shifts",
+    "verdict_of",
+    "welch_shifts",
+]

@@ -227,3 +227,13 @@ def matched_mean_shift(
         min_n=min_n,
         confidence=confidence,
     )[0]  # type: ignore[return-value]
+
+
+__all__ = [
+    "matched_mean_shift",
+    "matched_proportion_shift",
+    "mean_shift",
+    "pooled_moments",
+    "pooled_share_shift",
+    "proportion_shift",
+]

@@ -327,3 +327,16 @@ def impact_statement(
         relative = f"; {_relative(shift, unit)}"
     levels = f"{shown.before_text} → {shown.after_text}"
     return f"{lead}: {phrase}, {levels} ({shown.points_text}, {interval}{relative}{note}). {_sample(shift, unit)}"
+
+
+__all__ = [
+    "MINUS",
+    "NO_CHANGE_IN_POINTS",
+    "DisplayedChange",
+    "displayed_change",
+    "displayed_shift",
+    "impact_statement",
+    "round_half_away",
+    "shown_difference",
+    "signed",
+]
