@@ -215,7 +215,7 @@ def test_relative_change_in_the_workbook_changes_sheets():
 
 def test_relative_change_in_the_shifts_page_statistics_table():
     """The Shifts page's analyst table prints the relative change as whole percent with its interval."""
-    from ui.tables import shift_statistics
+    from survey_model.shifts.display import shift_statistics
 
     rows = compare_waves(leader_waves(), CODEBOOK, from_wave="W1", to_wave="W2", min_n=5).to_frame()
     table = shift_statistics(rows, measures=("leader_identity",))
