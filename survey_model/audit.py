@@ -34,6 +34,7 @@ import pandas as pd
 from scipy.linalg import null_space
 
 from survey_model.codebook import Codebook
+from survey_model.release import WITHHELD
 from survey_model.responses import RESPONDENT_KEY, WAVE
 from survey_model.scoring import IDENTITY, identity_groups
 from survey_model.settings import Settings
@@ -54,9 +55,12 @@ class Published:
     """Respondents shown with it, when the figure shows a respondent count (checked against the set)."""
     linked_to: str | None = None
     """For a matched analysis: only respondents also in this wave's same selection."""
+    unless: tuple[tuple[str, str], ...] = ()
+    """(column, value) pairs the group leaves out, e.g. the pool of small schools an analysis skips."""
 
     def describe(self) -> str:
         where = ", ".join(f"{column}={value}" for column, value in self.equals) or "everyone"
+        where += "".join(f", {column}≠{value}" for column, value in self.unless)
         linked = f", same educators as in {self.linked_to}" if self.linked_to else ""
         return f"{self.source}: {self.wave}, {where}{linked}"
 
@@ -157,6 +161,8 @@ def published_groups(
                         for group in set(_shown(leader.by_identity)[IDENTITY].astype(str)):
                             equals = (*base, (IDENTITY, group))
                             out.append(Published(f"Leader identity and conditions ({where})", wave, equals))
+            # What matters: the analyses use the selection less the pool of small schools (survey_model.analytics).
+            out.append(Published(f"What matters ({where})", wave, base, unless=(("school", WITHHELD),)))
             if shifts:
                 out.extend(
                     _shift_groups(frame, codebook, wave, order, restriction, base, where, settings, school_groups)
@@ -192,6 +198,78 @@ def _shift_groups(frame, codebook, wave, order, restriction, base, where, settin
             for value in shown:
                 equals = (*base, (column, value))
                 out += [Published(source + f" by {column}", compare, equals), Published(source, wave, equals)]
+    return out
+
+
+def published_in_exports(
+    frame: pd.DataFrame,
+    codebook: Codebook,
+    *,
+    selections: Sequence[Mapping[str, str | None]],
+    wave: str,
+    compare: str,
+    settings: Settings | None = None,
+    org_name: str = "Organization",
+) -> list[Published]:
+    """Every group the results workbook and the workshop deck show for each selection, read from what they contain.
+
+    The workbook for ``wave`` against ``compare`` and the deck of the two waves are built for each selection (a
+    sidebar restriction; the deck takes its school), and each row or chart row that carries a figure becomes a
+    group: the Schools, Subgroups and Leader identity sheets' rows, the deck's breakdown chart, and the selection
+    itself for the other sheets and slides.
+    """
+    from survey_model.deck import build_deck
+    from survey_model.workbook import results_workbook
+
+    settings = settings or Settings()
+    labels = {a.label: a.id for a in codebook.attributes}
+    out: list[Published] = []
+    for restriction in selections:
+        base = tuple((k, v) for k, v in restriction.items() if v is not None)
+        where = ", ".join(f"{k}={v}" for k, v in base) or "all"
+        book = results_workbook(
+            frame, codebook, org_name=org_name, wave=wave, compare=compare, restriction=dict(restriction),
+            settings=settings,
+        )  # fmt: skip
+        for sheet in book.sheets:
+            out += _sheet_groups(sheet, base, f"Workbook {sheet.name} ({where})", labels, (wave, compare))
+        if restriction.get("school_level") or restriction.get("role"):
+            continue  # the deck is made for the organization or one school
+        school = restriction.get("school")
+        deck = build_deck(frame, codebook, org_name=org_name, waves=[compare, wave], school=school, settings=settings)
+        for slide in deck.slides:
+            if slide.figure is None:
+                continue
+            source = f"Deck {slide.key} ({where})"
+            if slide.figure.kind == "breakdown":
+                by = "role" if school else "school"
+                for group in set(slide.figure.table["group"].astype(str)):
+                    out.append(Published(source, wave, (*base, (by, group))))
+            elif slide.figure.kind == "drivers":
+                out.append(Published(source, wave, base, unless=(("school", WITHHELD),)))
+            else:
+                out += [Published(source, w, base) for w in (wave, compare)]
+    return out
+
+
+def _sheet_groups(sheet, base, source: str, labels: Mapping[str, str], waves: Sequence[str]) -> list[Published]:
+    """The groups one workbook sheet shows a figure for."""
+    table = sheet.table
+    if sheet.name == "What goes with leader identity":
+        return [Published(source, waves[0], base, unless=(("school", WITHHELD),))] if len(table) else []
+    if "Wave" not in table.columns:
+        return [Published(source, w, base) for w in waves]
+    figures = [c for c in table.columns if c not in ("Wave", "Note", "School", "Attribute", "Group", "Breakdown")]
+    out = []
+    for record in table[table[figures].notna().any(axis=1)].to_dict(orient="records"):
+        extra: tuple[tuple[str, str], ...] = ()
+        if sheet.name == "Schools":
+            extra = (("school", str(record["School"])),)
+        elif sheet.name == "Subgroups":
+            extra = ((labels.get(str(record["Attribute"]), str(record["Attribute"])), str(record["Group"])),)
+        elif sheet.name == "Leader identity" and record.get("Breakdown") != "Whole selection":
+            extra = ((labels.get(str(record["Breakdown"]), str(record["Breakdown"])), str(record["Group"])),)
+        out.append(Published(source, str(record["Wave"]), (*base, *extra)))
     return out
 
 
@@ -244,10 +322,12 @@ def audit(
         sets: dict[bytes, tuple[np.ndarray, list[Published]]] = {}
         for group in (p for p in published if p.wave == wave):
             mask = mask_of(group.equals, rows)
+            for column, value in group.unless:
+                mask &= ~mask_of(((column, value),), rows)
             if group.linked_to is not None and keys is not None:
                 others = np.flatnonzero(waves == group.linked_to)
                 partners = set(keys[others][mask_of(group.equals, others)]) - {""}
-                mask &= np.isin(keys[rows], list(partners))
+                mask &= pd.Series(keys[rows]).isin(partners).to_numpy(dtype=bool)
             if group.n is not None and group.n != int(mask.sum()):
                 said = f"{group.describe()} shows n = {group.n} but the group holds {int(mask.sum())}"
                 findings.append(Finding(wave, "mismatch", abs(group.n - int(mask.sum())), (said,)))
@@ -341,4 +421,4 @@ def _zero_sums(rows: np.ndarray, sizes: np.ndarray, *, below: int, limit: int = 
     return sorted(set(found))
 
 
-__all__ = ["Finding", "Published", "audit", "filter_combinations", "published_groups"]
+__all__ = ["Finding", "Published", "audit", "filter_combinations", "published_groups", "published_in_exports"]

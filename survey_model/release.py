@@ -436,8 +436,10 @@ def _stayers(keys: np.ndarray, waves: np.ndarray, cell_of: np.ndarray) -> np.nda
     frame = pd.DataFrame({"key": keys, "cell": school_cell})
     linked = frame[frame["key"] != ""]
     movers = linked.groupby("key")["cell"].nunique()
-    moved = set(movers[movers > 1].index)
-    return np.where(np.isin(keys, list(moved)), "", keys) if moved else keys
+    moved = movers.index[movers > 1]
+    if len(moved) == 0:
+        return keys
+    return np.where(frame["key"].isin(moved).to_numpy(dtype=bool), "", keys).astype(object)
 
 
 def _cell_rows(cell_of: np.ndarray) -> dict[str, np.ndarray]:

@@ -273,9 +273,14 @@ def test_the_minimum_must_be_sensible():
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("org", "waves"), [("cedar-valley", None), ("harbor-point", ["2026 Spring"])])
-def test_the_demo_network_gives_no_one_away_on_any_page_under_any_filter(data_dir, org, waves):
-    """Every page's builders under every sidebar filter combination and comparison wave, on the stored demo data
-    as the app releases it: the auditor finds no set of 1-4 respondents (Cedar Valley: every wave)."""
+def test_the_demo_network_gives_no_one_away_on_any_page_export_or_command(data_dir, org, waves, capsys):
+    """Every page's builders under every sidebar filter combination and comparison wave, the workbook and the deck
+    of every single-filter selection, and the shifts command's JSON for every school, on the stored demo data as
+    the app releases it: the auditor finds no set of 1-4 respondents (Cedar Valley: every wave)."""
+    import json
+
+    from survey_model.audit import filter_combinations, published_in_exports
+    from survey_model.cli import main
     from survey_model.release import released_responses
     from survey_model.settings import load_settings
     from survey_model.store import Store
@@ -286,11 +291,27 @@ def test_the_demo_network_gives_no_one_away_on_any_page_under_any_filter(data_di
         codebook = store.codebook_for(org)
         frame = with_condition_parts(released_responses(store, org).frame, codebook)
         groups = store.school_groups(org)
+        labels = [w.label for w in store.waves(org)]
     finally:
         store.close()
+    settings = Settings()
     published = published_groups(
-        frame, codebook, waves=waves, school_groups=groups, tallies=tally(frame, codebook), settings=Settings()
+        frame, codebook, waves=waves, school_groups=groups, tallies=tally(frame, codebook), settings=settings
     )
-    assert len(published) > 500  # the pages really were walked
+    single = [c for c in filter_combinations(frame, codebook) if sum(v is not None for v in c.values()) <= 1]
+    for compare in labels[:-1]:
+        published += published_in_exports(
+            frame, codebook, selections=single, wave=labels[-1], compare=compare, settings=settings
+        )
+    for school in [None, *sorted(set(frame["school"].astype(str)) - {WITHHELD})]:
+        args = ["shifts", "--org", org, "--from", labels[0], "--to", labels[-1], "--json"]
+        assert main(args + (["--school", school] if school else [])) == 0
+        result = json.loads(capsys.readouterr().out)
+        base = (("school", school),) if school else ()
+        if any(row["n2"] for row in result["comparisons"]):
+            published += [Published("shifts command", w, base) for w in (labels[0], labels[-1])]
+        if result["linked_respondents"]:
+            published.append(Published("shifts command matched", labels[-1], base, linked_to=labels[0]))
+    assert len(published) > 2000  # the pages, exports and commands really were walked
     findings = audit(frame, published)
     assert not findings, "\n".join(f.describe() for f in findings[:5])
