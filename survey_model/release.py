@@ -246,20 +246,28 @@ def _cells(counts: pd.Series, info: Mapping[str, SchoolInfo], *, min_n: int) -> 
 # Breakdowns inside a cell
 
 
-def _coarsened(values: np.ndarray, *, threshold: int) -> np.ndarray:
-    """One attribute's values in a cell with the small parts withheld (see the module docstring, step 2)."""
-    labels, counts = np.unique(values, return_counts=True)
+def _coarsened(codes: np.ndarray, *, threshold: int, names: np.ndarray | None = None) -> np.ndarray:
+    """One attribute's codes (0 or more) in a cell with the small parts withheld as ``-1`` (module docstring, step 2).
+
+    The next smallest parts join the withheld ones until they hold ``threshold``; ties go by the part's name
+    (``names[code]``, or the code itself as text).
+    """
+    labels, counts = np.unique(codes, return_counts=True)
     small = counts < threshold
     if not small.any():
-        return values
-    withheld = set(labels[small])
-    rest = sorted(((int(n), str(label)) for label, n, s in zip(labels, counts, small, strict=True) if not s))
+        return codes
+    withheld = list(labels[small])
+    rest = sorted(
+        (int(n), str(names[c]) if names is not None else str(c), c)
+        for c, n, s in zip(labels, counts, small, strict=True)
+        if not s
+    )
     total = int(counts[small].sum())
     while total < threshold and rest:
-        n, label = rest.pop(0)
-        withheld.add(label)
+        n, _, code = rest.pop(0)
+        withheld.append(code)
         total += n
-    return np.where(np.isin(values, list(withheld)), WITHHELD, values)
+    return np.where(np.isin(codes, withheld), -1, codes)
 
 
 def _admitted(columns: Sequence[np.ndarray], *, min_n: int) -> list[bool]:
@@ -347,7 +355,8 @@ def release(
     if codebook.leader is not None and codebook.leader.item in out.columns:
         out[IDENTITY] = identity_groups(out, codebook)
         attributes.insert(1 if attributes[:1] == ["role"] else 0, IDENTITY)
-    values = {name: _text(out[name]).to_numpy(dtype=object) for name in attributes}
+    # Each attribute as integer codes (and their names), so the work per cell is on small integer arrays.
+    coded = {name: pd.factorize(_text(out[name]).to_numpy(dtype=object)) for name in attributes}
     keys = out[RESPONDENT_KEY].astype("string").fillna("").to_numpy(dtype=object) if RESPONDENT_KEY in out else None
     waves = out[WAVE].astype("string").to_numpy(dtype=object)
     school_values = school.to_numpy(dtype=object)
@@ -357,18 +366,20 @@ def release(
         in_wave = np.flatnonzero(waves == wave)
         cells = _cells(pd.Series(school_values[in_wave]).value_counts(), info, min_n=min_n)
         named = {school: f"{wave}\x1f{name}" for name, members in cells.items() for school in members}
-        cell_of[in_wave] = pd.Series(school_values[in_wave]).map(named).fillna("").to_numpy(dtype=object)
+        cell_of[in_wave] = np.array([named.get(school, "") for school in school_values[in_wave]], dtype=object)
     published = cell_of != ""
     if keys is not None:
         keys = np.where(published, keys, "")
         keys = _stayers(keys, waves, cell_of)
 
-    released = {name: np.full(len(out), WITHHELD, dtype=object) for name in attributes}
+    released = {name: np.full(len(out), -1, dtype=np.intp) for name in attributes}
     cells = _cell_rows(cell_of)
     admitted_columns: dict[str, list[np.ndarray]] = {}
     for cell, rows in cells.items():
         columns = [
-            _coarsened(values[name][rows], threshold=min_n_sensitive if name in sensitive else min_n)
+            _coarsened(
+                coded[name][0][rows], threshold=min_n_sensitive if name in sensitive else min_n, names=coded[name][1]
+            )
             for name in attributes
         ]
         admitted = _admitted(columns, min_n=min_n)
@@ -380,7 +391,8 @@ def release(
         keys = _linked_keys(keys, waves, cells, admitted_columns, min_n=min_n)
 
     for name in attributes:
-        out[name] = pd.Series(released[name], index=out.index, dtype="string")
+        names = np.append(np.asarray(coded[name][1], dtype=object), WITHHELD)  # code -1 reads as the last name
+        out[name] = pd.Series(names[released[name]], index=out.index, dtype="string")
     if keys is not None:
         out[RESPONDENT_KEY] = pd.Series(keys, index=out.index, dtype="string")
     single = np.array([not c.split("\x1f", 1)[-1].startswith("pool:") for c in cell_of])
@@ -403,10 +415,11 @@ def release(
     notes = _school_list_notes(school_values, listed, info, guessed)
     named = tuple(sorted(set(school_values) - {NOT_ANSWERED}))
     withheld = {}
-    for column, raw in (("school", school_values), ("role", values.get("role"))):
+    role = coded.get("role")
+    for column, raw in (("school", set(school_values)), ("role", None if role is None else set(role[1]))):
         if raw is not None:
             shown = set(out.loc[published, column].astype(str))
-            withheld[column] = tuple(sorted(set(raw) - shown - {NOT_ANSWERED}))
+            withheld[column] = tuple(sorted(raw - shown - {NOT_ANSWERED}))
     kept = out[published]
     for name in [*SCHOOL_ATTRIBUTES, *attributes]:
         kept[name] = kept[name].astype("category")
@@ -489,13 +502,13 @@ def _linked_keys(
             pattern = patterns[rows]
             if not pattern.any():
                 continue
-            column = _coarsened(pattern.astype(str), threshold=min_n)
-            column = np.where(column == WITHHELD, "0", column)  # withheld: not linked (0)
+            column = _coarsened(pattern, threshold=min_n)
+            column = np.where(column == -1, 0, column)  # withheld: not linked (0)
             column = _coarsened(column, threshold=min_n)  # "not linked" may now be a small part of its own
-            if (column == WITHHELD).any() or not _admitted([*admitted[cell], column], min_n=min_n)[-1]:
-                drop = rows[(column != "0") & (keys[rows] != "")]
+            if (column == -1).any() or not _admitted([*admitted[cell], column], min_n=min_n)[-1]:
+                drop = rows[(column != 0) & (keys[rows] != "")]
             else:
-                drop = rows[(column == "0") & (pattern != 0)]
+                drop = rows[(column == 0) & (pattern != 0)]
             if len(drop):
                 keys[drop] = ""
                 blanked = True
