@@ -139,9 +139,24 @@ def _complementary(
     return reason
 
 
-def shown(table: pd.DataFrame) -> pd.DataFrame:
-    """Rows of a suppressed table that may be displayed with their figures."""
-    return table[table[SUPPRESSED] == ""]
+def shown(table: pd.DataFrame, **equals: str | None) -> pd.DataFrame:
+    """Rows of a suppressed table that may be displayed with their figures (those whose columns equal ``equals``).
+
+    >>> t = suppress(pd.DataFrame({"wave": ["W1", "W2"], "n": [3, 9]}), keys=["wave"])
+    >>> shown(t)["wave"].tolist(), shown(t, wave="W1").empty
+    (['W2'], True)
+    """
+    return table[(table[SUPPRESSED] == "").to_numpy(dtype=bool) & matches(table, **equals)]
+
+
+def hidden(table: pd.DataFrame, **equals: str | None) -> pd.DataFrame:
+    """Rows of a suppressed table that are hidden (those whose columns equal ``equals``): their keys, no figure."""
+    return table[(table[SUPPRESSED] != "").to_numpy(dtype=bool) & matches(table, **equals)]
+
+
+def is_shown(row: pd.Series) -> bool:
+    """True when one row of a suppressed table may be displayed."""
+    return row[SUPPRESSED] == ""
 
 
 def hidden_waves(
@@ -223,8 +238,10 @@ __all__ = [
     "COMPLEMENTARY",
     "SMALL_GROUP",
     "SUPPRESSED",
+    "hidden",
     "hidden_message",
     "hidden_waves",
+    "is_shown",
     "restrict",
     "selection_hidden_message",
     "shown",

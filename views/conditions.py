@@ -2,9 +2,10 @@
 
 import streamlit as st
 
+from survey_model import privacy
 from survey_model.charts import explore as explore_charts
 from survey_model.explore import items_table
-from survey_model.privacy import SUPPRESSED, hidden_message, selection_hidden_message
+from survey_model.privacy import hidden_message, is_shown, selection_hidden_message
 from survey_model.reliability import ALPHA_FLOOR
 from ui import data, display, explore_data, state
 
@@ -39,7 +40,7 @@ if view.description:
     st.markdown(view.description)
 
 summary = view.summary.iloc[0]
-shown = summary[SUPPRESSED] == ""
+shown = is_shown(summary)
 columns = st.columns(4)
 columns[0].metric(
     "% favorable",
@@ -86,7 +87,7 @@ elif alpha is not None and alpha.alpha is None:
         why = "everyone answered these items the same way"
     st.caption(f"Whether the items agree with each other is not shown: {why}.")
 
-shown_items = view.items[view.items[SUPPRESSED] == ""]
+shown_items = privacy.shown(view.items)
 if shown_items.empty:
     st.info(f"Every item of this condition has {hidden_message(min_n)}.")
 else:

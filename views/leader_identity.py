@@ -2,9 +2,10 @@
 
 import streamlit as st
 
+from survey_model import privacy
 from survey_model.charts import explore as explore_charts
 from survey_model.explore import CROSSED_MESSAGE, identity_answers, identity_table, leader_table
-from survey_model.privacy import SUPPRESSED, hidden_message, selection_hidden_message
+from survey_model.privacy import hidden_message, selection_hidden_message
 from ui import data, display, explore_data, state
 
 filters = state.current()
@@ -28,7 +29,7 @@ if view.hidden:
 
 st.markdown(f"*{question}*")
 by_wave = view.by_wave
-now = by_wave[(by_wave["wave"] == filters.wave) & (by_wave[SUPPRESSED] == "")]
+now = privacy.shown(by_wave, wave=filters.wave)
 if now.empty:
     st.warning(f"Answers to this question in {filters.wave}: {hidden_message(min_n)}.")
 else:
@@ -48,7 +49,7 @@ else:
             "leadership role."
         )
 
-shown_waves = by_wave[by_wave[SUPPRESSED] == ""]
+shown_waves = privacy.shown(by_wave)
 if not shown_waves.empty:
     display.chart(
         explore_charts.identity_bars(
@@ -66,7 +67,7 @@ st.subheader("By role")
 if view.by_role.empty:
     st.caption("The Role filter is set in the sidebar (or the responses have no role), so there is no breakdown.")
 else:
-    roles = view.by_role[view.by_role[SUPPRESSED] == ""]
+    roles = privacy.shown(view.by_role)
     if not roles.empty:
         display.chart(
             explore_charts.identity_bars(

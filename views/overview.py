@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from survey_model import charts
-from survey_model.privacy import SUPPRESSED, hidden_message, selection_hidden_message
+from survey_model import charts, privacy
+from survey_model.privacy import hidden_message, selection_hidden_message
 from survey_model.shifts.statements import shown_difference
 from ui import data, display, state, tables
 
@@ -25,7 +25,7 @@ if view.hidden:
 
 def wave_row(table, wave):
     """The row of a per-wave table for one wave, or None when that wave is hidden or absent."""
-    rows = table[(table["wave"] == wave) & (table[SUPPRESSED] == "")]
+    rows = privacy.shown(table, wave=wave)
     return None if rows.empty else rows.iloc[0]
 
 
@@ -68,14 +68,14 @@ if now is not None:
 
 display.chart(
     charts.condition_favorable_bars(
-        view.conditions[view.conditions[SUPPRESSED] == ""],
+        privacy.shown(view.conditions),
         subtitle=f"{filters.wave}. Dashed lines: stage band edges (project defaults 50 / 70 / 85).",
     )
 )
 st.dataframe(tables.conditions(view.conditions, min_n=min_n), hide_index=True, width="stretch")
 
 if view.leader is not None:
-    shown = view.leader[view.leader[SUPPRESSED] == ""]
+    shown = privacy.shown(view.leader)
     if not shown.empty:
         display.chart(
             charts.leader_share_by_wave(
@@ -84,7 +84,7 @@ if view.leader is not None:
                 "and on the Leader identity page.",
             )
         )
-    hidden = view.leader[view.leader[SUPPRESSED] != ""]
+    hidden = privacy.hidden(view.leader)
     for wave in hidden["wave"]:
         st.caption(f"Leader identity in {wave}: {hidden_message(min_n)}.")
 

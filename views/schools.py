@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from survey_model import charts
+from survey_model import charts, privacy
 from survey_model.charts import explore as explore_charts
 from survey_model.explore import WITHHELD_NOTE, school_detail, school_matrix
-from survey_model.privacy import SUPPRESSED, hidden_message, selection_hidden_message
+from survey_model.privacy import hidden_message, selection_hidden_message
 from ui import data, display, explore_data, state, tables
 from ui.state import ALL, PARAMS
 
@@ -61,13 +61,13 @@ condition_names = [c.name for c in codebook.conditions if c.id in set(view.cells
 cells = view.cells
 display.chart(
     explore_charts.condition_heatmap(
-        cells[cells[SUPPRESSED] == ""],
+        privacy.shown(cells),
         row="school",
         row_title="School",
         rows=view.schools["school"].tolist(),
         columns=condition_names,
         metric=metric,
-        hidden=cells.loc[cells[SUPPRESSED] != "", ["school", "condition_name"]],
+        hidden=privacy.hidden(cells)[["school", "condition_name"]],
         title="Schools × conditions",
         subtitle=f"{filters.wave}. Grey cells are hidden to protect confidentiality. Click a cell to see that school.",
         select=True,
@@ -111,7 +111,7 @@ if view.school_hidden:
     reason = note.iloc[0] if len(note) and note.iloc[0] else hidden_message(min_n)
     st.warning(f"{filters.school}: {reason}. Its figures are not shown anywhere on this page.")
     st.stop()
-mine = cells[(cells["school"] == filters.school) & (cells[SUPPRESSED] == "")]
+mine = privacy.shown(cells, school=filters.school)
 display.chart(
     charts.condition_favorable_bars(
         mine,
@@ -134,6 +134,6 @@ st.dataframe(
         "Gap (mean)": st.column_config.NumberColumn(format="%+.2f"),
     },
 )
-hidden = cells[(cells["school"] == filters.school) & (cells[SUPPRESSED] != "")]
+hidden = privacy.hidden(cells, school=filters.school)
 for name in hidden["condition_name"]:
     st.caption(f"{name}: hidden to protect confidentiality.")

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
+from survey_model import privacy
 from survey_model.charts import explore as explore_charts
 from survey_model.explore import CROSSED_MESSAGE, WHOLE, WITHHELD_NOTE, subgroup_cells, subgroup_table
-from survey_model.privacy import SUPPRESSED, selection_hidden_message
+from survey_model.privacy import selection_hidden_message
 from ui import data, display, explore_data, state
 
 filters = state.current()
@@ -70,7 +71,7 @@ st.caption(
     "The table is the chart's text view: each condition as the group's figure (gap to the whole)."
 )
 st.dataframe(subgroup_table(view, codebook, metric=metric), hide_index=True, width="stretch")
-hidden = view.groups[view.groups[SUPPRESSED] != ""]
+hidden = privacy.hidden(view.groups)
 for group, note in zip(hidden["group"], hidden["note"], strict=True):
     st.caption(f"**{group}**: {note}.")
 st.caption(WITHHELD_NOTE)
