@@ -397,12 +397,14 @@ def release(
         out[RESPONDENT_KEY] = pd.Series(keys, index=out.index, dtype="string")
     single = np.array([not c.split("\x1f", 1)[-1].startswith("pool:") for c in cell_of])
     out["school"] = pd.Series(np.where(single, school_values, WITHHELD), index=out.index, dtype="string")
-    out["school_level"], out[SCHOOL_GROUP] = _school_attributes(school_values, cell_of, info)
+    level, group = _school_attributes(school_values, cell_of, info)
+    out["school_level"] = pd.Series(level, index=out.index, dtype="string")
+    out[SCHOOL_GROUP] = pd.Series(group, index=out.index, dtype="string")
     loss_rows: list[dict[str, object]] = []
+    as_text = {name: out[name].to_numpy(dtype=object) for name in [*attributes, "school"]}
     for wave in pd.unique(waves):
         in_wave = waves == wave
-        for name in [*attributes, "school"]:
-            column = out[name].to_numpy(dtype=object)
+        for name, column in as_text.items():
             loss_rows.append(
                 {
                     WAVE: wave,
@@ -518,7 +520,7 @@ def _linked_keys(
 
 def _school_attributes(
     schools: np.ndarray, cell_of: np.ndarray, info: Mapping[str, SchoolInfo]
-) -> tuple[pd.Series, pd.Series]:
+) -> tuple[np.ndarray, np.ndarray]:
     """Level and group of each respondent's cell: the school list's, when every school of the cell shares it."""
     level = np.array([info.get(s, SchoolInfo()).level or WITHHELD for s in schools], dtype=object)
     group = np.array([info.get(s, SchoolInfo()).group or WITHHELD for s in schools], dtype=object)
@@ -526,10 +528,7 @@ def _school_attributes(
     for column in ("level", "group"):
         mixed = frame.groupby("cell")[column].transform("nunique") > 1
         frame.loc[mixed, column] = WITHHELD
-    return (
-        pd.Series(frame["level"].to_numpy(), dtype="string"),
-        pd.Series(frame["group"].to_numpy(), dtype="string"),
-    )
+    return frame["level"].to_numpy(dtype=object), frame["group"].to_numpy(dtype=object)
 
 
 def _with_levels_from_answers(

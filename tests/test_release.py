@@ -315,3 +315,12 @@ def test_the_demo_network_gives_no_one_away_on_any_page_export_or_command(data_d
     assert len(published) > 2000  # the pages, exports and commands really were walked
     findings = audit(frame, published)
     assert not findings, "\n".join(f.describe() for f in findings[:5])
+
+
+def test_a_frame_with_a_shuffled_index_keeps_each_respondents_school_level():
+    """The released level sits on the right respondent whatever the frame's index (a filtered or shuffled frame)."""
+    frame, info = demo_like()
+    shuffled = frame.sample(frac=1.0, random_state=3).set_axis(np.arange(len(frame)) * 7 + 100)
+    released = release(shuffled, CB, schools=info).frame
+    alder = released[released["school"] == "Alder Elementary School"]
+    assert set(alder["school_level"].astype(str)) == {"Elementary"} and len(alder) == 43
