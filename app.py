@@ -14,9 +14,12 @@ from ui.state import ALL, NO_COMPARISON, PARAMS, Filters
 
 st.set_page_config(page_title="Collective leadership survey results", page_icon=":material/groups:", layout="wide")
 
+#: The Overview is served at the app's root and, like every page, at its own name (``/overview``): Streamlit gives
+#: the default page no address but the root, so the root is a hidden second entry for the same script.
+HOME = st.Page("views/overview.py", title="Overview", url_path="home", default=True, visibility="hidden")
 PAGES = {
     "Explore results": [
-        st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview"),
         st.Page("views/conditions.py", title="Conditions", icon=":material/checklist:"),
         st.Page("views/schools.py", title="Schools", icon=":material/school:"),
         st.Page("views/subgroups.py", title="Subgroups", icon=":material/diversity_3:"),
@@ -33,7 +36,7 @@ PAGES = {
     ],
 }
 STAFF_PAGES = PAGES["Staff"]
-navigation = st.navigation({section: pages for section, pages in PAGES.items() if pages})
+navigation = st.navigation({"": [HOME], **{section: pages for section, pages in PAGES.items() if pages}})
 
 
 def organizations() -> list[Organization]:
