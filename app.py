@@ -78,8 +78,16 @@ def draw_filters(organizations: list[Organization]) -> None:
         st.session_state[PARAMS["wave"]] = waves[-1]
     wave = state.choose("Wave", waves, PARAMS["wave"])
     earlier = [w for w in waves if waves.index(w) < waves.index(wave)]
+    comparisons = [NO_COMPARISON, *reversed(earlier)]
+    if st.session_state.get(PARAMS["compare"]) not in comparisons:
+        # The change a network reports is since its first wave: the default says so in the sidebar, and every page
+        # uses what the sidebar says. "No comparison" is chosen explicitly (and kept in the URL).
+        st.session_state[PARAMS["compare"]] = earlier[0] if earlier else NO_COMPARISON
     compare = state.choose(
-        "Compare with", [NO_COMPARISON, *reversed(earlier)], PARAMS["compare"], help="An earlier wave to compare with."
+        "Compare with",
+        comparisons,
+        PARAMS["compare"],
+        help="An earlier wave to compare with: the first wave by default, the change since the start.",
     )
     options = data.filter_options(org)
     for label, column in (("School", "school"), ("Role", "role")):
@@ -92,6 +100,7 @@ def draw_filters(organizations: list[Organization]) -> None:
             org=org,
             wave=wave,
             compare=None if compare == NO_COMPARISON else compare,
+            chose_no_comparison=compare == NO_COMPARISON and bool(earlier),
             school=None if school == ALL else school,
             school_level=None if level == ALL else level,
             role=None if role == ALL else role,
