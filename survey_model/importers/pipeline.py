@@ -362,7 +362,8 @@ def import_raw(
         report.add(
             "error",
             "no_kept_responses",
-            f"All {rows_read} responses were left out ("
+            ("The only response was" if rows_read == 1 else f"All {rows_read:,} responses were")
+            + " left out ("
             + ", ".join(f"{count} {reason}" for reason, count in excluded.items() if count)
             + ").",
             action=(
