@@ -194,3 +194,14 @@ def test_a_renamed_organization_titles_the_deck_and_the_workbook(run, tmp_path):
         row[0]: row[1] for row in load_workbook(book)["Conditions"].iter_rows(min_row=2, max_row=10, values_only=True)
     }
     assert filters["Organization"] == "Cedar Valley Unified"
+
+
+def test_the_deck_from_the_command_line_names_the_cohort_like_the_workshop(run, tmp_path):
+    """First → latest wave: the leader slide says how the cohort schools changed (planted 30% → 47%, clear)."""
+    out = tmp_path / "cedar.pptx"
+    code, _, stderr = run("deck", "--org", "cedar-valley", "--waves", "2024 Spring,2026 Spring", "--out", str(out))
+    assert code == 0, stderr
+    leader = Presentation(out).slides[1]
+    text = "\n".join(shape.text_frame.text for shape in leader.shapes if shape.has_text_frame)
+    cohort = next(line for line in text.splitlines() if "cohort" in line.casefold())
+    assert "clear increase" in cohort and "no clear" not in cohort
