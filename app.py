@@ -14,9 +14,12 @@ from ui.state import ALL, NO_COMPARISON, PARAMS, Filters
 
 st.set_page_config(page_title="Collective leadership survey results", page_icon=":material/groups:", layout="wide")
 
+#: The Overview is served at the app's root and, like every page, at its own name (``/overview``): Streamlit gives
+#: the default page no address but the root, so the root is a hidden second entry for the same script.
+HOME = st.Page("views/overview.py", title="Overview", url_path="home", default=True, visibility="hidden")
 PAGES = {
     "Explore results": [
-        st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview"),
         st.Page("views/conditions.py", title="Conditions", icon=":material/checklist:"),
         st.Page("views/schools.py", title="Schools", icon=":material/school:"),
         st.Page("views/subgroups.py", title="Subgroups", icon=":material/diversity_3:"),
@@ -33,7 +36,7 @@ PAGES = {
     ],
 }
 STAFF_PAGES = PAGES["Staff"]
-navigation = st.navigation({section: pages for section, pages in PAGES.items() if pages})
+navigation = st.navigation({"": [HOME], **{section: pages for section, pages in PAGES.items() if pages}})
 
 
 def organizations() -> list[Organization]:
@@ -75,8 +78,16 @@ def draw_filters(organizations: list[Organization]) -> None:
         st.session_state[PARAMS["wave"]] = waves[-1]
     wave = state.choose("Wave", waves, PARAMS["wave"])
     earlier = [w for w in waves if waves.index(w) < waves.index(wave)]
+    comparisons = [NO_COMPARISON, *reversed(earlier)]
+    if st.session_state.get(PARAMS["compare"]) not in comparisons:
+        # The change a network reports is since its first wave: the default says so in the sidebar, and every page
+        # uses what the sidebar says. "No comparison" is chosen explicitly (and kept in the URL).
+        st.session_state[PARAMS["compare"]] = earlier[0] if earlier else NO_COMPARISON
     compare = state.choose(
-        "Compare with", [NO_COMPARISON, *reversed(earlier)], PARAMS["compare"], help="An earlier wave to compare with."
+        "Compare with",
+        comparisons,
+        PARAMS["compare"],
+        help="An earlier wave to compare with: the first wave by default, the change since the start.",
     )
     options = data.filter_options(org)
     for label, column in (("School", "school"), ("Role", "role")):
@@ -89,6 +100,7 @@ def draw_filters(organizations: list[Organization]) -> None:
             org=org,
             wave=wave,
             compare=None if compare == NO_COMPARISON else compare,
+            chose_no_comparison=compare == NO_COMPARISON and bool(earlier),
             school=None if school == ALL else school,
             school_level=None if level == ALL else level,
             role=None if role == ALL else role,

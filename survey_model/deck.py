@@ -19,13 +19,14 @@ The rules every slide follows:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 import pandas as pd
 
 from survey_model.codebook import Codebook
+from survey_model.dashboard import SCHOOL_GROUP, with_school_groups
 from survey_model.privacy import SUPPRESSED, hidden_message, restrict, suppress
 from survey_model.responses import WAVE
 from survey_model.scoring import condition_summary, index_summary, item_summary, leader_identity
@@ -42,6 +43,7 @@ from survey_model.shifts import (
     round_half_away,
     trend,
 )
+from survey_model.shifts.display import measure_statements
 
 __all__ = [
     "LOWEST_CONDITIONS",
@@ -198,6 +200,10 @@ class _Context:
     settings: Settings
     report: ShiftReport | None
     """The :class:`~survey_model.shifts.ShiftReport` from the first to the last wave, or ``None``."""
+    by_group: ShiftReport | None
+    """The same by school group (cohort and comparison schools), or ``None`` when none are marked or one school."""
+    since_previous: ShiftReport | None
+    """From the wave before the latest to the latest, when the deck's changes start earlier (else ``None``)."""
     counts: dict[str, int]
     """Respondents per chosen wave in the scope."""
 
@@ -226,6 +232,7 @@ def build_deck(
     org_name: str,
     waves: Sequence[str],
     school: str | None = None,
+    school_groups: Mapping[str, str] | None = None,
     settings: Settings | None = None,
 ) -> Deck:
     """The workshop deck for one organization (or one of its schools) and one or two waves.
@@ -244,6 +251,9 @@ def build_deck(
     school : str, optional
         Limit the deck to one school (the breakdown slide is then by role); ``None`` for the whole organization
         (breakdown by school).
+    school_groups : mapping of str to str, optional
+        School name → ``cohort`` or ``comparison`` (:meth:`survey_model.store.Store.school_groups`): the leader
+        slide of a whole-organization deck then says how leader identity changed in each group.
     settings : Settings, optional
         Minimum n and stage bands; defaults to ``Settings()``.
 
@@ -263,6 +273,36 @@ def build_deck(
         report = compare_waves(
             selected, codebook, from_wave=chosen[0], to_wave=chosen[-1], min_n=settings.min_n, matched=False
         )
+    by_group = None
+    marked = {name: group for name, group in (school_groups or {}).items() if group}
+    if report is not None and marked and not school:
+        grouped = with_school_groups(selected[selected[WAVE].isin([chosen[0], chosen[-1]])], marked)
+        grouped = grouped[grouped[SCHOOL_GROUP].notna().to_numpy(dtype=bool)]
+        if not grouped.empty:
+            by_group = compare_waves(
+                grouped,
+                codebook,
+                from_wave=chosen[0],
+                to_wave=chosen[-1],
+                by=[SCHOOL_GROUP],
+                min_n=settings.min_n,
+                items=False,
+                matched=False,
+            )
+    since_previous = None
+    every_wave = _wave_order(frame, frame[WAVE].dropna().astype(str).unique().tolist())
+    position = every_wave.index(chosen[-1])
+    if report is not None and position > 0 and every_wave[position - 1] != chosen[0]:
+        pair = scoped[scoped[WAVE].isin([every_wave[position - 1], chosen[-1]])]
+        since_previous = compare_waves(
+            pair,
+            codebook,
+            from_wave=every_wave[position - 1],
+            to_wave=chosen[-1],
+            min_n=settings.min_n,
+            items=False,
+            matched=False,
+        )
     context = _Context(
         codebook=codebook,
         org_name=org_name,
@@ -272,6 +312,8 @@ def build_deck(
         latest=latest,
         settings=settings,
         report=report,
+        by_group=by_group,
+        since_previous=since_previous,
         counts=counts,
     )
     slides: list[Slide | None] = [_title_slide(context)]
@@ -440,6 +482,15 @@ def _leader_slide(context: _Context) -> Slide | None:
     elif context.first:
         change = f"The change since {context.first} cannot be shown: too few responses in a wave."
         points.insert(0, change)
+    if context.by_group is not None:
+        points[1:1] = measure_statements(context.by_group.to_frame(), measure="leader_identity")
+    if context.since_previous is not None:
+        previous = [shift for shift in context.since_previous.shifts if shift.measure == "leader_identity"]
+        if previous:
+            points.append(
+                f"Since the previous wave, {context.since_previous.from_wave}: "
+                + impact_statement(previous[0], unit="educators")
+            )
     hidden_waves = [wave for wave in table.loc[table[SUPPRESSED] != "", WAVE]]
     figure = None
     if not shown.empty:

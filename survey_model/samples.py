@@ -18,6 +18,7 @@ from pathlib import Path
 
 from survey_model.codebook import load_codebook
 from survey_model.importers import import_export
+from survey_model.plurals import counted
 from survey_model.settings import PROJECT_ROOT
 from survey_model.store import SaveResult, School, Store
 
@@ -80,7 +81,7 @@ class LoadStep:
         head = f"Demo data, file {self.number} of {self.total}: {self.sample.path.name}"
         if self.respondents is None:
             return f"{head} ({self.sample.org_name}, {self.sample.wave}), importing…"
-        return f"{head}, {self.respondents:,} respondents stored"
+        return f"{head}, {counted(self.respondents, 'respondent')} stored"
 
 
 LOADED_MESSAGE = (

@@ -179,3 +179,29 @@ def test_an_unknown_wave_or_organization_is_answered_with_the_stored_ones(run, t
     assert code == 1 and "Stored waves: '2024 Spring', '2025 Spring', '2026 Spring'." in stderr
     code, _, stderr = run(command, "--org", "cedar", *wave, "--out", out)
     assert code == 1 and "Stored organizations: 'cedar-valley', 'harbor-point'." in stderr
+
+
+def test_a_renamed_organization_titles_the_deck_and_the_workbook(run, tmp_path):
+    """After `rename`, the deck's title slide and the workbook's filters carry the new name, not the old one."""
+    code, _, stderr = run("rename", "--org", "cedar-valley", "--name", "Cedar Valley Unified")
+    assert code == 0, stderr
+    deck, book = tmp_path / "cedar.pptx", tmp_path / "cedar.xlsx"
+    assert run("deck", "--org", "cedar-valley", "--waves", "2026 Spring", "--out", str(deck))[0] == 0
+    assert run("workbook", "--org", "cedar-valley", "--out", str(book))[0] == 0
+    title = Presentation(deck).slides[0].shapes.title.text
+    assert title == "Cedar Valley Unified"
+    filters = {
+        row[0]: row[1] for row in load_workbook(book)["Conditions"].iter_rows(min_row=2, max_row=10, values_only=True)
+    }
+    assert filters["Organization"] == "Cedar Valley Unified"
+
+
+def test_the_deck_from_the_command_line_names_the_cohort_like_the_workshop(run, tmp_path):
+    """First → latest wave: the leader slide says how the cohort schools changed (planted 30% → 47%, clear)."""
+    out = tmp_path / "cedar.pptx"
+    code, _, stderr = run("deck", "--org", "cedar-valley", "--waves", "2024 Spring,2026 Spring", "--out", str(out))
+    assert code == 0, stderr
+    leader = Presentation(out).slides[1]
+    text = "\n".join(shape.text_frame.text for shape in leader.shapes if shape.has_text_frame)
+    cohort = next(line for line in text.splitlines() if "cohort" in line.casefold())
+    assert "clear increase" in cohort and "no clear" not in cohort

@@ -147,6 +147,18 @@ def test_partial_response_kept_when_at_least_half_the_items_are_answered() -> No
     assert math.isnan(result.frame.loc[1, "OI4"])
 
 
+def test_the_advice_on_partial_and_excluded_responses_names_only_what_staff_can_do() -> None:
+    """No "switch off …": the upload has no such switch; the advice points at the survey tool and a new export."""
+    kept = import_export(_partials([16]), "q.csv", CODEBOOK).report
+    meta = [("Finished", "False"), ("StaffID", "P1")]
+    nothing = import_export(qualtrics(meta, [["Agree", ""]], ["VS1", "VS2"]), "q.csv", CODEBOOK, keep_partial=False)
+    actions = {issue.code: issue.action for issue in (*kept.issues, *nothing.report.issues) if issue.action}
+    assert {"partial_kept", "no_kept_responses"} <= set(actions)
+    for action in actions.values():
+        assert "switch" not in action.casefold(), action
+    assert "survey tool" in actions["partial_kept"] and "survey tool" in actions["no_kept_responses"]
+
+
 def test_partial_responses_all_left_out_when_switched_off() -> None:
     """keep_partial=False leaves out every unfinished response, however much was answered."""
     result = import_export(_partials([16, 15, 31]), "q.csv", CODEBOOK, keep_partial=False)

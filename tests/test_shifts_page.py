@@ -108,3 +108,26 @@ def test_every_shown_change_is_the_difference_of_the_shown_figures(app):
     assert checked == 15  # leader identity, and percent favorable and mean for each of the seven conditions
     text = "\n".join(texts(at.main))
     assert not re.search(r"[+−-]0(\.0+)?\b(?!\.\d)", text.replace("−", "-")), "a signed zero is shown"
+
+
+def test_by_default_the_sidebar_and_the_page_compare_with_the_first_wave(app):
+    """No comparison in the link: the sidebar says 2024 Spring (the first wave) and the page compares with it."""
+    at = app(org="cedar-valley").run()
+    assert at.selectbox(key="filter_compare").value == "2024 Spring"
+    at.switch_page("views/shifts.py").run()
+    assert not at.exception, at.exception
+    assert "From **2024 Spring** to **2026 Spring**" in _text(at)
+    assert at.button(key="compare_with_first").disabled and not at.button(key="compare_with_previous").disabled
+
+
+def test_no_comparison_in_the_sidebar_shows_no_change_and_offers_both_baselines(app):
+    """With "No comparison" chosen the page says so (no hidden previous wave); a button sets the sidebar's choice."""
+    at = app(org="cedar-valley").run()
+    at.selectbox(key="filter_compare").set_value("No comparison").run()
+    at.switch_page("views/shifts.py").run()
+    assert not at.exception, at.exception
+    assert "No comparison" in _text(at) and not any(m.value.startswith(f"#### {HEADLINE}") for m in at.markdown)
+    assert at.query_params["compare"] == "No comparison"  # a reload or a shared link keeps the choice
+    at.button(key="compare_with_previous").click().run()
+    assert at.selectbox(key="filter_compare").value == "2025 Spring"
+    assert "From **2025 Spring** to **2026 Spring**" in _text(at)

@@ -109,6 +109,7 @@ def test_list_prints_a_readable_table(tmp_path, run):
     lines = result.stdout.splitlines()
     assert lines[0].split()[:4] == ["organization", "wave", "date", "respondents"]
     assert re.search(r"district-7\s+Fall 2024\s+2024-10-01\s+12\s+qualtrics", lines[1])
+    assert re.search(r"north-network\s+Spring 2025\s+no date\s+7\s+qualtrics", lines[3])  # not "-"
     assert len(lines) == 4
 
 
@@ -466,3 +467,46 @@ def test_import_under_a_label_differing_only_in_case_names_the_stored_wave(tmp_p
         ("district-7", "Spring 2025", 9),
         ("north-network", "Spring 2025", 7),
     ]
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# organization names and counts in words
+
+
+def test_import_names_a_new_organization_and_rename_changes_the_name_in_the_audit_log(tmp_path, run):
+    """--org-name names a new organization; `rename` changes it later, recorded with who, from and to."""
+    first = plain_export(tmp_path / "fall.csv", 10)
+    made = run("import", str(first), "--org", "district-7", "--wave", "Fall 2024", "--org-name", "District 7 Schools")
+    assert made.returncode == 0, made.stderr
+    assert json.loads(run("list", "--json").stdout)[0]["organization_name"] == "District 7 Schools"
+
+    renamed = run("rename", "--org", "District-7", "--name", "Seventh District", "--user", "ana")
+    assert renamed.returncode == 0, renamed.stderr
+    assert "from 'District 7 Schools' to 'Seventh District'" in renamed.stdout
+    assert json.loads(run("list", "--json").stdout)[0]["organization_name"] == "Seventh District"
+    store = Store(str(tmp_path / "survey.db"), secret_path=tmp_path / "respondent_key.secret")
+    log = store.audit_log("district-7")
+    store.close()
+    renames = log[log["action"] == "rename_organization"]
+    assert len(renames) == 1 and renames.iloc[0]["user"] == "ana"
+    assert "Seventh District" in str(renames.iloc[0]["details"])
+
+
+def test_org_name_on_a_stored_organization_is_refused_and_points_at_rename(tmp_path, run):
+    """--org-name is for a new organization: on a stored one with another name nothing is saved."""
+    assert (
+        run("import", str(plain_export(tmp_path / "a.csv", 10)), "--org", "district-7", "--wave", "A").returncode == 0
+    )
+    again = run(
+        "import", str(plain_export(tmp_path / "b.csv", 11)), "--org", "district-7", "--wave", "B", "--org-name", "X"
+    )
+    assert again.returncode == 1
+    assert "already stored, named 'district-7'" in again.stderr and "rename --org district-7" in again.stderr
+    assert [w["label"] for w in json.loads(run("list", "--json").stdout)] == ["A"]
+
+
+def test_one_respondent_is_worded_in_the_singular(tmp_path, run):
+    """A dry run of a one-row file says "1 respondent would be saved", not "1 respondents"."""
+    result = run("import", str(plain_export(tmp_path / "one.csv", 1)), "--org", "d", "--wave", "W", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "Dry run: 1 respondent would be saved" in result.stdout

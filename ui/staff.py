@@ -15,6 +15,7 @@ from survey_model.codebook import Codebook, codebook_from_spreadsheet, spreadshe
 from survey_model.exports import csv_bytes, export_table
 from survey_model.importers import RESPONDENT_ID_TARGET, ExportReadError, ImportResult, import_export
 from survey_model.organizations import foreign_schools as foreign_schools_issue
+from survey_model.plurals import counted
 from survey_model.store import MappingProfile, School, Store, StoreError
 from survey_model.validation import ValidationReport
 from ui import data
@@ -141,7 +142,8 @@ def show_detection(result: ImportResult) -> None:
             "**Personal data dropped (never stored):** " + ", ".join(f"`{c}`" for c in result.dropped_personal_data)
         )
     if result.duplicates:
-        st.warning(f"{result.duplicates} respondents appear more than once in this file (see the report).")
+        appear = "appears" if result.duplicates == 1 else "appear"
+        st.warning(f"{counted(result.duplicates, 'respondent')} {appear} more than once in this file (see the report).")
     with st.expander("Preview of the cleaned data (first rows, no personal data)"):
         st.dataframe(result.preview, hide_index=True)
 
@@ -239,7 +241,7 @@ def show_what_will_be_stored(result: ImportResult, codebook: Codebook, org_name:
     attribute_names = [codebook.attribute(a).label for a in attributes]
     linked = int((result.frame["respondent_id"].astype(str) != "").sum()) if "respondent_id" in result.frame else 0
     st.markdown(
-        f"- **{len(result.frame):,} respondents** as wave **{label or '…'}** of **{org_name or '…'}**, "
+        f"- **{counted(len(result.frame), 'respondent')}** as wave **{label or '…'}** of **{org_name or '…'}**, "
         f"scored with *{codebook.name}* v{codebook.version}\n"
         f"- **{len(items)} of {len(codebook.item_ids)} items**"
         + (

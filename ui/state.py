@@ -40,6 +40,8 @@ class Filters:
     school: str | None = None
     school_level: str | None = None
     role: str | None = None
+    chose_no_comparison: bool = False
+    """True when ``compare`` is ``None`` because "No comparison" was chosen while earlier waves exist."""
 
     @property
     def restriction(self) -> dict[str, str | None]:
@@ -86,7 +88,9 @@ def publish(filters: Filters) -> None:
     values = {
         "org": filters.org,
         "wave": filters.wave,
-        "compare": filters.compare,
+        # No comparison is a choice, not the default (the first wave is): the URL keeps it, or a reload would
+        # bring the default back.
+        "compare": filters.compare or (NO_COMPARISON if filters.chose_no_comparison else None),
         "school": filters.school,
         "level": filters.school_level,
         "role": filters.role,
@@ -117,3 +121,27 @@ def chosen_org() -> str | None:
 def current() -> Filters | None:
     """The filters chosen in the sidebar (on a staff page, the last ones chosen), or ``None`` when there is no data."""
     return st.session_state.get("filters")
+
+
+def _compare_with(wave: str) -> None:
+    st.session_state[PARAMS["compare"]] = wave
+
+
+def comparison_buttons(*, first: str, previous: str, chosen: str | None) -> None:
+    """Buttons "Since the first wave" and "Since the previous wave" that set the sidebar's *Compare with*.
+
+    The sidebar so keeps saying what the page shows. The one in use is disabled; one button when the two waves are
+    the same.
+    """
+    options = {f"Since the first wave ({first})": first}
+    if previous != first:
+        options[f"Since the previous wave ({previous})"] = previous
+    for column, (label, wave) in zip(st.columns(len(options) + 1), options.items(), strict=False):
+        column.button(
+            label,
+            on_click=_compare_with,
+            args=(wave,),
+            disabled=wave == chosen,
+            key=f"compare_with_{'first' if wave == first else 'previous'}",
+            width="stretch",
+        )

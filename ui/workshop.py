@@ -73,8 +73,9 @@ def choose(org: OrgData, filters: Filters, *, show: bool) -> DeckChoice:
     else:
         wave = st.session_state[WAVE]
     earlier = [NO_COMPARISON, *reversed(waves[: waves.index(wave)])]
-    before = waves[waves.index(wave) - 1] if waves.index(wave) > 0 else NO_COMPARISON
-    _default(COMPARE, earlier, filters.compare if filters.compare in earlier else before)
+    # As the sidebar: since the first wave (the change a network reports) unless it says otherwise.
+    first = waves[0] if waves.index(wave) > 0 and not filters.chose_no_comparison else NO_COMPARISON
+    _default(COMPARE, earlier, filters.compare if filters.compare in earlier else first)
     if show:
         compare = columns[1].selectbox("Compared with", earlier, key=COMPARE, help="Changes run from this wave.")
         scope = columns[2].selectbox("Scope", [WHOLE_ORGANIZATION, *schools], key=SCOPE)
@@ -95,7 +96,13 @@ def _deck(org: str, version: str, waves: tuple[str, ...], school: str | None) ->
     current = data.org_data(org)
     name = next((o.name for o in data.store().organizations() if o.id == org), org)
     return build_deck(
-        current.frame, current.codebook, org_name=name, waves=waves, school=school, settings=data.settings()
+        current.frame,
+        current.codebook,
+        org_name=name,
+        waves=waves,
+        school=school,
+        school_groups=data.store().school_groups(org),
+        settings=data.settings(),
     )
 
 

@@ -17,11 +17,15 @@ earlier = [wave for wave in org.waves if org.waves.index(wave) < org.waves.index
 if not earlier:
     st.info(f"{filters.wave} is the first stored wave. Choose a later **Wave** in the sidebar to see changes.")
     st.stop()
-from_wave = filters.compare or earlier[-1]
-st.caption(
-    f"From **{from_wave}** to **{filters.wave}** · {filters.describe()}"
-    + ("" if filters.compare else f" · comparing with the previous wave, {from_wave} (change it under *Compare with*)")
-)
+state.comparison_buttons(first=earlier[0], previous=earlier[-1], chosen=filters.compare)
+if filters.compare is None:
+    st.info(
+        "**No comparison** is chosen under *Compare with* in the sidebar, so there are no changes to show. "
+        "Choose a wave to compare with above or in the sidebar."
+    )
+    st.stop()
+from_wave = filters.compare
+st.caption(f"From **{from_wave}** to **{filters.wave}** · {filters.describe()}")
 page = tables.shifts(filters.org, from_wave, filters.wave, filters.restriction)
 
 if page.headline:

@@ -86,8 +86,9 @@ def _suffix(suffix: str):
 
 
 def _selection(args: argparse.Namespace, waves: list[str | None]):
-    """(organization name, responses, codebook, settings, stored labels of ``waves``) or an exit code after a
-    clear message. ``args.org`` becomes the stored organization id; a ``None`` in ``waves`` stays ``None``."""
+    """(organization name, responses, codebook, settings, stored labels of ``waves``, school groups) or an exit
+    code after a clear message. ``args.org`` becomes the stored organization id; a ``None`` in ``waves`` stays
+    ``None``."""
     from survey_model.responses import WAVE
     from survey_model.settings import load_settings
     from survey_model.store import StoreError
@@ -100,6 +101,7 @@ def _selection(args: argparse.Namespace, waves: list[str | None]):
         with open_store(args, create=False) as store:
             args.org = stored_org(store, args.org)
             organization = store.organization(args.org)
+            groups = store.school_groups(args.org)
             stored = store.load_responses(args.org)
             codebook = store.codebook_for(args.org) if not stored.empty else None
             frame = _released(store, args.org, settings) if not stored.empty else stored
@@ -126,7 +128,7 @@ def _selection(args: argparse.Namespace, waves: list[str | None]):
         labels = [None if w is None else stored_label(w, known, kind="wave", owner=owner) for w in waves]
     except StoreError as exc:
         return fail(exc.message, exc.action)
-    return organization.name, frame, codebook, settings, labels
+    return organization.name, frame, codebook, settings, labels, groups
 
 
 def _released(store, org: str, settings):
@@ -155,10 +157,12 @@ def run_deck(args: argparse.Namespace) -> int:
     selection = _selection(args, args.waves)
     if isinstance(selection, int):
         return selection
-    org_name, frame, codebook, settings, waves = selection
+    org_name, frame, codebook, settings, waves, groups = selection
     if len(set(waves)) != len(waves):
         return fail(f"--waves names the wave {waves[0]!r} twice.", "Give two different waves, or one.")
-    deck = build_deck(frame, codebook, org_name=org_name, waves=waves, school=args.school, settings=settings)
+    deck = build_deck(
+        frame, codebook, org_name=org_name, waves=waves, school=args.school, school_groups=groups, settings=settings
+    )
     images = deck_images(deck)
     failed = _write(args.out, deck_pptx(deck, images=images))
     if failed is not None:
@@ -192,7 +196,7 @@ def run_workbook(args: argparse.Namespace) -> int:
     selection = _selection(args, [args.wave, args.compare])
     if isinstance(selection, int):
         return selection
-    org_name, frame, codebook, settings, (wave, compare) = selection
+    org_name, frame, codebook, settings, (wave, compare), _ = selection
     from survey_model.responses import WAVE
 
     waves = [str(w) for w in frame[WAVE].cat.categories if (frame[WAVE] == w).any()]

@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from survey_model.commands.store import add_database_argument, fail, open_store, stored_org, stored_wave
+from survey_model.plurals import counted
 from survey_model.shifts.statements import displayed_change, signed
 
 __all__ = ["MEASURES", "register", "run_shifts"]
@@ -116,5 +117,6 @@ def _as_text(report: Any, table: Any, args: argparse.Namespace) -> str:
         )
     lines += ["", "Statements:"] + [f"  • {statement}" for statement in table["statement"]]
     if report.n_linked:
-        lines.append(f"\n{report.n_linked} respondents are linked across the two waves (hashed IDs).")
+        verb = "is" if report.n_linked == 1 else "are"
+        lines.append(f"\n{counted(report.n_linked, 'respondent')} {verb} linked across the two waves (hashed IDs).")
     return "\n".join(lines)

@@ -1,11 +1,12 @@
-"""``import``, ``list``, ``delete`` and ``export``: put survey waves into the store and manage them.
+"""``import``, ``list``, ``rename``, ``delete`` and ``export``: put survey waves into the store and manage them.
 
 ::
 
-    python -m survey_model import FILE --org ORG --wave LABEL [--date YYYY-MM-DD] [--codebook NAME_OR_PATH]
-                                       [--mapping NAME] [--save-mapping NAME] [--dry-run] [--replace]
-                                       [--schools-ok]
+    python -m survey_model import FILE --org ORG --wave LABEL [--org-name NAME] [--date YYYY-MM-DD]
+                                       [--codebook NAME_OR_PATH] [--mapping NAME] [--save-mapping NAME]
+                                       [--dry-run] [--replace] [--schools-ok]
     python -m survey_model list [--org ORG] [--json]
+    python -m survey_model rename --org ORG --name NAME
     python -m survey_model delete --org ORG --wave LABEL --yes
     python -m survey_model export --org ORG [--wave LABEL ...] --out FILE.csv [--values]
 
@@ -45,6 +46,7 @@ from survey_model.codebook import Codebook, codebook_from_spreadsheet, load_code
 from survey_model.exports import export_table
 from survey_model.importers import ColumnMapping, ExportReadError, import_export
 from survey_model.organizations import foreign_schools
+from survey_model.plurals import counted
 from survey_model.responses import WAVE
 from survey_model.settings import load_settings
 
@@ -67,6 +69,7 @@ __all__ = [
     "run_export",
     "run_import",
     "run_list",
+    "run_rename",
     "stored_label",
     "stored_org",
     "stored_wave",
@@ -76,7 +79,7 @@ __all__ = [
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add the ``import``, ``list``, ``delete`` and ``export`` subcommands."""
+    """Add the ``import``, ``list``, ``rename``, ``delete`` and ``export`` subcommands."""
     common = argparse.ArgumentParser(add_help=False)
     add_database_argument(common)
     who = argparse.ArgumentParser(add_help=False)
@@ -92,6 +95,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     imp.add_argument("file", type=Path, metavar="FILE", help="the export file")
     imp.add_argument("--org", required=True, type=_org_id, help="organization id, e.g. district-7 (created when new)")
     imp.add_argument("--wave", required=True, type=_wave_label, help='wave label, e.g. "Spring 2025"')
+    imp.add_argument(
+        "--org-name",
+        type=_org_name,
+        metavar="NAME",
+        help='display name of a new organization, e.g. "District 7 Schools" (shown on pages, decks and workbooks; '
+        "default: its id); rename a stored one with the rename command",
+    )
     imp.add_argument("--date", type=_iso_date, help="when the survey ran, YYYY-MM-DD (orders the waves)")
     imp.add_argument(
         "--codebook",
@@ -115,6 +125,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     lst.add_argument("--org", help="only this organization")
     lst.add_argument("--json", action="store_true", help="print JSON (for scripts)")
     lst.set_defaults(func=run_list)
+
+    rename = subparsers.add_parser(
+        "rename", parents=[common, who], help="set an organization's display name (recorded in the audit log)"
+    )
+    rename.add_argument("--org", required=True, help="organization id")
+    rename.add_argument("--name", required=True, type=_org_name, help='the new display name, e.g. "Cedar Valley"')
+    rename.set_defaults(func=run_rename)
 
     delete = subparsers.add_parser("delete", parents=[common, who], help="delete one stored wave")
     delete.add_argument("--org", required=True, help="organization id")
@@ -167,6 +184,14 @@ def run_import(args: argparse.Namespace) -> int:
             holder = store.find_file(file_sha256)
             if holder is not None:
                 return fail(f"This file is already stored as {holder.describe()}.", "Nothing was saved.")
+            existing = store.organization(args.org)
+            if args.org_name and existing is not None and existing.name != args.org_name:
+                return fail(
+                    f"Organization {args.org!r} is already stored, named {existing.name!r}; --org-name names a new "
+                    "one. Nothing was saved.",
+                    f"Leave out --org-name, or rename it first: python -m survey_model rename --org {args.org} "
+                    f'--name "{args.org_name}".',
+                )
         codebook = _codebook(args, store)
         if codebook is None:
             return 1
@@ -205,8 +230,13 @@ def run_import(args: argparse.Namespace) -> int:
             )
         n = len(result.frame)
         if args.dry_run:
-            print(f"Dry run: {n:,} respondents would be saved as wave {args.wave!r} of {args.org!r}. Nothing written.")
+            print(
+                f"Dry run: {counted(n, 'respondent')} would be saved as wave {args.wave!r} of {args.org!r}. "
+                "Nothing written."
+            )
             return 0
+        if args.org_name and store.organization(args.org) is None:
+            store.ensure_organization(args.org, args.org_name, user=args.user)  # created with its name (audited)
         with _ProgressBar(sys.stderr) as bar:
             saved = store.save_wave(
                 args.org,
@@ -276,7 +306,7 @@ class _ProgressBar:
             return
         filled = round(self.width * done / total)
         bar = "#" * filled + "-" * (self.width - filled)
-        self.stream.write(f"\rSaving [{bar}] {100 * done / total:3.0f}%  {done:,} / {total:,} respondents")
+        self.stream.write(f"\rSaving [{bar}] {100 * done / total:3.0f}%  {done:,} / {counted(total, 'respondent')}")
         self.stream.flush()
         self.drawn = True
 
@@ -316,7 +346,7 @@ def run_list(args: argparse.Namespace) -> int:
         (
             r.org_id,
             r.label,
-            r.date.isoformat() if r.date else "-",
+            r.date.isoformat() if r.date else "no date",
             f"{r.n_respondents:,}",
             r.platform,
             f"{r.codebook_id} {r.codebook_version}",
@@ -348,6 +378,25 @@ def _wave_json(record: WaveRecord, org_name: str) -> dict[str, Any]:
         "imported_at": record.imported_at.isoformat(),
         "imported_by": record.imported_by,
     }
+
+
+def run_rename(args: argparse.Namespace) -> int:
+    """Set an organization's display name through the store, which records the change in the audit log."""
+    from survey_model.store import StoreError
+
+    try:
+        with open_store(args, create=False) as store:
+            org = stored_org(store, args.org)
+            before = store.organization(org)
+            if before is not None and before.name == args.name:
+                print(f"Organization {org!r} is already named {args.name!r}. Nothing changed.")
+                return 0
+            store.ensure_organization(org, args.name, user=args.user)
+    except StoreError as exc:
+        return fail(exc.message, exc.action)
+    old = before.name if before is not None else org
+    print(f"Renamed organization {org!r} from {old!r} to {args.name!r}. The audit log records the change.")
+    return 0
 
 
 def run_delete(args: argparse.Namespace) -> int:
@@ -389,7 +438,7 @@ def run_export(args: argparse.Namespace) -> int:
         table.to_csv(args.out, index=False, encoding="utf-8-sig")
     except OSError as exc:
         return fail(f"Cannot write {args.out}: {exc.strerror or exc}.", "Check the folder exists and is writable.")
-    print(f"Wrote {len(table):,} respondents × {table.shape[1]} columns to {args.out}.")
+    print(f"Wrote {counted(len(table), 'respondent')} × {counted(table.shape[1], 'column')} to {args.out}.")
     return 0
 
 
@@ -486,6 +535,12 @@ def _org_id(text: str) -> str:
             f"{text!r} is not an organization id: use 1-64 letters, digits, '_', '.' or '-', e.g. district-7"
         )
     return text
+
+
+def _org_name(text: str) -> str:
+    if not 0 < len(text.strip()) <= 200:
+        raise argparse.ArgumentTypeError("an organization name needs 1 to 200 characters")
+    return text.strip()
 
 
 def _wave_label(text: str) -> str:

@@ -362,10 +362,14 @@ def import_raw(
         report.add(
             "error",
             "no_kept_responses",
-            f"All {rows_read} responses were left out ("
+            ("The only response was" if rows_read == 1 else f"All {rows_read:,} responses were")
+            + " left out ("
             + ", ".join(f"{count} {reason}" for reason, count in excluded.items() if count)
             + ").",
-            action="If these are real responses, switch off excluding tests or keep partial responses.",
+            action=(
+                "If these are real responses, check in the survey tool why they are marked as tests, previews, "
+                "spam or unfinished, correct that there and export the file again."
+            ),
         )
 
     report.counts.update(
@@ -433,7 +437,7 @@ def _report_exclusions(
         "partial": (
             "unfinished response(s) with fewer than half of the items answered were left out"
             if keep_partial
-            else "unfinished response(s) were left out (keeping partial responses is switched off)"
+            else "unfinished response(s) were left out (every unfinished response was left out, as asked)"
         ),
     }
     for reason in EXCLUSION_REASONS:
@@ -448,5 +452,8 @@ def _report_exclusions(
             "info",
             "partial_kept",
             f"{kept_partial} unfinished response(s) are kept: at least half of their items are answered",
-            action="Switch off keeping partial responses to leave them out.",
+            action=(
+                "Nothing to do: an unfinished response with at least half of its items answered counts. To leave "
+                "one out, delete it in the survey tool and export the file again."
+            ),
         )

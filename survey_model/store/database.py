@@ -25,6 +25,7 @@ from sqlalchemy import exc as sa_exc
 
 from survey_model.codebook import Codebook, codebook_from_dict
 from survey_model.organizations import ORG_ID_PATTERN
+from survey_model.plurals import counted
 from survey_model.responses import RESPONDENT_ID, RESPONDENT_KEY, WAVE, check_responses
 from survey_model.settings import Settings
 from survey_model.store.labels import listing, matching_labels
@@ -583,7 +584,7 @@ class Store:
             return SaveResult(
                 "replaced",
                 record,
-                f"Replaced {existing.describe()} with {total:,} respondents from the new file.",
+                f"Replaced {existing.describe()} with {counted(total, 'respondent')} from the new file.",
                 replaced=existing,
             )
         return SaveResult("saved", record, f"Saved {record.describe()}.")

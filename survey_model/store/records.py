@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from survey_model.plurals import counted
+
 __all__ = ["MappingProfile", "Organization", "SaveResult", "SaveStatus", "School", "StoreError", "WaveRecord"]
 
 SaveStatus = Literal["saved", "replaced", "duplicate", "exists"]
@@ -84,7 +86,7 @@ class WaveRecord:
         when = self.imported_at.strftime("%Y-%m-%d %H:%M UTC")
         return (
             f"wave {self.label!r} of organization {self.org_id!r} "
-            f"({self.n_respondents:,} respondents, imported {when} by {self.imported_by})"
+            f"({counted(self.n_respondents, 'respondent')}, imported {when} by {self.imported_by})"
         )
 
 

@@ -68,3 +68,26 @@ def test_nonsense_in_the_address_falls_back_to_a_working_page(page, app_server):
     assert state["charts"] >= 1
     assert "Astronaut" not in sidebar_text(page)
     settled(page)
+
+
+def test_every_page_opens_at_its_own_name_in_the_address(page, app_server):
+    """Each page the sidebar links to (``/overview`` too) opens in a fresh load with its heading, never "not found"."""
+    open_page(page, app_server.url)
+    home = page.locator('[data-testid="stMain"] h1').first.inner_text()
+    links = page.locator('[data-testid="stSidebarNav"] a')
+    addresses = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    assert any(address.rstrip("/").endswith("/overview") for address in addresses), addresses
+    for address in addresses:
+        path = "/" + address.rstrip("/").rsplit("/", 1)[-1]
+        page.goto(app_server.url + path)  # the heading is enough: some pages keep a chart undrawn in a closed tab
+        heading = page.locator('[data-testid="stMain"] h1').first
+        heading.wait_for(timeout=90_000)
+        assert "Page not found" not in page.locator("body").inner_text(), path
+        if path == "/overview":
+            assert heading.inner_text() == home
+
+
+def test_viewers_get_no_deploy_button_or_developer_menu(page, app_server):
+    """The toolbar is in viewer mode (``.streamlit/config.toml``): no Deploy button for a partner to wonder about."""
+    open_page(page, app_server.url)
+    assert page.locator('[data-testid="stAppDeployButton"]').count() == 0
