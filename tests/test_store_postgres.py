@@ -24,7 +24,7 @@ from postgres_server import fresh_database, new_schema, skip_reason
 
 from survey_model.codebook import load_codebook
 from survey_model.responses import RESPONDENT_KEY, WAVE
-from survey_model.store import SCHEMA_VERSION, Store, StoreError
+from survey_model.store import SCHEMA_VERSION, School, Store, StoreError
 
 ROOT = Path(__file__).resolve().parents[1]
 CODEBOOK = load_codebook()
@@ -104,7 +104,8 @@ def test_postgres_round_trip_duplicates_replace_and_delete(pg_url, tmp_path):
 
 
 def test_postgres_version_1_schema_is_upgraded(pg_url, tmp_path):
-    """A PostgreSQL store at schema version 1 upgrades on open and keeps its waves."""
+    """A PostgreSQL store at schema version 1 upgrades on open (mapping profiles, school levels) and keeps its
+    waves."""
     store = Store(pg_url, secret_path=tmp_path / "key.secret")
     store.save_wave(
         "district-7", "W1", make_frame(50), codebook=CODEBOOK, platform="q", file_sha256=sha("w1"), user="ana"
@@ -115,10 +116,13 @@ def test_postgres_version_1_schema_is_upgraded(pg_url, tmp_path):
     with engine.begin() as conn:
         conn.execute(sa.text("DROP TABLE mapping_profiles"))
         conn.execute(sa.text("DROP INDEX ix_audit_log_org_id_id"))
-        conn.execute(sa.text("DELETE FROM schema_version WHERE version = 2"))
+        conn.execute(sa.text("ALTER TABLE schools DROP COLUMN level"))
+        conn.execute(sa.text("DELETE FROM schema_version WHERE version > 1"))
     engine.dispose()
     upgraded = Store(pg_url, secret_path=tmp_path / "key.secret")
-    assert upgraded.schema_version == 2
+    assert upgraded.schema_version == 3
+    upgraded.set_schools("district-7", [School("Oak", "cohort", "Middle")], user="ana")
+    assert upgraded.schools("district-7") == [School("Oak", "cohort", "Middle")]
     pd.testing.assert_frame_equal(upgraded.load_responses("district-7"), before)
     upgraded.save_mapping_profile("p", "qualtrics", {"x": [1, 2]}, user="ana")
     assert upgraded.mapping_profile("p").mapping == {"x": [1, 2]}
