@@ -160,3 +160,12 @@ def test_chart_data_reaches_the_browser_rounded_as_shown(app):
                     seen += 1
                     assert _decimals_at_most(frame[column], 0 if str(column).startswith("pct") else 2), column
     assert seen > 10
+
+
+def test_the_schools_table_reaches_the_browser_in_whole_percents(app):
+    """The Schools grid's numeric columns (shown as whole percents) carry no more precision than that."""
+    at = app(org=ORG, wave=LATEST).run()
+    at.switch_page("views/schools.py").run()
+    table = at.dataframe[0].value
+    figures = [c for c in table.columns if c not in ("School", "Group", "Respondents", "Note")]
+    assert figures and all(_decimals_at_most(table[c], 0) for c in figures)

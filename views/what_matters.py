@@ -6,6 +6,7 @@ from survey_model.analytics.drivers import EVENTS_PER_CONDITION
 from survey_model.analytics.instrument import PER_ITEM, WEAK_LOADING
 from survey_model.analytics.profiles import MIN_SCHOOLS, STABLE_ARI, STRUCTURE_SILHOUETTE
 from survey_model.charts import analytics as charts
+from survey_model.release import as_displayed
 from ui import analytics, data, display, state
 
 filters = state.current()
@@ -71,7 +72,7 @@ with tab_drivers:
             key="driver_forest",
         )
         st.dataframe(
-            result.table[
+            as_displayed(result.table, formats={"importance": "0.000"})[
                 ["rank", "name", "odds_ratio", "low", "high", "flagged", "importance", "pct_favorable", "focus"]
             ],
             column_config={
@@ -165,7 +166,7 @@ with tab_items:
             key="alpha",
         )
         st.dataframe(
-            check.items[
+            as_displayed(check.items)[
                 ["item", "condition_name", "item_rest", "own_loading", "other_loading", "other_condition", "flag"]
             ],
             column_config={
