@@ -34,12 +34,10 @@ import pandas as pd
 from scipy.linalg import null_space
 
 from survey_model.codebook import Codebook
-from survey_model.release import WITHHELD
+from survey_model.release import SCHOOL_GROUP, WITHHELD
 from survey_model.responses import RESPONDENT_KEY, WAVE
 from survey_model.scoring import IDENTITY, identity_groups
 from survey_model.settings import Settings
-
-SCHOOL_GROUP = "school_group"
 
 
 @dataclass(frozen=True)

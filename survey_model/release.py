@@ -53,8 +53,6 @@ WITHHELD = "(withheld)"
 """Released value of an attribute that may not be published for this respondent (counted in totals only)."""
 SCHOOL_GROUP = "school_group"
 """Column of each respondent's school group (cohort / comparison) from the school list."""
-LINKED = "linked"
-"""Family name of "answered another wave too" (matched analyses)."""
 SCHOOL_ATTRIBUTES = ("school", "school_level", SCHOOL_GROUP)
 """Attributes of the school, taken from the school list (level, group) or the cell (school)."""
 
@@ -640,7 +638,6 @@ def released_responses(store: object, org: str, *, min_n: int = 5, min_n_sensiti
 
 __all__ = [
     "IDENTITY",
-    "LINKED",
     "SCHOOL_ATTRIBUTES",
     "SCHOOL_GROUP",
     "WITHHELD",
