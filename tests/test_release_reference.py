@@ -56,7 +56,8 @@ def crowded(seed: int, *, respondents: int, schools: int, waves: int) -> tuple[p
         n = len(part)
         part[WAVE] = f"W{w + 1}"
         part["school_level"] = ""
-        part["role"] = rng.choice(["Teacher", "Administrator", "Coach", "Support", ""], n, p=[0.7, 0.1, 0.1, 0.05, 0.05])
+        roles = ["Teacher", "Administrator", "Coach", "Support", ""]
+        part["role"] = rng.choice(roles, n, p=[0.7, 0.1, 0.1, 0.05, 0.05])
         part["years_in_education"] = rng.choice(["1", "2-3", "4-6", "7-10", "11+"], n)
         part["years_at_school"] = rng.choice(["1", "2-3", "4-6", "7+"], n)
         part["leadership_team"] = rng.choice(["Yes", "No", ""], n, p=[0.2, 0.75, 0.05])
