@@ -276,7 +276,12 @@ def _coarsened(codes: np.ndarray, *, threshold: int, names: np.ndarray | None = 
     The next smallest parts join the withheld ones until they hold ``threshold``; ties go by the part's name
     (``names[code]``, or the code itself as text).
     """
-    labels, counts = np.unique(codes, return_counts=True)
+    if len(codes) and codes.min() >= 0 and codes.max() < _DENSE:  # small codes: counted without sorting
+        counts = np.bincount(codes)
+        labels = np.flatnonzero(counts)
+        counts = counts[labels]
+    else:
+        labels, counts = np.unique(codes, return_counts=True)
     small = counts < threshold
     if not small.any():
         return codes
@@ -294,11 +299,24 @@ def _coarsened(codes: np.ndarray, *, threshold: int, names: np.ndarray | None = 
     return np.where(np.isin(codes, withheld), -1, codes)
 
 
+#: Codes below this are counted and renumbered with lookup tables instead of sorting (the same results).
+_DENSE = 4096
+
+
+def _inverse(column: np.ndarray) -> np.ndarray:
+    """``np.unique(column, return_inverse=True)[1]``: each value's rank among the column's distinct values."""
+    if len(column) and column.min() >= -1 and column.max() < _DENSE:
+        shifted = column + 1
+        present = np.bincount(shifted) > 0
+        return (np.cumsum(present) - 1)[shifted]
+    return np.unique(column, return_inverse=True)[1]
+
+
 def _admitted(columns: Sequence[np.ndarray], *, min_n: int) -> list[bool]:
     """Which coarsened attributes of one cell may be published together (step 3), in priority order."""
     if not columns:
         return []
-    atoms_of = [np.unique(column, return_inverse=True)[1] for column in columns]
+    atoms_of = [_inverse(column) for column in columns]
 
     def safe(chosen: Sequence[int]) -> bool:
         if not chosen:
