@@ -118,7 +118,8 @@ def smallest_isolated(parts: np.ndarray, sizes: np.ndarray, *, below: int) -> tu
     exactly when the residuals ``e_i - P e_i`` of its atoms add up to zero. Only atoms smaller than ``below`` can
     be in such a set; sets of up to four atoms are searched exhaustively (pairs are matched by sorting, so the
     search is quadratic in the number of small atoms), which is exact for ``below <= 5``. The search compares
-    the residuals along two random directions and confirms every candidate exactly.
+    the residuals along two random directions and confirms every candidate exactly. Atoms that the projection
+    cannot put in such a set are dropped first (:func:`_may_be_isolated`), which in a large cell is nearly all.
 
     Examples
     --------
