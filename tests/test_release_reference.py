@@ -105,3 +105,10 @@ def test_the_demo_network_gets_the_reference_decision(demo_data_dir, org):
     pd.testing.assert_frame_equal(new.loss, old.loss)
     assert (new.attributes, new.notes, new.schools) == (old.attributes, old.notes, old.schools)
     assert dict(new.withheld) == dict(old.withheld)
+
+
+@pytest.mark.parametrize("missing", ["school", RESPONDENT_KEY, "school_level", "role"])
+def test_a_frame_without_a_column_gets_the_reference_decision(missing):
+    """No school, no respondent keys, no self-reported level or no role column: decided as before."""
+    frame, info = network(3)
+    assert_same_decision(frame.drop(columns=[missing]), info)
