@@ -61,12 +61,15 @@ def _complementary(sizes: np.ndarray, min_n: int) -> np.ndarray:
 
 def information_loss(frame: pd.DataFrame, codebook, schools: dict[str, SchoolInfo], *, label: str) -> None:
     """Print groups shown before and after the release, per attribute, and time the decision."""
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     released = release(frame, codebook, schools=schools)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     raw = frame.assign(**{IDENTITY: identity_groups(frame, codebook)})
     sensitive = {a.id for a in codebook.attributes if a.sensitive}
-    print(f"\n{label}: {len(frame):,} respondents in {frame[WAVE].nunique()} waves; release decision {seconds:.2f} s")
+    print(
+        f"\n{label}: {len(frame):,} respondents in {frame[WAVE].nunique()} waves; "
+        f"release decision {seconds:.2f} s ({cpu:.2f} s CPU)"
+    )
     print(f"  respondents in a published cell: {len(released.frame):,} of {len(frame):,}")
     print("  | attribute | within | groups shown before → after | respondents in a shown group before → after |")
     for column in ["school", *released.attributes]:

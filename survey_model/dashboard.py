@@ -196,6 +196,44 @@ def with_school_groups(frame: pd.DataFrame, groups: Mapping[str, str]) -> pd.Dat
     return frame.assign(**{SCHOOL_GROUP: mapped})
 
 
+def shifts_report(
+    frame: pd.DataFrame,
+    codebook: Codebook,
+    *,
+    from_wave: str,
+    to_wave: str,
+    restriction: Mapping[str, str | None] | None = None,
+    settings: Settings | None = None,
+) -> ShiftReport:
+    """The selection's own comparison of two waves: :attr:`ShiftsView.report` without the breakdowns.
+
+    For a page that words one change (the Overview's leader-identity line): the same report as the Shifts page's,
+    so the same words, without comparing every school and school group too.
+    """
+    settings = settings or Settings()
+    restriction = dict(restriction or {})
+    selected = restrict(frame, restriction, min_n=settings.min_n)
+    pair = selected[selected[WAVE].isin([from_wave, to_wave])]
+    return _selection_report(
+        pair, codebook, from_wave=from_wave, to_wave=to_wave, restriction=restriction, min_n=settings.min_n
+    )
+
+
+def _selection_report(
+    pair: pd.DataFrame,
+    codebook: Codebook,
+    *,
+    from_wave: str,
+    to_wave: str,
+    restriction: Mapping[str, str | None],
+    min_n: int,
+) -> ShiftReport:
+    # The same educators in both waves: only for whole cells (role = All), where the release decision checked the
+    # linked / not linked split; under a role filter it would cross two attributes.
+    matched = restriction.get("role") is None
+    return compare_waves(pair, codebook, from_wave=from_wave, to_wave=to_wave, min_n=min_n, matched=matched)
+
+
 def shifts_view(
     frame: pd.DataFrame,
     codebook: Codebook,
@@ -217,10 +255,9 @@ def shifts_view(
     selected = restrict(frame, restriction, min_n=settings.min_n)
     pair = selected[selected[WAVE].isin([from_wave, to_wave])]
     min_n = settings.min_n
-    # The same educators in both waves: only for whole cells (role = All), where the release decision checked the
-    # linked / not linked split; under a role filter it would cross two attributes.
-    matched = restriction.get("role") is None
-    report = compare_waves(pair, codebook, from_wave=from_wave, to_wave=to_wave, min_n=min_n, matched=matched)
+    report = _selection_report(
+        pair, codebook, from_wave=from_wave, to_wave=to_wave, restriction=restriction, min_n=min_n
+    )
     by_school = None
     if not restriction.get("school") and "school" in selected.columns:
         by_school = compare_waves(
@@ -267,6 +304,7 @@ __all__ = [
     "ShiftsView",
     "filter_options",
     "overview",
+    "shifts_report",
     "shifts_view",
     "with_school_groups",
 ]

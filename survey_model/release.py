@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from survey_model.codebook import Codebook
 from survey_model.responses import NOT_ANSWERED, RESPONDENT_KEY, WAVE
@@ -117,7 +118,8 @@ def smallest_isolated(parts: np.ndarray, sizes: np.ndarray, *, below: int) -> tu
     exactly when the residuals ``e_i - P e_i`` of its atoms add up to zero. Only atoms smaller than ``below`` can
     be in such a set; sets of up to four atoms are searched exhaustively (pairs are matched by sorting, so the
     search is quadratic in the number of small atoms), which is exact for ``below <= 5``. The search compares
-    the residuals along two random directions and confirms every candidate exactly.
+    the residuals along two random directions and confirms every candidate exactly. Atoms that the projection
+    cannot put in such a set are dropped first (:func:`_may_be_isolated`), which in a large cell is nearly all.
 
     Examples
     --------
@@ -135,6 +137,9 @@ def smallest_isolated(parts: np.ndarray, sizes: np.ndarray, *, below: int) -> tu
     row_space = _row_space(parts)  # orthonormal rows; a set is isolated when its indicator has no residual
     if row_space.shape[0] == parts.shape[1]:  # full rank: every atom is determined
         return (int(small[0]),)
+    small = small[_may_be_isolated(row_space, small, sizes, below=below)]
+    if len(small) == 0:
+        return None
     rng = np.random.default_rng(0)
     directions = rng.standard_normal((parts.shape[1], 2))
     # Each small atom's residual (e_i minus its projection on the row space), seen along two random directions.
@@ -189,6 +194,28 @@ def smallest_isolated(parts: np.ndarray, sizes: np.ndarray, *, below: int) -> tu
             if confirmed(atoms):
                 return atoms
     return None
+
+
+def _may_be_isolated(row_space: np.ndarray, small: np.ndarray, sizes: np.ndarray, *, below: int) -> np.ndarray:
+    """Which of the ``small`` atoms can be in an isolated set of at most four atoms (a mask over ``small``).
+
+    With ``P`` the projection on the row space, a set ``T`` is isolated when ``P 1_T = 1_T``: for each atom ``i``
+    of ``T``, ``sum(P[i, j] for j in T) = 1``. So ``i`` can be in one only if ``P[i, i]`` plus its largest
+    ``|P[i, j]|`` over as many other small atoms as ``T`` may still hold (each small enough to join ``i`` below
+    ``below``) reaches 1. In a large cell the projection spreads thin and most atoms fail this bound, which spares
+    the pair search (:func:`smallest_isolated`) almost everywhere; it never drops an atom the search could return.
+    """
+    others = min(4, below - 1) - 1  # the search looks at sets of at most four atoms, together below ``below``
+    basis = row_space[:, small]
+    projection = np.abs(basis.T @ basis)
+    reach = np.diagonal(projection).copy()
+    if others > 0 and len(small) > 1:
+        partners = projection.copy()
+        np.fill_diagonal(partners, 0.0)
+        partners[sizes[small][:, None] + sizes[small][None, :] >= below] = 0.0
+        take = min(others, len(small) - 1)
+        reach += np.partition(partners, -take, axis=1)[:, -take:].sum(axis=1)
+    return reach >= 1.0 - 1e-6
 
 
 def _row_space(matrix: np.ndarray) -> np.ndarray:
@@ -250,7 +277,12 @@ def _coarsened(codes: np.ndarray, *, threshold: int, names: np.ndarray | None = 
     The next smallest parts join the withheld ones until they hold ``threshold``; ties go by the part's name
     (``names[code]``, or the code itself as text).
     """
-    labels, counts = np.unique(codes, return_counts=True)
+    if len(codes) and codes.min() >= 0 and codes.max() < _DENSE:  # small codes: counted without sorting
+        counts = np.bincount(codes)
+        labels = np.flatnonzero(counts)
+        counts = counts[labels]
+    else:
+        labels, counts = np.unique(codes, return_counts=True)
     small = counts < threshold
     if not small.any():
         return codes
@@ -268,17 +300,29 @@ def _coarsened(codes: np.ndarray, *, threshold: int, names: np.ndarray | None = 
     return np.where(np.isin(codes, withheld), -1, codes)
 
 
+#: Codes below this are counted and renumbered with lookup tables instead of sorting (the same results).
+_DENSE = 4096
+
+
+def _inverse(column: np.ndarray) -> np.ndarray:
+    """``np.unique(column, return_inverse=True)[1]``: each value's rank among the column's distinct values."""
+    if len(column) and column.min() >= -1 and column.max() < _DENSE:
+        shifted = column + 1
+        present = np.bincount(shifted) > 0
+        return (np.cumsum(present) - 1)[shifted]
+    return np.unique(column, return_inverse=True)[1]
+
+
 def _admitted(columns: Sequence[np.ndarray], *, min_n: int) -> list[bool]:
     """Which coarsened attributes of one cell may be published together (step 3), in priority order."""
     if not columns:
         return []
-    atoms_of = [np.unique(column, return_inverse=True)[1] for column in columns]
+    atoms_of = [_inverse(column) for column in columns]
 
     def safe(chosen: Sequence[int]) -> bool:
         if not chosen:
             return True
-        stacked = np.stack([atoms_of[c] for c in chosen], axis=1)
-        patterns, _, sizes = np.unique(stacked, axis=0, return_inverse=True, return_counts=True)
+        patterns, sizes = _unique_rows([atoms_of[c] for c in chosen])
         if sizes.min() >= min_n:  # every crossing is itself large enough: nothing small to isolate
             return True
         rows = [np.ones(len(patterns), dtype=bool)]
@@ -294,6 +338,25 @@ def _admitted(columns: Sequence[np.ndarray], *, min_n: int) -> list[bool]:
         if safe([*chosen, candidate]):
             chosen.append(candidate)
     return [position in chosen for position in everything]
+
+
+def _unique_rows(columns: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(np.stack(columns, axis=1), axis=0, return_counts=True)`` for columns of codes 0 or more.
+
+    The rows are numbered in mixed radix (one integer per row, in the same lexicographic order), which is several
+    times faster than sorting rows; columns too wide to number that way fall back to ``np.unique``.
+    """
+    widths = [int(column.max(initial=0)) + 1 for column in columns]
+    if float(np.prod(np.asarray(widths, dtype=np.float64))) >= 2.0**62:
+        return np.unique(np.stack(columns, axis=1), axis=0, return_counts=True)
+    number = np.zeros(len(columns[0]), dtype=np.int64)
+    for column, width in zip(columns, widths, strict=True):
+        number = number * width + column
+    distinct, counts = np.unique(number, return_counts=True)
+    patterns = np.empty((len(distinct), len(columns)), dtype=np.int64)
+    for position in range(len(columns) - 1, -1, -1):
+        distinct, patterns[:, position] = np.divmod(distinct, widths[position])
+    return patterns, counts
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -344,85 +407,112 @@ def release(
     """
     if min_n < 1 or min_n_sensitive < min_n:
         raise ValueError(f"need 1 <= min_n <= min_n_sensitive, got {min_n} and {min_n_sensitive}")
-    out = frame.copy()
-    school = _text(out["school"]) if "school" in out.columns else pd.Series(NOT_ANSWERED, index=out.index)
+    # Every column the decision reads becomes integer codes (first appearance order, as pd.factorize gives) and
+    # the names of its codes, so the work over 100,000s of rows is on integer arrays, never on text per row.
+    n_rows = len(frame)
+    if "school" in frame.columns:
+        school_code, school_names = _text_codes(frame["school"])
+    else:
+        school_code, school_names = np.zeros(n_rows, dtype=np.intp), np.array([NOT_ANSWERED], dtype=object)
     listed = set(schools or {})
-    info, guessed = _with_levels_from_answers(dict(schools or {}), school, out)
-    attributes = breakdown_attributes(codebook, out)
+    info, guessed = _with_levels_from_answers(dict(schools or {}), school_code, school_names, frame)
+    attributes = breakdown_attributes(codebook, frame)
     sensitive = {a.id for a in codebook.attributes if a.sensitive}
-    if codebook.leader is not None and codebook.leader.item in out.columns:
-        out[IDENTITY] = identity_groups(out, codebook)
+    identity = None
+    if codebook.leader is not None and codebook.leader.item in frame.columns:
+        identity = pd.Series(identity_groups(frame, codebook), index=frame.index)
         attributes.insert(1 if attributes[:1] == ["role"] else 0, IDENTITY)
-    # Each attribute as integer codes (and their names), so the work per cell is on small integer arrays.
-    coded = {name: pd.factorize(_text(out[name]).to_numpy(dtype=object)) for name in attributes}
-    keys = out[RESPONDENT_KEY].astype("string").fillna("").to_numpy(dtype=object) if RESPONDENT_KEY in out else None
-    waves = out[WAVE].astype("string").to_numpy(dtype=object)
-    school_values = school.to_numpy(dtype=object)
+    coded = {name: _text_codes(identity if name == IDENTITY else frame[name]) for name in attributes}
+    wave_code, wave_names = _wave_codes(frame[WAVE])
+    if RESPONDENT_KEY in frame.columns:
+        key_code, key_names = pd.factorize(frame[RESPONDENT_KEY].astype("string").fillna("").to_numpy(dtype=object))
+        key_code = np.where(key_names[key_code] == "", -1, key_code) if len(key_names) else key_code
+    else:
+        key_code, key_names = None, None
 
-    cell_of = np.full(len(out), "", dtype=object)
-    for wave in pd.unique(waves):
-        in_wave = np.flatnonzero(waves == wave)
-        cells = _cells(pd.Series(school_values[in_wave]).value_counts(), info, min_n=min_n)
-        named = {school: f"{wave}\x1f{name}" for name, members in cells.items() for school in members}
-        cell_of[in_wave] = np.array([named.get(school, "") for school in school_values[in_wave]], dtype=object)
-    published = cell_of != ""
-    if keys is not None:
-        keys = np.where(published, keys, "")
-        keys = _stayers(keys, waves, cell_of)
+    # Cells of each wave: cell ids over rows (-1 unpublished), each cell's name without its wave, and pools.
+    cell_of = np.full(n_rows, -1, dtype=np.intp)
+    cell_names: list[str] = []
+    for w in range(len(wave_names)):
+        in_wave = np.flatnonzero(wave_code == w)
+        sizes = np.bincount(school_code[in_wave], minlength=len(school_names))
+        present = np.flatnonzero(sizes)
+        cells = _cells(pd.Series(sizes[present], index=school_names[present]), info, min_n=min_n)
+        lookup = np.full(len(school_names), -1, dtype=np.intp)
+        position = {name: code for code, name in enumerate(school_names)}
+        for name, members in cells.items():
+            lookup[[position[school] for school in members]] = len(cell_names)
+            cell_names.append(name)
+        cell_of[in_wave] = lookup[school_code[in_wave]]
+    published = cell_of >= 0
+    pooled = np.array([name.startswith("pool:") for name in cell_names] + [False], dtype=bool)[cell_of]
+    if key_code is not None:
+        key_code = np.where(published, key_code, -1)
+        key_code = _stayers(key_code, cell_of, pd.factorize(np.array([*cell_names, ""], dtype=object))[0])
 
-    released = {name: np.full(len(out), -1, dtype=np.intp) for name in attributes}
-    cells = _cell_rows(cell_of)
-    admitted_columns: dict[str, list[np.ndarray]] = {}
-    for cell, rows in cells.items():
-        columns = [
-            _coarsened(
-                coded[name][0][rows], threshold=min_n_sensitive if name in sensitive else min_n, names=coded[name][1]
-            )
-            for name in attributes
-        ]
-        admitted = _admitted(columns, min_n=min_n)
-        admitted_columns[cell] = [column for column, ok in zip(columns, admitted, strict=True) if ok]
-        for name, column, ok in zip(attributes, columns, admitted, strict=True):
-            if ok:
-                released[name][rows] = column
-    if keys is not None:
-        keys = _linked_keys(keys, waves, cells, admitted_columns, min_n=min_n)
+    released = {name: np.full(n_rows, -1, dtype=np.intp) for name in attributes}
+    cells_rows = _cell_rows(cell_of)
+    admitted_columns: dict[int, list[np.ndarray]] = {}
+    with threadpool_limits(1):  # thousands of small decompositions: BLAS threads only contend on busy cores
+        for cell, rows in cells_rows.items():
+            columns = [
+                _coarsened(
+                    coded[name][0][rows],
+                    threshold=min_n_sensitive if name in sensitive else min_n,
+                    names=coded[name][1],
+                )
+                for name in attributes
+            ]
+            admitted = _admitted(columns, min_n=min_n)
+            admitted_columns[cell] = [column for column, ok in zip(columns, admitted, strict=True) if ok]
+            for name, column, ok in zip(attributes, columns, admitted, strict=True):
+                if ok:
+                    released[name][rows] = column
+        if key_code is not None:
+            key_code = _linked_keys(key_code, wave_code, cells_rows, admitted_columns, min_n=min_n)
 
+    # The released frame: the published rows, each released column a category of its released names.
+    kept = frame[published]
+    if identity is not None:
+        kept[IDENTITY] = identity[published]
+    withheld_names = {}
     for name in attributes:
         names = np.append(np.asarray(coded[name][1], dtype=object), WITHHELD)  # code -1 reads as the last name
-        out[name] = pd.Series(names[released[name]], index=out.index, dtype="string")
-    if keys is not None:
-        out[RESPONDENT_KEY] = pd.Series(keys, index=out.index, dtype="string")
-    single = np.array([not c.split("\x1f", 1)[-1].startswith("pool:") for c in cell_of])
-    out["school"] = pd.Series(np.where(single, school_values, WITHHELD), index=out.index, dtype="string")
-    level, group = _school_attributes(school_values, cell_of, info)
-    out["school_level"] = pd.Series(level, index=out.index, dtype="string")
-    out[SCHOOL_GROUP] = pd.Series(group, index=out.index, dtype="string")
+        withheld_names[name] = names == WITHHELD
+        kept[name] = _categories(released[name][published], names, index=kept.index)
+    if key_code is not None:
+        keys = np.append(np.asarray(key_names, dtype=object), "")[key_code[published]]
+        kept[RESPONDENT_KEY] = pd.Series(keys, index=kept.index, dtype="string")
+    shown_school = np.where(pooled, len(school_names), school_code)
+    school_shown_names = np.append(school_names, WITHHELD)
+    kept["school"] = _categories(shown_school[published], school_shown_names, index=kept.index)
+    level, group = _school_attributes(school_code[published], cell_of[published], school_names, info)
+    kept["school_level"] = level.set_axis(kept.index)
+    kept[SCHOOL_GROUP] = group.set_axis(kept.index)
+
+    in_group = {name: ~withheld_names[name][released[name]] for name in attributes}
+    in_group["school"] = ~(school_shown_names == WITHHELD)[shown_school]
     loss_rows: list[dict[str, object]] = []
-    as_text = {name: out[name].to_numpy(dtype=object) for name in [*attributes, "school"]}
-    for wave in pd.unique(waves):
-        in_wave = waves == wave
-        for name, column in as_text.items():
+    respondents = np.bincount(wave_code, minlength=len(wave_names))
+    published_n = np.bincount(wave_code[published], minlength=len(wave_names))
+    counted = {name: np.bincount(wave_code[published & ok], minlength=len(wave_names)) for name, ok in in_group.items()}
+    for w, wave in enumerate(wave_names):
+        for name in [*attributes, "school"]:
             loss_rows.append(
                 {
                     WAVE: wave,
                     "attribute": name,
-                    "respondents": int(in_wave.sum()),
-                    "published": int((in_wave & published).sum()),
-                    "in_a_group": int((in_wave & published & (column != WITHHELD)).sum()),
+                    "respondents": int(respondents[w]),
+                    "published": int(published_n[w]),
+                    "in_a_group": int(counted[name][w]),
                 }
             )
-    notes = _school_list_notes(school_values, listed, info, guessed)
-    named = tuple(sorted(set(school_values) - {NOT_ANSWERED}))
-    withheld = {}
-    role = coded.get("role")
-    for column, raw in (("school", set(school_values)), ("role", None if role is None else set(role[1]))):
-        if raw is not None:
-            shown = set(out.loc[published, column].astype(str))
-            withheld[column] = tuple(sorted(raw - shown - {NOT_ANSWERED}))
-    kept = out[published]
-    for name in [*SCHOOL_ATTRIBUTES, *attributes]:
-        kept[name] = kept[name].astype("category")
+    present_schools = school_names[np.unique(school_code)]
+    notes = _school_list_notes(present_schools, listed, info, guessed)
+    named = tuple(sorted(set(present_schools) - {NOT_ANSWERED}))
+    withheld = {"school": tuple(sorted(set(present_schools) - _shown(kept["school"]) - {NOT_ANSWERED}))}
+    if "role" in coded:
+        withheld["role"] = tuple(sorted(set(coded["role"][1]) - _shown(kept["role"]) - {NOT_ANSWERED}))
     return Release(
         frame=kept,
         attributes=tuple(attributes),
@@ -433,62 +523,109 @@ def release(
     )
 
 
+def _shown(column: pd.Series) -> set[str]:
+    """The values a released category column shows."""
+    return {str(value) for value in column.unique()}
+
+
 def _text(values: pd.Series) -> pd.Series:
     """An attribute as text, blanks and missing as *Not answered* (a group like any other)."""
     text = values.astype("string").str.strip().fillna("")
     return text.mask(text == "", NOT_ANSWERED).astype(object)
 
 
-def _stayers(keys: np.ndarray, waves: np.ndarray, cell_of: np.ndarray) -> np.ndarray:
-    """Blank the keys of respondents who changed cell between waves, so they are linked nowhere.
+def _text_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize`` of :func:`_text` of ``values``: codes in order of first appearance, and their names.
+
+    Categories and string columns are turned into text once per distinct value instead of once per row.
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        raw = values.cat.codes.to_numpy()
+        distinct = pd.Series(values.cat.categories, dtype=object)
+    elif pd.api.types.is_string_dtype(values.dtype) and values.dtype != object:
+        raw, uniques = pd.factorize(values)
+        distinct = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+    else:
+        codes, names = pd.factorize(_text(values).to_numpy(dtype=object))
+        return codes, np.asarray(names, dtype=object)
+    text = _text(pd.concat([distinct, pd.Series([None], dtype=object)], ignore_index=True)).to_numpy(dtype=object)
+    text_id, text_names = pd.factorize(text)
+    per_row = text_id[raw]  # code -1 (missing) reads as the appended None, i.e. Not answered
+    codes, first = pd.factorize(per_row)
+    return codes, np.asarray(text_names, dtype=object)[first]
+
+
+def _wave_codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Each row's wave as a code in order of first appearance, and the waves' labels as text."""
+    if isinstance(values.dtype, pd.CategoricalDtype) and not values.isna().any():
+        codes, first = pd.factorize(values.cat.codes.to_numpy())
+        return codes, [str(label) for label in np.asarray(values.cat.categories, dtype=object)[first]]
+    codes, names = pd.factorize(values.astype("string").to_numpy(dtype=object))
+    return codes, list(names)
+
+
+def _categories(codes: np.ndarray, names: np.ndarray, *, index: pd.Index) -> pd.Series:
+    """``names[codes]`` as the category column ``astype("category")`` of its text would give (sorted categories)."""
+    used = np.unique(codes)
+    labels = pd.Series(names[used], dtype="string")
+    dtype = labels.astype("category").dtype
+    position = np.full(len(names), -1, dtype=np.intp)
+    position[used] = dtype.categories.get_indexer(labels)
+    return pd.Series(pd.Categorical.from_codes(position[codes], dtype=dtype), index=index)
+
+
+def _stayers(keys: np.ndarray, cell_of: np.ndarray, label_of_cell: np.ndarray) -> np.ndarray:
+    """Blank (-1) the keys of respondents who changed cell between waves, so they are linked nowhere.
 
     A matched analysis of a selection holds the respondents in it in both waves; a mover would make it differ
-    from the selection's linked part in a way the cell-by-cell check does not see.
+    from the selection's linked part in a way the cell-by-cell check does not see. ``label_of_cell`` names each
+    cell without its wave (a school, or a pool), so the same school in two waves is the same cell here.
     """
-    school_cell = np.array([c.split("\x1f", 1)[-1] for c in cell_of], dtype=object)
-    frame = pd.DataFrame({"key": keys, "cell": school_cell})
-    linked = frame[frame["key"] != ""]
-    movers = linked.groupby("key")["cell"].nunique()
-    moved = movers.index[movers > 1]
-    if len(moved) == 0:
+    linked = keys >= 0
+    if not linked.any():
         return keys
-    return np.where(frame["key"].isin(moved).to_numpy(dtype=bool), "", keys).astype(object)
+    label = label_of_cell[cell_of[linked]].astype(np.int64)
+    pairs = np.unique(keys[linked].astype(np.int64) * (int(label_of_cell.max()) + 1) + label)
+    cells_per_key = np.bincount(pairs // (int(label_of_cell.max()) + 1), minlength=int(keys.max()) + 1)
+    moved = cells_per_key > 1
+    if not moved.any():
+        return keys
+    return np.where(linked & moved[np.maximum(keys, 0)], -1, keys)
 
 
-def _cell_rows(cell_of: np.ndarray) -> dict[str, np.ndarray]:
-    """Row positions of each published cell (cells named ``""`` are left out)."""
-    codes, names = pd.factorize(cell_of)
-    order = np.argsort(codes, kind="stable")
-    bounds = np.flatnonzero(np.r_[True, codes[order][1:] != codes[order][:-1], True])
+def _cell_rows(cell_of: np.ndarray) -> dict[int, np.ndarray]:
+    """Row positions of each published cell (rows of cell -1 are left out)."""
+    order = np.argsort(cell_of, kind="stable")
+    sorted_cells = cell_of[order]
+    bounds = np.flatnonzero(np.r_[True, sorted_cells[1:] != sorted_cells[:-1], True])
     return {
-        names[codes[order[start]]]: order[start:stop]
+        int(sorted_cells[start]): order[start:stop]
         for start, stop in itertools.pairwise(bounds)
-        if names[codes[order[start]]]
+        if sorted_cells[start] >= 0
     }
 
 
 def _linked_patterns(keys: np.ndarray, waves: np.ndarray) -> np.ndarray:
-    """Each respondent's other waves answered (bits of wave codes); 0 for a blank key."""
-    codes, _ = pd.factorize(waves)
-    if codes.max(initial=0) > 62:
+    """Each respondent's other waves answered (bits of wave codes, first appearance order); 0 for no key (-1)."""
+    if waves.max(initial=0) > 62:
         raise ValueError("the release decision links at most 63 waves")
-    bits = np.left_shift(np.int64(1), codes.astype(np.int64))
-    frame = pd.DataFrame({"key": keys, "bit": bits})
-    linked = frame[frame["key"] != ""].drop_duplicates()
-    mask = linked.groupby("key")["bit"].sum()
-    every = frame["key"].map(mask).fillna(0).to_numpy(dtype=np.int64)
-    return np.where(keys != "", every & ~bits, 0)
+    bits = np.left_shift(np.int64(1), waves.astype(np.int64))
+    linked = keys >= 0
+    mask = np.zeros(int(keys.max(initial=-1)) + 1, dtype=np.int64)
+    np.bitwise_or.at(mask, keys[linked], bits[linked])
+    every = np.where(linked, mask[np.maximum(keys, 0)] if len(mask) else 0, 0)
+    return np.where(linked, every & ~bits, 0)
 
 
 def _linked_keys(
     keys: np.ndarray,
     waves: np.ndarray,
-    cells: Mapping[str, np.ndarray],
-    admitted: Mapping[str, list[np.ndarray]],
+    cells: Mapping[int, np.ndarray],
+    admitted: Mapping[int, list[np.ndarray]],
     *,
     min_n: int,
 ) -> np.ndarray:
-    """Respondent keys, blank wherever the split by "which other waves this respondent answered" is withheld.
+    """Respondent key codes, -1 wherever the split by "which other waves this respondent answered" is withheld.
 
     In each cell that split is coarsened and checked with the attributes admitted there (like any attribute).
     Withheld respondents lose their key, so they are linked in no wave; that changes their partners' splits in
@@ -506,31 +643,43 @@ def _linked_keys(
             column = np.where(column == -1, 0, column)  # withheld: not linked (0)
             column = _coarsened(column, threshold=min_n)  # "not linked" may now be a small part of its own
             if (column == -1).any() or not _admitted([*admitted[cell], column], min_n=min_n)[-1]:
-                drop = rows[(column != 0) & (keys[rows] != "")]
+                drop = rows[(column != 0) & (keys[rows] >= 0)]
             else:
                 drop = rows[(column == 0) & (pattern != 0)]
             if len(drop):
-                keys[drop] = ""
+                keys[drop] = -1
                 blanked = True
         if not blanked:
             return keys
 
 
 def _school_attributes(
-    schools: np.ndarray, cell_of: np.ndarray, info: Mapping[str, SchoolInfo]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Level and group of each respondent's cell: the school list's, when every school of the cell shares it."""
-    level = np.array([info.get(s, SchoolInfo()).level or WITHHELD for s in schools], dtype=object)
-    group = np.array([info.get(s, SchoolInfo()).group or WITHHELD for s in schools], dtype=object)
-    frame = pd.DataFrame({"cell": cell_of, "level": level, "group": group})
-    for column in ("level", "group"):
-        mixed = frame.groupby("cell")[column].transform("nunique") > 1
-        frame.loc[mixed, column] = WITHHELD
-    return frame["level"].to_numpy(dtype=object), frame["group"].to_numpy(dtype=object)
+    school_code: np.ndarray, cell_of: np.ndarray, school_names: np.ndarray, info: Mapping[str, SchoolInfo]
+) -> tuple[pd.Series, pd.Series]:
+    """Level and group of each respondent's cell: the school list's, when every school of the cell shares it.
+
+    Returned as category columns (sorted categories, as ``astype("category")`` gives).
+    """
+    out = []
+    for field_name in ("level", "group"):
+        per_school = np.array(
+            [getattr(info.get(s, SchoolInfo()), field_name) or WITHHELD for s in school_names], dtype=object
+        )
+        value_code, value_names = pd.factorize(per_school)
+        value_names = np.append(np.asarray(value_names, dtype=object), WITHHELD)
+        row_value = value_code[school_code]
+        if len(cell_of):
+            pairs, _ = _unique_rows([cell_of, row_value])
+            cells, counts = np.unique(pairs[:, 0], return_counts=True)
+            mixed = np.zeros(int(cell_of.max()) + 2, dtype=bool)
+            mixed[cells[counts > 1]] = True
+            row_value = np.where(mixed[cell_of], len(value_names) - 1, row_value)
+        out.append(_categories(row_value, value_names, index=pd.RangeIndex(len(cell_of))))
+    return out[0], out[1]
 
 
 def _with_levels_from_answers(
-    info: dict[str, SchoolInfo], school: pd.Series, frame: pd.DataFrame
+    info: dict[str, SchoolInfo], school_code: np.ndarray, school_names: np.ndarray, frame: pd.DataFrame
 ) -> tuple[dict[str, SchoolInfo], list[str]]:
     """The school list, with a level for each school that has none: what most of its respondents answered.
 
@@ -539,9 +688,10 @@ def _with_levels_from_answers(
     """
     if "school_level" not in frame.columns:
         return info, []
-    answers = pd.DataFrame({"school": school.to_numpy(), "level": _text(frame["school_level"]).to_numpy()})
-    answers = answers[(answers["level"] != NOT_ANSWERED) & (answers["school"] != NOT_ANSWERED)]
-    counts = answers.groupby(["school", "level"]).size().reset_index(name="n")
+    level_code, level_names = _text_codes(frame["school_level"])
+    pairs, n = _unique_rows([school_code, level_code])
+    counts = pd.DataFrame({"school": school_names[pairs[:, 0]], "level": level_names[pairs[:, 1]], "n": n})
+    counts = counts[(counts["level"] != NOT_ANSWERED) & (counts["school"] != NOT_ANSWERED)]
     counts = counts.sort_values(["school", "n", "level"], ascending=[True, False, True])
     guessed = []
     for name, level in counts.drop_duplicates("school")[["school", "level"]].itertuples(index=False):
@@ -576,7 +726,7 @@ def _school_list_notes(
             f"{len(no_level)} school(s) have no level in the school list ({', '.join(no_level[:5])}"
             f"{'…' if len(no_level) > 5 else ''}): they count in no level's figures until one is given."
         )
-    if (schools == NOT_ANSWERED).any():
+    if (np.asarray(schools, dtype=object) == NOT_ANSWERED).any():
         notes.append("Some respondents named no school: they count in the organization's totals only.")
     return tuple(notes)
 

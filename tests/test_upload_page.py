@@ -177,3 +177,28 @@ def test_a_new_organization_with_a_seventy_character_name_is_stored_without_a_tr
     assert any("Wave stored" in s.label for s in at.status), [s.label for s in at.status]
     at.switch_page("views/manage.py").run()
     assert name in at.selectbox(key="manage_org").options
+
+
+def test_a_mapping_edit_remaps_the_file_without_reading_it_again(app, new_export, monkeypatch):
+    """The export is parsed once per upload; an edit (a column set to "ignore") re-maps the cells already read,
+    and the page shows what a fresh import with that edit finds."""
+    from survey_model.codebook import load_codebook
+    from survey_model.importers import import_export
+    from ui import staff
+
+    reads = []
+    original = staff.read_export
+    monkeypatch.setattr(staff, "read_export", lambda *args, **kw: reads.append(1) or original(*args, **kw))
+    at = _upload(app().run(), "cedar-valley_2027-spring_qualtrics.csv", new_export, "2027 Spring")
+    fresh = import_export(new_export, "x.csv", load_codebook())
+    position = next(e.position for e in fresh.mapping.entries if e.target == "VS1")
+    at.session_state[staff.overrides_key(new_export)] = {f"c{position}": ""}
+    at.run()
+    assert not at.exception, at.exception
+    assert len(reads) == 1
+    edited = import_export(new_export, "x.csv", load_codebook(), mapping={f"c{position}": ""})
+    before = import_export(new_export, "x.csv", load_codebook())
+    assert edited.report.to_frame()["message"].tolist() != before.report.to_frame()["message"].tolist()
+    tables = [frame.value for frame in at.dataframe]
+    shown = next(t for t in tables if "Message" in t.columns)
+    assert shown["Message"].tolist() == edited.report.to_frame()["message"].tolist()

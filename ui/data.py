@@ -157,10 +157,28 @@ def shifts(org: str, from_wave: str, to_wave: str, restriction: dict[str, str | 
     return _shifts(org, store().data_version(org), from_wave, to_wave, tuple(sorted(restriction.items())))
 
 
-def leader_statement(org: str, from_wave: str, to_wave: str, restriction: dict[str, str | None]) -> str:
-    """The worded leader-identity change between two waves (from the cached Shifts view)."""
-    found = statements(shifts(org, from_wave, to_wave, restriction).report, measure="leader_identity")
+@st.cache_data(max_entries=256, show_spinner=False)
+def _leader_statement(
+    org: str, version: str, from_wave: str, to_wave: str, restriction: tuple[tuple[str, str | None], ...]
+) -> str:
+    # The selection's own report (the Shifts view's first part), not the whole view: the Overview needs one
+    # sentence, not every school and school group compared (about 1 s at 100,000 respondents a wave).
+    data = _org_data(org, version)
+    report = dashboard.shifts_report(
+        data.frame,
+        data.codebook,
+        from_wave=from_wave,
+        to_wave=to_wave,
+        restriction=dict(restriction),
+        settings=settings(),
+    )
+    found = statements(report, measure="leader_identity")
     return found[0] if found else ""
+
+
+def leader_statement(org: str, from_wave: str, to_wave: str, restriction: dict[str, str | None]) -> str:
+    """The worded leader-identity change between two waves, as the Shifts page words it (cached per selection)."""
+    return _leader_statement(org, store().data_version(org), from_wave, to_wave, tuple(sorted(restriction.items())))
 
 
 __all__ = [

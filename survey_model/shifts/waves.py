@@ -204,11 +204,21 @@ def _reasons(n1: np.ndarray, n2: np.ndarray, groups: list[Group], by: Sequence[s
 def _waves(frame: pd.DataFrame, *names: str) -> list[np.ndarray]:
     if WAVE not in frame.columns:
         raise ValueError("the responses frame has no 'wave' column: combine at least two waves first")
-    labels = frame[WAVE].astype("string")
-    known = set(labels.dropna().unique())
-    if isinstance(frame[WAVE].dtype, pd.CategoricalDtype):
+    column = frame[WAVE]
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        # Compared on the category codes: the same masks without turning every row's label into text.
         # A declared wave with no rows in this selection (e.g. hidden for privacy) compares as "too few".
-        known |= {str(category) for category in frame[WAVE].cat.categories}
+        categories = [str(category) for category in column.cat.categories]
+        codes = column.cat.codes.to_numpy()
+        known = set(categories)
+        masks = []
+        for name in names:
+            if name not in known:
+                raise ValueError(f"wave {name!r} is not in the responses frame (waves: {sorted(known)})")
+            masks.append(np.isin(codes, [i for i, category in enumerate(categories) if category == name]))
+        return masks
+    labels = column.astype("string")
+    known = set(labels.dropna().unique())
     masks = []
     for name in names:
         if name not in known:
@@ -583,9 +593,8 @@ def trend(
     """
     if WAVE not in frame.columns:
         raise ValueError("the responses frame has no 'wave' column")
-    labels = frame[WAVE].astype("string")
     if waves is None:
-        present = set(labels.dropna().unique())
+        present = {str(label) for label in frame[WAVE].dropna().unique()}
         order = list(frame[WAVE].cat.categories) if isinstance(frame[WAVE].dtype, pd.CategoricalDtype) else []
         waves = [str(w) for w in order if str(w) in present] + sorted(present - {str(w) for w in order})
     masks = _waves(frame, *waves)
