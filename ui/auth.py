@@ -156,9 +156,14 @@ def user_name() -> str:
         return "demo mode (sign-in off)"
 
 
-def audited(make: Callable[[], bytes], *, org: str, what: str) -> Callable[[], bytes]:
+def audited(make: Callable[[], bytes], *, org: str, what: str, role: str = PARTNER) -> Callable[[], bytes]:
     """``make`` for a download button's ``data``, writing who downloaded what to the audit log when the file is
-    made (a click), before it is handed over."""
+    made (a click), before it is handed over.
+
+    The gate is asked now, while the page is drawn (``role`` on ``org``): Streamlit runs ``make`` later, in
+    another thread without the session.
+    """
+    require(org, role)
     store, user = _store(), user_name()
 
     def produce() -> bytes:

@@ -201,7 +201,9 @@ def downloads(current: Deck, slide: Slide, filters: Filters, org: OrgData) -> No
     columns = st.columns(4)
     columns[0].download_button(
         "Deck (.pptx)",
-        data=auth.audited(lambda: deck_pptx(current, images=deck_images(current)), org=org.org, what=f"{stem}.pptx"),
+        data=auth.audited(
+            lambda: deck_pptx(current, images=deck_images(current)), role=FACILITATOR, org=org.org, what=f"{stem}.pptx"
+        ),
         file_name=f"{stem}.pptx",
         mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
         icon=":material/slideshow:",
@@ -212,7 +214,9 @@ def downloads(current: Deck, slide: Slide, filters: Filters, org: OrgData) -> No
         figure = slide.figure
         columns[1].download_button(
             "Chart (.png)",
-            data=auth.audited(lambda: chart_png(image_spec(figure)), org=org.org, what=f"{stem}-{slide.key}.png"),
+            data=auth.audited(
+                lambda: chart_png(image_spec(figure)), role=FACILITATOR, org=org.org, what=f"{stem}-{slide.key}.png"
+            ),
             file_name=f"{stem}-{slide.key}.png",
             mime="image/png",
             icon=":material/image:",
@@ -220,7 +224,9 @@ def downloads(current: Deck, slide: Slide, filters: Filters, org: OrgData) -> No
         )
         columns[2].download_button(
             "Chart (.svg)",
-            data=auth.audited(lambda: chart_svg(image_spec(figure)), org=org.org, what=f"{stem}-{slide.key}.svg"),
+            data=auth.audited(
+                lambda: chart_svg(image_spec(figure)), role=FACILITATOR, org=org.org, what=f"{stem}-{slide.key}.svg"
+            ),
             file_name=f"{stem}-{slide.key}.svg",
             mime="image/svg+xml",
             icon=":material/image:",

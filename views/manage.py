@@ -45,7 +45,9 @@ if waves:
         )
         st.download_button(
             "Download CSV",
-            data=auth.audited(lambda: staff.cleaned_csv(store, org), org=org, what=f"{org}-cleaned-responses.csv"),
+            data=auth.audited(
+                lambda: staff.cleaned_csv(store, org), org=org, what=f"{org}-cleaned-responses.csv", role=STAFF
+            ),
             file_name=f"{org}-cleaned-responses.csv",
             mime="text/csv",
             key="download_cleaned",
