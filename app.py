@@ -104,7 +104,7 @@ def draw_filters(organizations: list[Organization]) -> None:
         st.session_state.pop("filters", None)
         if "org" in st.query_params:
             del st.query_params["org"]
-        auth.refuse("You do not have access to the organization in this link (or there is none by that id).")
+        auth.refuse("You do not have access to this organization on this page (or there is none by that id).")
     if not organizations:
         st.session_state.pop("filters", None)
         return

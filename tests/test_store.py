@@ -757,6 +757,8 @@ def test_grants_are_kept_and_every_change_is_in_the_audit_log_with_who_made_it(t
         ("@d7.example", "facilitator", "district-7", "ana@network.example"),
         ("ana@network.example", "staff", "*", "setup"),
     ]
+    assert [g.subject for g in store.grants(email="Kim@D7.example")] == ["@d7.example"]  # only what can match
+    assert [g.subject for g in store.grants(email="kim@sub.d7.example")] == []
     removed = store.revoke(domain="d7.example", org="district-7", user="ben@network.example")
     assert removed.role == "facilitator"
     assert [g.subject for g in store.grants()] == ["ana@network.example"]

@@ -103,7 +103,7 @@ def resolve(store: Store) -> Access:
     else:
         address = email()
         try:
-            person = access_for(address, store.grants()) if address else Access(email=None)
+            person = access_for(address, store.grants(email=address)) if address else Access(email=None)
         except StoreError as error:
             st.error(f"The survey database cannot be opened: {error}")
             st.stop()
