@@ -334,3 +334,33 @@ def test_every_data_function_asks_the_gate_before_reading(data_dir, monkeypatch,
     assert not at.exception, at.exception
     assert refused(at)
     assert not any("LEAKED" in m.value for m in at.markdown)
+
+
+def _make_a_facilitators_download() -> None:
+    """AppTest script: a Cedar Valley facilitator's page offers a deck download (its file not made yet)."""
+    import streamlit as st
+
+    from survey_model.access import Access
+    from ui import auth
+
+    st.session_state[auth.ACCESS_KEY] = Access("fay@cedarvalley.k12.example", roles={"cedar-valley": "facilitator"})
+    st.session_state["make"] = auth.audited(
+        lambda: b"deck bytes", org="cedar-valley", what="cedar-valley.pptx", role="facilitator"
+    )
+
+
+def test_a_download_is_written_to_the_audit_log_with_who_made_it(data_dir):
+    """When the file is made (the click), the audit log gets who downloaded what of which organization, and the
+    organization's data version (the caches' key) stays as it was."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_make_a_facilitators_download, default_timeout=60).run()
+    assert not at.exception, at.exception
+    with Store.from_settings(Settings(data_dir=data_dir)) as store:
+        version = store.data_version(CEDAR)
+        assert at.session_state["make"]() == b"deck bytes"  # Streamlit calls it in another thread, no session
+        last = store.audit_log().iloc[-1]
+        assert store.data_version(CEDAR) == version
+    assert (last["action"], last["user"], last["details"]) == (
+        "download", "fay@cedarvalley.k12.example", {"organization": CEDAR, "file": "cedar-valley.pptx"}
+    )  # fmt: skip
