@@ -4,45 +4,77 @@ Run with ``streamlit run app.py``. On first start the demo exports in ``data_sam
 embedded database through the same path a staff upload takes. The filters are drawn on the partner and
 facilitator pages only: the staff pages pick their organization themselves, and the filters chosen before stay
 set (in the session and the URL) for the way back.
+
+This is also the one gate (``ui/auth.py``): on every rerun it reads the signed-in person's grants, lists only the
+pages their role opens (the others still answer their address, with "you do not have access"), and offers only
+their organizations in the filters.
 """
 
 import streamlit as st
 
+from survey_model.access import FACILITATOR, PARTNER, STAFF, rank
 from survey_model.store import Organization
-from ui import data, state
+from ui import auth, data, state
 from ui.state import ALL, NO_COMPARISON, PARAMS, Filters
 
 st.set_page_config(page_title="Collective leadership survey results", page_icon=":material/groups:", layout="wide")
 
+#: Each section's pages and the lowest role that opens them (survey_model.access).
+SECTIONS = {
+    "Explore results": (
+        PARTNER,
+        [
+            ("views/overview.py", "Overview", ":material/dashboard:", "overview"),
+            ("views/conditions.py", "Conditions", ":material/checklist:", None),
+            ("views/schools.py", "Schools", ":material/school:", None),
+            ("views/subgroups.py", "Subgroups", ":material/diversity_3:", None),
+            ("views/leader_identity.py", "Leader identity", ":material/person_raised_hand:", None),
+            ("views/shifts.py", "Shifts", ":material/trending_up:", None),
+            ("views/what_matters.py", "What matters", ":material/insights:", None),
+        ],
+    ),
+    "Facilitate": (FACILITATOR, [("views/workshop.py", "Workshop", ":material/co_present:", None)]),
+    "Staff": (
+        STAFF,
+        [
+            ("views/upload.py", "Upload a wave", ":material/upload_file:", None),
+            ("views/manage.py", "Manage data", ":material/database:", None),
+            ("views/access.py", "People and access", ":material/admin_panel_settings:", None),
+        ],
+    ),
+}
+
+try:
+    store = data.store()
+except data.StoreError as error:
+    st.error(f"The survey database cannot be opened: {error}")
+    st.stop()
+person = auth.resolve(store)
+highest = person.highest
 #: The Overview is served at the app's root and, like every page, at its own name (``/overview``): Streamlit gives
 #: the default page no address but the root, so the root is a hidden second entry for the same script.
 HOME = st.Page("views/overview.py", title="Overview", url_path="home", default=True, visibility="hidden")
-PAGES = {
-    "Explore results": [
-        st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview"),
-        st.Page("views/conditions.py", title="Conditions", icon=":material/checklist:"),
-        st.Page("views/schools.py", title="Schools", icon=":material/school:"),
-        st.Page("views/subgroups.py", title="Subgroups", icon=":material/diversity_3:"),
-        st.Page("views/leader_identity.py", title="Leader identity", icon=":material/person_raised_hand:"),
-        st.Page("views/shifts.py", title="Shifts", icon=":material/trending_up:"),
-        st.Page("views/what_matters.py", title="What matters", icon=":material/insights:"),
-    ],
-    "Facilitate": [
-        st.Page("views/workshop.py", title="Workshop", icon=":material/co_present:"),
-    ],
-    "Staff": [
-        st.Page("views/upload.py", title="Upload a wave", icon=":material/upload_file:"),
-        st.Page("views/manage.py", title="Manage data", icon=":material/database:"),
-    ],
-}
+MINIMUM: list[tuple[st.Page, str]] = [(HOME, PARTNER)]
+PAGES: dict[str, list[st.Page]] = {}
+for section, (minimum, entries) in SECTIONS.items():
+    # A page the person may not open stays registered, hidden: its address then answers "you do not have access"
+    # (from the gate below) instead of Streamlit's "page not found".
+    shown = "visible" if rank(highest) >= rank(minimum) else "hidden"
+    PAGES[section] = [
+        st.Page(path, title=title, icon=icon, url_path=url_path, visibility=shown)
+        for path, title, icon, url_path in entries
+    ]
+    MINIMUM += [(page, minimum) for page in PAGES[section]]
 STAFF_PAGES = PAGES["Staff"]
-navigation = st.navigation({"": [HOME], **{section: pages for section, pages in PAGES.items() if pages}})
+navigation = st.navigation({"": [HOME], **PAGES}, position="sidebar" if person.demo or highest else "hidden")
+page_role = next(role for page, role in MINIMUM if page == navigation)
 
 
-def organizations() -> list[Organization]:
-    """The stored organizations; a message instead of the page when the database cannot be opened."""
+def organizations(role: str) -> list[Organization]:
+    """The stored organizations the person holds ``role`` on; a message instead of the page when the database
+    cannot be opened."""
     try:
-        return data.store().organizations()
+        return auth.organizations(store.organizations(), role)
     except data.StoreError as error:
         st.error(f"The survey database cannot be opened: {error}")
         st.stop()
@@ -63,10 +95,19 @@ def unavailable(label: str, withheld: tuple[str, ...], key: str) -> None:
 
 def draw_filters(organizations: list[Organization]) -> None:
     """The sidebar filters shared by the partner and facilitator pages, mirrored in the URL."""
+    names = {org.id: org.name for org in organizations}
+    asked = st.session_state.get(PARAMS["org"])
+    if not person.demo and asked is not None and asked not in names:
+        # Another organization's link (or a grant revoked since): say so, show nothing of it, and forget it, so
+        # the next interaction falls back to the person's own organizations.
+        st.session_state.pop(PARAMS["org"], None)
+        st.session_state.pop("filters", None)
+        if "org" in st.query_params:
+            del st.query_params["org"]
+        auth.refuse("You do not have access to this organization on this page (or there is none by that id).")
     if not organizations:
         st.session_state.pop("filters", None)
         return
-    names = {org.id: org.name for org in organizations}
     st.sidebar.header("Filters")
     org = state.choose("Organization", list(names), PARAMS["org"], names=names)
     org_data = data.org_data(org)
@@ -111,10 +152,12 @@ def draw_filters(organizations: list[Organization]) -> None:
     )
 
 
+auth.sidebar(person)
+auth.gate(person, page_role)
 state.seed_from_url()
 if navigation in STAFF_PAGES:
-    organizations()  # the database must open; the page picks its organization itself
+    organizations(STAFF)  # the database must open; the page picks its organization itself
     state.keep()
 else:
-    draw_filters(organizations())
+    draw_filters(organizations(page_role))
 navigation.run()

@@ -20,7 +20,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,6 +133,8 @@ def streamlit_server(
     script: Path = ROOT / "app.py",
     log: Path,
     timeout: float = 120.0,
+    port: int | None = None,
+    args: Sequence[str] = (),
 ) -> Iterator[Server]:
     """Run ``streamlit run SCRIPT`` on a free loopback port with ``env`` added; stop it on exit.
 
@@ -147,8 +149,13 @@ def streamlit_server(
     timeout
         Seconds to wait for the health check. The script itself runs only for a browser session: the first one
         against an empty database loads the demo data (about 10 s), which the caller waits for.
+    port
+        The port to listen on (one :func:`free_port` gave, when the caller must know it first, e.g. for a sign-in
+        redirect address); a free one by default.
+    args
+        More ``streamlit run`` options, e.g. ``--secrets.files=PATH``.
     """
-    port = free_port()
+    port = port or free_port()
     command = [
         sys.executable,
         "-m",
@@ -161,6 +168,7 @@ def streamlit_server(
         "--server.fileWatcherType=none",
         "--browser.gatherUsageStats=false",
         "--global.developmentMode=false",
+        *args,
     ]
     handle = log.open("wb")
     process = subprocess.Popen(

@@ -685,7 +685,8 @@ def test_a_version_1_database_is_upgraded_in_place(tmp_path):
     audit_before = store.audit_log()
     store.close()
     path = tmp_path / "survey.db"
-    with sqlite3.connect(path) as conn:  # what a version-1 database looks like: migrations 2 and 3 not yet applied
+    with sqlite3.connect(path) as conn:  # what a version-1 database looks like: migrations 2 to 4 not yet applied
+        conn.execute("DROP TABLE access_grants")
         conn.execute("DROP TABLE mapping_profiles")
         conn.execute("DROP INDEX ix_audit_log_org_id_id")
         conn.execute("ALTER TABLE schools DROP COLUMN level")
@@ -696,9 +697,9 @@ def test_a_version_1_database_is_upgraded_in_place(tmp_path):
     }  # fmt: skip
 
     upgraded = open_store(tmp_path)
-    assert upgraded.schema_version == SCHEMA_VERSION == 3
+    assert upgraded.schema_version == SCHEMA_VERSION == 4
     with sqlite3.connect(path) as conn:
-        assert [r[0] for r in conn.execute("SELECT version FROM schema_version ORDER BY version")] == [1, 2, 3]
+        assert [r[0] for r in conn.execute("SELECT version FROM schema_version ORDER BY version")] == [1, 2, 3, 4]
         indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert "ix_audit_log_org_id_id" in indexes
     pd.testing.assert_frame_equal(upgraded.load_responses("district-7"), before)
@@ -717,3 +718,101 @@ def test_a_database_from_a_newer_version_is_refused(tmp_path):
         conn.execute("INSERT INTO schema_version VALUES (?, '2030-01-01 00:00:00')", (SCHEMA_VERSION + 1,))
     with pytest.raises(StoreError, match="newer version"):
         open_store(tmp_path)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Access grants (migration 4)
+
+
+def test_a_version_3_database_gets_the_access_grants_table(tmp_path):
+    """A store from before sign-in (schema 3) upgrades on open: its waves stay, grants can be made."""
+    store = open_store(tmp_path)
+    save(store, "W1", make_frame(30))
+    before = store.load_responses("district-7")
+    store.close()
+    with sqlite3.connect(tmp_path / "survey.db") as conn:  # what a version-3 database looks like
+        conn.execute("DROP TABLE access_grants")
+        conn.execute("DELETE FROM schema_version WHERE version > 3")
+    upgraded = open_store(tmp_path)
+    assert upgraded.schema_version == 4
+    assert upgraded.grants() == []
+    upgraded.grant(email="ana@network.example", role="staff", org="*", user="setup")
+    assert [(g.subject, g.role, g.org) for g in upgraded.grants()] == [("ana@network.example", "staff", "*")]
+    pd.testing.assert_frame_equal(upgraded.load_responses("district-7"), before)
+
+
+def _store_with_org(folder: Path) -> Store:
+    store = open_store(folder)
+    store.ensure_organization("district-7", "District 7", user="setup")
+    return store
+
+
+def test_grants_are_kept_and_every_change_is_in_the_audit_log_with_who_made_it(tmp_path):
+    """Grant, re-grant with another role, revoke: the grants follow, and each change names who made it."""
+    store = _store_with_org(tmp_path)
+    store.grant(email="ana@network.example", role="staff", org="*", user="setup")
+    store.grant(domain="d7.example", role="partner", org="district-7", user="ana@network.example")
+    store.grant(domain="@D7.example", role="facilitator", org="District-7", user="ana@network.example")
+    assert [(g.subject, g.role, g.org, g.granted_by) for g in store.grants()] == [
+        ("@d7.example", "facilitator", "district-7", "ana@network.example"),
+        ("ana@network.example", "staff", "*", "setup"),
+    ]
+    assert [g.subject for g in store.grants(email="Kim@D7.example")] == ["@d7.example"]  # only what can match
+    assert [g.subject for g in store.grants(email="kim@sub.d7.example")] == []
+    removed = store.revoke(domain="d7.example", org="district-7", user="ben@network.example")
+    assert removed.role == "facilitator"
+    assert [g.subject for g in store.grants()] == ["ana@network.example"]
+    log = store.audit_log()
+    changes = log[log["action"].isin(["grant_access", "revoke_access"])]
+    assert changes["user"].tolist() == ["setup", "ana@network.example", "ana@network.example", "ben@network.example"]
+    assert changes["details"].iloc[2] == {
+        "subject": "@d7.example", "role": "facilitator", "organization": "district-7", "before": "partner"
+    }  # fmt: skip
+
+
+def test_a_grant_does_not_change_the_organizations_data_version(tmp_path):
+    """Grants and downloads change no survey data: the cached results stay valid."""
+    store = _store_with_org(tmp_path)
+    version = store.data_version("district-7")
+    store.grant(email="ana@network.example", role="staff", org="district-7", user="setup")
+    store.record_download("district-7", "deck.pptx", user="ana@network.example")
+    assert store.data_version("district-7") == version
+    last = store.audit_log().iloc[-1]
+    assert (last["action"], last["user"], last["details"]) == (
+        "download", "ana@network.example", {"organization": "district-7", "file": "deck.pptx"}
+    )  # fmt: skip
+
+
+def test_the_last_staff_grant_cannot_be_removed_or_demoted(tmp_path):
+    """Nobody could grant access any more: refused, and the grant stays; with a second staff grant it goes."""
+    store = _store_with_org(tmp_path)
+    store.grant(email="ana@network.example", role="staff", org="*", user="setup")
+    with pytest.raises(StoreError, match="last staff grant"):
+        store.revoke(email="ana@network.example", org="*", user="ana@network.example")
+    with pytest.raises(StoreError, match="last staff grant"):
+        store.grant(email="ana@network.example", role="partner", org="*", user="ana@network.example")
+    assert [(g.subject, g.role) for g in store.grants()] == [("ana@network.example", "staff")]
+    store.grant(email="ben@network.example", role="staff", org="district-7", user="ana@network.example")
+    store.revoke(email="ana@network.example", org="*", user="ben@network.example")
+    assert [g.subject for g in store.grants()] == ["ben@network.example"]
+
+
+def test_a_malformed_grant_changes_nothing(tmp_path):
+    """Bad address, unknown organization, unknown role: GrantError naming each, no grant, no audit entry."""
+    from survey_model.access import GrantError
+
+    store = _store_with_org(tmp_path)
+    entries = len(store.audit_log())
+    with pytest.raises(GrantError) as caught:
+        store.grant(email="ana at network", role="owner", org="district-9", user="setup")
+    assert len(caught.value.problems) == 3
+    assert store.grants() == [] and len(store.audit_log()) == entries
+
+
+def test_revoking_a_grant_that_does_not_exist_says_what_is_there(tmp_path):
+    """A revoke naming the wrong organization lists the organizations the address holds grants on."""
+    store = _store_with_org(tmp_path)
+    store.grant(email="ana@network.example", role="staff", org="*", user="setup")
+    store.grant(email="kim@d7.example", role="partner", org="district-7", user="setup")
+    with pytest.raises(StoreError, match=r"holds no grant on 'harbor-point' \(it holds: district-7\)"):
+        store.revoke(email="kim@d7.example", org="harbor-point", user="setup")

@@ -114,18 +114,46 @@ def test_postgres_version_1_schema_is_upgraded(pg_url, tmp_path):
     store.close()
     engine = sa.create_engine(pg_url)
     with engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE access_grants"))
         conn.execute(sa.text("DROP TABLE mapping_profiles"))
         conn.execute(sa.text("DROP INDEX ix_audit_log_org_id_id"))
         conn.execute(sa.text("ALTER TABLE schools DROP COLUMN level"))
         conn.execute(sa.text("DELETE FROM schema_version WHERE version > 1"))
     engine.dispose()
     upgraded = Store(pg_url, secret_path=tmp_path / "key.secret")
-    assert upgraded.schema_version == 3
+    assert upgraded.schema_version == SCHEMA_VERSION == 4
     upgraded.set_schools("district-7", [School("Oak", "cohort", "Middle")], user="ana")
     assert upgraded.schools("district-7") == [School("Oak", "cohort", "Middle")]
     pd.testing.assert_frame_equal(upgraded.load_responses("district-7"), before)
     upgraded.save_mapping_profile("p", "qualtrics", {"x": [1, 2]}, user="ana")
     assert upgraded.mapping_profile("p").mapping == {"x": [1, 2]}
+
+
+def test_postgres_version_3_schema_gets_the_access_grants_table(pg_url, tmp_path):
+    """A PostgreSQL store from before sign-in (schema 3) upgrades on open: waves kept, grants work, and the last
+    staff grant is protected there too."""
+    store = Store(pg_url, secret_path=tmp_path / "key.secret")
+    store.save_wave(
+        "district-7", "W1", make_frame(40), codebook=CODEBOOK, platform="q", file_sha256=sha("w3"), user="ana"
+    )
+    before = store.load_responses("district-7")
+    store.close()
+    engine = sa.create_engine(pg_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE access_grants"))
+        conn.execute(sa.text("DELETE FROM schema_version WHERE version > 3"))
+    engine.dispose()
+    upgraded = Store(pg_url, secret_path=tmp_path / "key.secret")
+    assert upgraded.schema_version == 4 and upgraded.grants() == []
+    upgraded.grant(email="Ana@Network.example", role="staff", org="*", user="setup")
+    upgraded.grant(domain="d7.example", role="partner", org="district-7", user="ana@network.example")
+    assert [(g.subject, g.role, g.org) for g in upgraded.grants()] == [
+        ("@d7.example", "partner", "district-7"),
+        ("ana@network.example", "staff", "*"),
+    ]
+    with pytest.raises(StoreError, match="last staff grant"):
+        upgraded.revoke(email="ana@network.example", org="*", user="ana@network.example")
+    pd.testing.assert_frame_equal(upgraded.load_responses("district-7"), before)
 
 
 CONCURRENT_SAVE = textwrap.dedent(

@@ -25,7 +25,7 @@ Restriction = tuple[tuple[str, str | None], ...]
 
 
 def _key(filters: Filters, restriction: dict[str, str | None]) -> tuple[str, str, int, str, Restriction]:
-    version = data.store().data_version(filters.org)
+    version = data.version(filters.org)
     return filters.org, version, data.settings().min_n, filters.wave, tuple(sorted(restriction.items()))
 
 

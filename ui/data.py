@@ -2,7 +2,9 @@
 
 ``st.cache_data`` is shared by every user of a server, so each cached function is keyed by the organization
 *and* by the store's data version for that organization: one organization's cache never serves another's data,
-and a new upload (which changes the version) is never answered from an old entry.
+and a new upload (which changes the version) is never answered from an old entry. Every public function here and
+in the other ``ui`` data modules takes that version from :func:`version`, which first asks the gate
+(:func:`ui.auth.require`): a cache entry is only reached by someone allowed to see the organization.
 """
 
 from __future__ import annotations
@@ -14,12 +16,14 @@ import pandas as pd
 import streamlit as st
 
 from survey_model import dashboard
+from survey_model.access import PARTNER
 from survey_model.codebook import Codebook
 from survey_model.release import released_responses
 from survey_model.scoring import with_condition_parts
 from survey_model.settings import Settings, load_settings
 from survey_model.store import Store, StoreError
 from survey_model.tallies import Tallies, tally
+from ui import auth
 from ui.tables import statements
 
 
@@ -106,9 +110,16 @@ def _org_data(org: str, version: str) -> OrgData:
     )
 
 
+def version(org: str, role: str = PARTNER) -> str:
+    """The organization's data version, the key of every cache: only for a person holding ``role`` on it (else
+    the page stops with "you do not have access", before any cached function runs)."""
+    auth.require(org, role)
+    return store().data_version(org)
+
+
 def org_data(org: str) -> OrgData:
     """The organization's data at its current version (cached per organization and version)."""
-    return _org_data(org, store().data_version(org))
+    return _org_data(org, version(org))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -119,7 +130,7 @@ def _filter_options(org: str, version: str) -> dict[str, list[str]]:
 
 def filter_options(org: str) -> dict[str, list[str]]:
     """Values offered by the school, level and role filters (cached per organization and version)."""
-    return _filter_options(org, store().data_version(org))
+    return _filter_options(org, version(org))
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -132,7 +143,7 @@ def _overview(org: str, version: str, wave: str, restriction: tuple[tuple[str, s
 
 def overview(org: str, wave: str, restriction: dict[str, str | None]) -> dashboard.Overview:
     """Cached :func:`survey_model.dashboard.overview` for the current selection."""
-    return _overview(org, store().data_version(org), wave, tuple(sorted(restriction.items())))
+    return _overview(org, version(org), wave, tuple(sorted(restriction.items())))
 
 
 @st.cache_data(max_entries=64, show_spinner="Comparing waves…")
@@ -154,7 +165,7 @@ def _shifts(
 
 def shifts(org: str, from_wave: str, to_wave: str, restriction: dict[str, str | None]) -> dashboard.ShiftsView:
     """Cached :func:`survey_model.dashboard.shifts_view` for the current selection."""
-    return _shifts(org, store().data_version(org), from_wave, to_wave, tuple(sorted(restriction.items())))
+    return _shifts(org, version(org), from_wave, to_wave, tuple(sorted(restriction.items())))
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -190,4 +201,5 @@ __all__ = [
     "settings",
     "shifts",
     "store",
+    "version",
 ]

@@ -9,6 +9,7 @@ tables are handed to Streamlit by name, which sends them as Arrow like ``st.alta
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 import altair as alt
 import pandas as pd
@@ -18,6 +19,7 @@ from survey_model.charts import element_height
 from survey_model.release import as_displayed
 from survey_model.reports import chart_png, chart_svg
 from survey_model.slugs import slug
+from ui import auth, state
 
 #: Width in CSS pixels of a downloaded chart whose on-screen width follows its container.
 EXPORT_WIDTH = 900
@@ -78,9 +80,15 @@ def downloads(figure: alt.TopLevelMixin, *, key: str | None = None) -> None:
     name = slug(label.split(". ")[0], max_length=60) or "chart"
     stem = key or hashlib.sha256(label.encode()).hexdigest()[:10]
     left, right, _ = st.columns([1, 1, 6])
+    filters = state.current()
+
+    def logged(make: Callable[[], bytes], what: str) -> Callable[[], bytes]:
+        # Written to the audit log with who downloaded it, as every export is (ui.auth.audited).
+        return auth.audited(make, org=filters.org, what=what) if filters is not None else make
+
     left.download_button(
         "PNG",
-        data=lambda: chart_png(export_spec(figure)),
+        data=logged(lambda: chart_png(export_spec(figure)), f"{name}.png"),
         file_name=f"{name}.png",
         mime="image/png",
         key=f"png_{stem}",
@@ -89,7 +97,7 @@ def downloads(figure: alt.TopLevelMixin, *, key: str | None = None) -> None:
     )
     right.download_button(
         "SVG",
-        data=lambda: chart_svg(export_spec(figure)),
+        data=logged(lambda: chart_svg(export_spec(figure)), f"{name}.svg"),
         file_name=f"{name}.svg",
         mime="image/svg+xml",
         key=f"svg_{stem}",

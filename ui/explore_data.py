@@ -27,7 +27,7 @@ def _key(filters: Filters) -> tuple[str, str, str, str, Restriction]:
     """Organization, its data version, the thresholds, the wave and the restriction: what every view depends on."""
     current = data.settings()
     thresholds = repr((current.min_n, current.min_n_sensitive, current.stage_bands))
-    version = data.store().data_version(filters.org)
+    version = data.version(filters.org)
     return filters.org, version, thresholds, filters.wave, tuple(sorted(filters.restriction.items()))
 
 
@@ -42,7 +42,7 @@ def _codebook(org: str, version: str) -> Codebook:
 
 def codebook(org: str) -> Codebook:
     """The organization's codebook (cached per organization and data version)."""
-    return _codebook(org, data.store().data_version(org))
+    return _codebook(org, data.version(org))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -58,7 +58,7 @@ def _condition_choices(org: str, version: str) -> dict[str, str]:
 
 def condition_choices(org: str) -> dict[str, str]:
     """Condition id → name of the conditions with at least one item in the responses, in codebook order."""
-    return _condition_choices(org, data.store().data_version(org))
+    return _condition_choices(org, data.version(org))
 
 
 @st.cache_data(max_entries=256, show_spinner="Scoring the items…")

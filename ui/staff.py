@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -11,6 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from survey_model.access import EVERY, STAFF, Grant
 from survey_model.codebook import Codebook, codebook_from_spreadsheet, spreadsheet_template
 from survey_model.exports import csv_bytes, export_table
 from survey_model.importers import (
@@ -25,12 +25,12 @@ from survey_model.organizations import foreign_schools as foreign_schools_issue
 from survey_model.plurals import counted
 from survey_model.store import MappingProfile, School, Store, StoreError
 from survey_model.validation import ValidationReport
-from ui import data
+from ui import auth, data
 
 IGNORE = "(ignore)"
 ACCESS_NOTE = (
-    "Anyone who can open this dashboard can use the staff pages: deploy it behind your organization's sign-in "
-    "(see the README, *Access*)."
+    "Staff pages: only people granted *staff* on an organization see it here (People and access). Every change is "
+    "recorded in the audit log with your sign-in."
 )
 PLATFORM_NAMES = {
     "qualtrics": "Qualtrics",
@@ -43,16 +43,8 @@ GROUPS = ["", "cohort", "comparison"]
 
 
 def user() -> str:
-    """Who is acting, for the audit log: the signed-in user when the deployment has one, else the OS account."""
-    try:
-        if st.user.get("is_logged_in"):
-            return str(st.user.get("email") or st.user.get("name"))
-    except (AttributeError, KeyError, RuntimeError):
-        pass
-    try:
-        return f"{getpass.getuser()} (dashboard)"
-    except OSError:
-        return "dashboard user"
+    """Who is acting, for the audit log: the signed-in e-mail address (:func:`ui.auth.user_name`)."""
+    return auth.user_name()
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -295,6 +287,8 @@ def save(
     on_progress: Callable[[float], None],
 ) -> SaveOutcome:
     """Store the wave; a database problem becomes a message, never a traceback."""
+    # Staff of this organization, or (for a new one) of every organization.
+    auth.require(org_id if store.organization(org_id) is not None else EVERY, STAFF)
     try:
         store.ensure_organization(org_id, org_name, user=user())
         saved = store.save_wave(
@@ -346,7 +340,8 @@ def waves_table(waves: list) -> pd.DataFrame:
 
 
 def cleaned_csv(store: Store, org_id: str) -> bytes:
-    """The organization's cleaned responses as a formula-safe CSV."""
+    """The organization's cleaned responses as a formula-safe CSV (the page asks the gate: this runs when the
+    button is clicked, outside the session)."""
     frame = store.load_responses(org_id)
     codebooks = {w.label: store.codebook_for(org_id, wave=w.label) for w in store.waves(org_id)}
     return csv_bytes(export_table(frame, codebooks))
@@ -371,11 +366,13 @@ def audit_table(log: pd.DataFrame) -> pd.DataFrame:
 
 
 def schools_table(store: Store, org_id: str, answered: list[str]) -> pd.DataFrame:
-    """The organization's school list (level and comparison group) with every school the waves name, for the editor.
+    """The organization's school list (level and comparison group) with every school the waves name, for the editor
+    (staff of the organization only).
 
     ``answered``: the schools the stored waves name (from the cached filter options, not a fresh read of every
     stored response).
     """
+    auth.require(org_id, STAFF)
     known = {school.name: school for school in store.schools(org_id)}
     names = sorted(set(known) | set(answered) - {""})
     return pd.DataFrame(
@@ -400,3 +397,34 @@ def school_column_config() -> dict:
 def schools_from(table: pd.DataFrame) -> list[School]:
     """Schools from the edited table."""
     return [School(str(row.School), str(row.Group or ""), str(row.Level or "")) for row in table.itertuples()]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# People and access page tables
+
+ACCESS_ACTIONS = ("grant_access", "revoke_access", "download")
+
+
+def grants_table(grants: list[Grant], names: Mapping[str, str]) -> pd.DataFrame:
+    """Grants as a display table (who, kind, role, organization, by whom, when)."""
+    return pd.DataFrame(
+        {
+            "Who": [g.subject for g in grants],
+            "Kind": ["everyone in the domain" if g.is_domain else "one person" for g in grants],
+            "Role": [g.role for g in grants],
+            "Organization": ["every organization" if g.org == EVERY else names.get(g.org, g.org) for g in grants],
+            "Granted by": [g.granted_by for g in grants],
+            "When (UTC)": [g.granted_at.strftime("%Y-%m-%d %H:%M") if g.granted_at else "" for g in grants],
+        }
+    )
+
+
+def access_audit(log: pd.DataFrame, organizations: list[str], *, everywhere: bool) -> pd.DataFrame:
+    """Grants, revocations and downloads from the audit log, limited to the given organizations (and the grants
+    on every organization when ``everywhere``)."""
+    wanted = log[log["action"].isin(ACCESS_ACTIONS)]
+    org = wanted["details"].map(lambda details: details.get("organization", ""))
+    keep = org.isin(organizations) | (everywhere & (org == EVERY))
+    table = audit_table(wanted[keep]).drop(columns=["Organization", "Wave", "File SHA-256", "Counts"])
+    table.insert(3, "Organization", org[keep].replace(EVERY, "every organization"))
+    return table.iloc[::-1].reset_index(drop=True)  # newest first

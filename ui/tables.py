@@ -65,5 +65,5 @@ def shifts(org: str, from_wave: str, to_wave: str, restriction: dict[str, str | 
     """
     from ui import data
 
-    version = data.store().data_version(org)
+    version = data.version(org)
     return _shifts_page(org, version, from_wave, to_wave, tuple(sorted(restriction.items())))

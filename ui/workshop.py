@@ -12,12 +12,13 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from survey_model.access import FACILITATOR
 from survey_model.charts.deck import deck_images, figure_chart, image_spec
 from survey_model.deck import PROTOCOL, WHOLE_ORGANIZATION, Deck, Slide, build_deck
 from survey_model.reports import chart_png, chart_svg, deck_pptx, workbook_xlsx
 from survey_model.slugs import slug
 from survey_model.workbook import results_workbook
-from ui import data, display
+from ui import auth, data, display
 from ui.data import OrgData
 from ui.state import NO_COMPARISON, Filters
 
@@ -108,7 +109,7 @@ def _deck(org: str, version: str, waves: tuple[str, ...], school: str | None) ->
 
 def deck(org: str, choice: DeckChoice) -> Deck:
     """The deck for the organization's current data (cached per organization, data version and choice)."""
-    return _deck(org, data.store().data_version(org), choice.waves, choice.school)
+    return _deck(org, data.version(org, FACILITATOR), choice.waves, choice.school)
 
 
 def slide_number(current: Deck, choice: DeckChoice) -> int:
@@ -193,12 +194,16 @@ def _file_stem(current: Deck) -> str:
 
 
 def downloads(current: Deck, slide: Slide, filters: Filters, org: OrgData) -> None:
-    """The deck as PowerPoint, this slide's chart as PNG and SVG, and the results workbook."""
+    """The deck as PowerPoint, this slide's chart as PNG and SVG, and the results workbook (facilitators of the
+    organization only; each download is written to the audit log with who made it)."""
+    auth.require(org.org, FACILITATOR)
     stem = _file_stem(current)
     columns = st.columns(4)
     columns[0].download_button(
         "Deck (.pptx)",
-        data=lambda: deck_pptx(current, images=deck_images(current)),
+        data=auth.audited(
+            lambda: deck_pptx(current, images=deck_images(current)), role=FACILITATOR, org=org.org, what=f"{stem}.pptx"
+        ),
         file_name=f"{stem}.pptx",
         mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
         icon=":material/slideshow:",
@@ -209,7 +214,9 @@ def downloads(current: Deck, slide: Slide, filters: Filters, org: OrgData) -> No
         figure = slide.figure
         columns[1].download_button(
             "Chart (.png)",
-            data=lambda: chart_png(image_spec(figure)),
+            data=auth.audited(
+                lambda: chart_png(image_spec(figure)), role=FACILITATOR, org=org.org, what=f"{stem}-{slide.key}.png"
+            ),
             file_name=f"{stem}-{slide.key}.png",
             mime="image/png",
             icon=":material/image:",
@@ -217,7 +224,9 @@ def downloads(current: Deck, slide: Slide, filters: Filters, org: OrgData) -> No
         )
         columns[2].download_button(
             "Chart (.svg)",
-            data=lambda: chart_svg(image_spec(figure)),
+            data=auth.audited(
+                lambda: chart_svg(image_spec(figure)), role=FACILITATOR, org=org.org, what=f"{stem}-{slide.key}.svg"
+            ),
             file_name=f"{stem}-{slide.key}.svg",
             mime="image/svg+xml",
             icon=":material/image:",
@@ -225,20 +234,25 @@ def downloads(current: Deck, slide: Slide, filters: Filters, org: OrgData) -> No
         )
     settings = data.settings()
     name = current.org_name
+    workbook_name = f"{slug(f'{name} {filters.wave}') or 'results'}.xlsx"
     columns[3].download_button(
         "Results workbook (.xlsx)",
-        data=lambda: workbook_xlsx(
-            results_workbook(
-                org.frame,
-                org.codebook,
-                org_name=name,
-                wave=filters.wave,
-                compare=filters.compare,
-                restriction=filters.restriction,
-                settings=settings,
-            )
+        data=auth.audited(
+            lambda: workbook_xlsx(
+                results_workbook(
+                    org.frame,
+                    org.codebook,
+                    org_name=name,
+                    wave=filters.wave,
+                    compare=filters.compare,
+                    restriction=filters.restriction,
+                    settings=settings,
+                )
+            ),
+            org=org.org,
+            what=workbook_name,
         ),
-        file_name=f"{slug(f'{name} {filters.wave}') or 'results'}.xlsx",
+        file_name=workbook_name,
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/table:",
         on_click="ignore",

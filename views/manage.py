@@ -2,12 +2,13 @@
 
 import streamlit as st
 
-from ui import data, staff, state
+from survey_model.access import STAFF
+from ui import auth, data, staff, state
 
 st.title("Manage data")
 st.caption(staff.ACCESS_NOTE)
 store = data.store()
-organizations = {org.id: org.name for org in store.organizations()}
+organizations = {org.id: org.name for org in auth.organizations(store.organizations(), STAFF)}
 if not organizations:
     st.info("Nothing is stored yet. Add a wave on the **Upload a wave** page.")
     st.stop()
@@ -44,7 +45,9 @@ if waves:
         )
         st.download_button(
             "Download CSV",
-            data=lambda: staff.cleaned_csv(store, org),
+            data=auth.audited(
+                lambda: staff.cleaned_csv(store, org), org=org, what=f"{org}-cleaned-responses.csv", role=STAFF
+            ),
             file_name=f"{org}-cleaned-responses.csv",
             mime="text/csv",
             key="download_cleaned",

@@ -4,11 +4,12 @@ import datetime as dt
 
 import streamlit as st
 
+from survey_model.access import EVERY, STAFF
 from survey_model.codebook import available_codebooks
 from survey_model.organizations import organization_id
 from survey_model.store.codebooks import codebook_choices, codebook_from_key
 from survey_model.store.labels import label_match
-from ui import data, staff, state
+from ui import auth, data, staff, state
 
 st.title("Upload a survey wave")
 st.caption(staff.ACCESS_NOTE)
@@ -19,10 +20,11 @@ st.caption(
 )
 
 store = data.store()
-organizations = {org.id: org.name for org in store.organizations()}
+organizations = {org.id: org.name for org in auth.organizations(store.organizations(), STAFF)}
 NEW = "+ New organization"
 left, right = st.columns(2)
-choices = [*organizations, NEW]
+# A new organization only for staff of every organization (a staff member of one district cannot start another).
+choices = [*organizations, *([NEW] if auth.access().may_grant(EVERY) else [])]
 choice = left.selectbox(
     "Organization",
     choices,

@@ -23,6 +23,7 @@ import pyarrow.parquet as pq
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
+from survey_model.access import EVERY, STAFF, Grant, leaves_no_staff, make_grant, normalise_email
 from survey_model.codebook import Codebook, codebook_from_dict
 from survey_model.organizations import ORG_ID_PATTERN
 from survey_model.plurals import counted
@@ -40,6 +41,7 @@ from survey_model.store.records import (
 from survey_model.store.schema import (
     MIGRATIONS,
     SCHEMA_VERSION,
+    access_grants_table,
     as_utc,
     audit_log_table,
     codebooks_table,
@@ -823,6 +825,116 @@ class Store:
             query = query.where(mapping_profiles_table.c.platform == platform)
         with self._read() as conn:
             return [_mapping_profile(row) for row in conn.execute(query)]
+
+    # -- access grants ---------------------------------------------------------------------------------------
+
+    @_translating_errors
+    def grants(self, *, email: str | None = None) -> list[Grant]:
+        """Every access grant (:mod:`survey_model.access`), by subject then organization; with ``email``, only
+        those that can match it (its own and its domain's: one indexed look-up, made on every click of the app)."""
+        with self._read() as conn:
+            return self._grants(conn, email)
+
+    @staticmethod
+    def _grants(conn: sa.Connection, email: str | None = None) -> list[Grant]:
+        table = access_grants_table
+        query = sa.select(table).order_by(table.c.subject, table.c.org_id)
+        if email is not None:
+            address = normalise_email(email)
+            query = query.where(table.c.subject.in_([address, "@" + address.rpartition("@")[2]]))
+        rows = conn.execute(query)
+        return [Grant(row.subject, row.role, row.org_id, row.granted_by, as_utc(row.granted_at)) for row in rows]
+
+    @_translating_errors
+    def grant(self, *, email: str | None = None, domain: str | None = None, role: str, org: str, user: str) -> Grant:
+        """Give ``role`` on ``org`` (an id, or ``"*"`` for every organization) to an e-mail address or a domain.
+
+        A grant for the same address (or domain) and organization is replaced. Recorded in the audit log with
+        ``user``. Raises :class:`survey_model.access.GrantError` (a ``ValueError``) listing every problem with
+        the input (bad address, unknown organization or role), and :class:`StoreError` when the change would
+        leave no staff grant at all; nothing changes in either case.
+        """
+        _check_user(user)
+        with self._write() as conn:
+            known = [row.id for row in conn.execute(sa.select(organizations_table.c.id))]
+            wanted = make_grant(email=email, domain=domain, role=role, org=org, organizations=known)
+            current = self._grants(conn)
+            before = next((g for g in current if (g.subject, g.org) == (wanted.subject, wanted.org)), None)
+            if before is not None and before.role == wanted.role:
+                return before
+            if before is not None and leaves_no_staff(current, without=before, replaced_by=wanted):
+                raise self._last_staff(before)
+            now = utcnow()
+            table = access_grants_table
+            if before is None:
+                conn.execute(
+                    table.insert().values(
+                        subject=wanted.subject, role=wanted.role, org_id=wanted.org, granted_at=now, granted_by=user
+                    )
+                )
+            else:
+                conn.execute(
+                    table.update()
+                    .where(table.c.subject == wanted.subject, table.c.org_id == wanted.org)
+                    .values(role=wanted.role, granted_at=now, granted_by=user)
+                )
+            details = {"subject": wanted.subject, "role": wanted.role, "organization": wanted.org}
+            if before is not None:
+                details["before"] = before.role
+            # Not filed under the organization (org_id stays empty): a grant must not change the data version the
+            # app's caches of that organization's results are keyed on.
+            self._audit(conn, "grant_access", user=user, details=details)
+        return Grant(wanted.subject, wanted.role, wanted.org, user, as_utc(now))
+
+    @_translating_errors
+    def revoke(self, *, email: str | None = None, domain: str | None = None, org: str, user: str) -> Grant:
+        """Remove the grant of an address (or domain) on ``org`` (or ``"*"``); recorded in the audit log.
+
+        Raises :class:`StoreError` when there is no such grant, or when it is the last staff grant (nobody
+        could grant access any more); nothing changes then.
+        """
+        _check_user(user)
+        subject = normalise_email(email) if email else "@" + normalise_email(domain or "").removeprefix("@")
+        with self._write() as conn:
+            current = self._grants(conn)
+            wanted = org.strip()
+            found = next(
+                (g for g in current if g.subject == subject and (g.org == wanted or g.org.lower() == wanted.lower())),
+                None,
+            )
+            if found is None:
+                held = [g.org for g in current if g.subject == subject]
+                raise StoreError(
+                    f"{subject} holds no grant on {'every organization' if wanted == EVERY else repr(wanted)}"
+                    + (f" (it holds: {', '.join(held)})." if held else " (it holds none)."),
+                    action="Check the address or domain and the organization: `access list` shows every grant.",
+                )
+            if leaves_no_staff(current, without=found):
+                raise self._last_staff(found)
+            table = access_grants_table
+            conn.execute(table.delete().where(table.c.subject == found.subject, table.c.org_id == found.org))
+            details = {"subject": found.subject, "role": found.role, "organization": found.org}
+            self._audit(conn, "revoke_access", user=user, details=details)
+        return found
+
+    @_translating_errors
+    def record_download(self, org_id: str, what: str, *, user: str) -> None:
+        """Write to the audit log that ``user`` downloaded ``what`` (a deck, a workbook, a chart, the cleaned data)
+        of the organization.
+
+        Filed without the organization's id (which goes into the details): a download changes no data, so it
+        must not change the data version the app's caches are keyed on.
+        """
+        _check_user(user)
+        with self._write() as conn:
+            self._audit(conn, "download", user=user, details={"organization": org_id, "file": what})
+
+    @staticmethod
+    def _last_staff(grant: Grant) -> StoreError:
+        return StoreError(
+            f"Refused: {grant.describe()} is the last {STAFF} grant; without it nobody could grant access any more.",
+            action="Grant staff to someone else first, then change or remove this one.",
+        )
 
     # -- audit and cache keys --------------------------------------------------------------------------------
 

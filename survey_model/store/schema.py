@@ -11,6 +11,7 @@ import sqlalchemy as sa
 __all__ = [
     "MIGRATIONS",
     "SCHEMA_VERSION",
+    "access_grants_table",
     "as_utc",
     "audit_log_table",
     "codebooks_table",
@@ -131,6 +132,20 @@ audit_log_table = sa.Table(
     sa.Column("details", sa.JSON, nullable=True),
 )
 
+access_grants_table = sa.Table(
+    "access_grants",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    # A lower-case e-mail address, or a domain with a leading "@" (survey_model.access.Grant.subject).
+    sa.Column("subject", sa.String(320), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    # An organization id, or "*" for every organization (no foreign key: "*" is none).
+    sa.Column("org_id", sa.String(64), nullable=False),
+    sa.Column("granted_at", sa.DateTime, nullable=False),
+    sa.Column("granted_by", sa.Text, nullable=False),
+    sa.UniqueConstraint("subject", "org_id"),
+)
+
 
 _schools_v1 = sa.Table(
     "schools",
@@ -169,10 +184,16 @@ def _migration_3_school_levels(conn: sa.Connection) -> None:
     conn.exec_driver_sql("ALTER TABLE schools ADD COLUMN level TEXT NOT NULL DEFAULT ''")
 
 
+def _migration_4_access_grants(conn: sa.Connection) -> None:
+    """Who may see which organization: roles granted to e-mail addresses and domains (survey_model.access)."""
+    access_grants_table.create(conn)
+
+
 MIGRATIONS: tuple[Callable[[sa.Connection], None], ...] = (
     _migration_1_initial,
     _migration_2_mapping_profiles,
     _migration_3_school_levels,
+    _migration_4_access_grants,
 )
 """Migration ``i`` (0-based) brings a database from schema version ``i`` to ``i + 1``. Append only."""
 

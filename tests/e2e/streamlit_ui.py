@@ -18,7 +18,7 @@ def data_folder(server: Any) -> Path:
 
 
 RESULTS_PAGES = ["/", "/conditions", "/schools", "/subgroups", "/leader_identity", "/shifts"]
-ALL_PAGES = [*RESULTS_PAGES, "/workshop", "/upload", "/manage"]
+ALL_PAGES = [*RESULTS_PAGES, "/workshop", "/upload", "/manage", "/access"]
 #: The Upload page's confirm button: the only primary button of the page.
 CONFIRM = '[data-testid="stMain"] [data-testid="stBaseButton-primary"]'
 
