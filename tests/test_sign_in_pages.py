@@ -300,6 +300,7 @@ def _call_for_a_cedar_partner(call: str) -> None:
         "filter_options": lambda: data.filter_options(org),
         "overview": lambda: data.overview(org, "2026 Spring", {}),
         "shifts": lambda: data.shifts(org, "2024 Spring", "2026 Spring", {}),
+        "leader_statement": lambda: data.leader_statement(org, "2024 Spring", "2026 Spring", {}),
         "codebook": lambda: explore_data.codebook(org),
         "schools_view": lambda: explore_data.schools_view(filters),
         "leader_view": lambda: explore_data.leader_view(filters),
@@ -317,8 +318,8 @@ def _call_for_a_cedar_partner(call: str) -> None:
 @pytest.mark.parametrize(
     "call",
     [
-        "org_data", "filter_options", "overview", "shifts", "codebook", "schools_view", "leader_view",
-        "subgroup_attributes", "instrument", "shifts_tables", "deck", "schools_table", "download",
+        "org_data", "filter_options", "overview", "shifts", "leader_statement", "codebook", "schools_view",
+        "leader_view", "subgroup_attributes", "instrument", "shifts_tables", "deck", "schools_table", "download",
     ],
 )  # fmt: skip
 def test_every_data_function_asks_the_gate_before_reading(data_dir, monkeypatch, call):
@@ -334,6 +335,19 @@ def test_every_data_function_asks_the_gate_before_reading(data_dir, monkeypatch,
     assert not at.exception, at.exception
     assert refused(at)
     assert not any("LEAKED" in m.value for m in at.markdown)
+
+
+def test_only_the_gate_reads_a_data_version():
+    """Every cache key's data version comes through ``ui.data.version`` (the gate): a function that asked the store
+    for it directly would serve a cached figure of any organization without asking whether the person may see it."""
+    ui = Path(__file__).resolve().parents[1] / "ui"
+    readers = [
+        (path.name, line.strip())
+        for path in sorted(ui.glob("*.py"))
+        for line in path.read_text().splitlines()
+        if "data_version(" in line
+    ]
+    assert readers == [("data.py", "return store().data_version(org)")], readers
 
 
 def _make_a_facilitators_download() -> None:

@@ -189,7 +189,7 @@ def _leader_statement(
 
 def leader_statement(org: str, from_wave: str, to_wave: str, restriction: dict[str, str | None]) -> str:
     """The worded leader-identity change between two waves, as the Shifts page words it (cached per selection)."""
-    return _leader_statement(org, store().data_version(org), from_wave, to_wave, tuple(sorted(restriction.items())))
+    return _leader_statement(org, version(org), from_wave, to_wave, tuple(sorted(restriction.items())))
 
 
 __all__ = [
