@@ -2,7 +2,8 @@
 
 Each export is read by :func:`survey_model.importers.import_export` and saved by
 :meth:`survey_model.store.Store.save_wave`, exactly as the upload page does; the school groups (cohort or
-comparison) come from ``data_samples/schools.csv``. The list of files, their organizations, wave labels and dates
+comparison) come from ``data_samples/schools.csv``, each wave's roster (educators per school, for response rates)
+from ``data_samples/rosters.csv``. The list of files, their organizations, wave labels and dates
 comes from the generator's manifest, ``data_samples/truth.json``.
 """
 
@@ -138,4 +139,15 @@ def load_samples(
             if row["organization"] == org_id
         ]
         store.set_schools(org_id, schools, user=user)
+    rosters = folder / "rosters.csv"
+    if rosters.exists():
+        with rosters.open(encoding="utf-8", newline="") as handle:
+            roster_rows = list(csv.DictReader(handle))
+        for org_id, wave in dict.fromkeys((row["organization"], row["wave"]) for row in roster_rows):
+            staff = {
+                row["school"]: int(row["staff"])
+                for row in roster_rows
+                if (row["organization"], row["wave"]) == (org_id, wave)
+            }
+            store.set_roster(org_id, wave, staff, user=user)
     return results

@@ -226,7 +226,7 @@ def test_demo_command_writes_the_files_and_lists_them(tmp_path, truth):
     )
     names = sorted(p.name for p in out.iterdir())
     assert names == SAMPLE_NAMES
-    assert len(names) == 9
+    assert len(names) == 10
     for name in names:
         assert name in result.stdout
     assert _cells(out / "truth.json") == _cells(SAMPLES / "truth.json")

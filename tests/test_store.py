@@ -685,7 +685,8 @@ def test_a_version_1_database_is_upgraded_in_place(tmp_path):
     audit_before = store.audit_log()
     store.close()
     path = tmp_path / "survey.db"
-    with sqlite3.connect(path) as conn:  # what a version-1 database looks like: migrations 2 and 3 not yet applied
+    with sqlite3.connect(path) as conn:  # what a version-1 database looks like: migrations 2 on not yet applied
+        conn.execute("DROP TABLE rosters")
         conn.execute("DROP TABLE mapping_profiles")
         conn.execute("DROP INDEX ix_audit_log_org_id_id")
         conn.execute("ALTER TABLE schools DROP COLUMN level")
@@ -696,9 +697,9 @@ def test_a_version_1_database_is_upgraded_in_place(tmp_path):
     }  # fmt: skip
 
     upgraded = open_store(tmp_path)
-    assert upgraded.schema_version == SCHEMA_VERSION == 3
+    assert upgraded.schema_version == SCHEMA_VERSION == 4
     with sqlite3.connect(path) as conn:
-        assert [r[0] for r in conn.execute("SELECT version FROM schema_version ORDER BY version")] == [1, 2, 3]
+        assert [r[0] for r in conn.execute("SELECT version FROM schema_version ORDER BY version")] == [1, 2, 3, 4]
         indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert "ix_audit_log_org_id_id" in indexes
     pd.testing.assert_frame_equal(upgraded.load_responses("district-7"), before)
@@ -708,6 +709,8 @@ def test_a_version_1_database_is_upgraded_in_place(tmp_path):
     assert upgraded.schools("district-7") == [School("Oak", "cohort", "")]  # no level until staff give one
     upgraded.set_schools("district-7", [School("Oak", "cohort", "Middle")], user="ana")
     assert upgraded.schools("district-7") == [School("Oak", "cohort", "Middle")]
+    upgraded.set_roster("district-7", "W1", {"Oak": 60}, user="ana")
+    assert upgraded.roster("district-7", "W1") == {"Oak": 60}
 
 
 def test_a_database_from_a_newer_version_is_refused(tmp_path):

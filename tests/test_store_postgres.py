@@ -114,13 +114,14 @@ def test_postgres_version_1_schema_is_upgraded(pg_url, tmp_path):
     store.close()
     engine = sa.create_engine(pg_url)
     with engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE rosters"))
         conn.execute(sa.text("DROP TABLE mapping_profiles"))
         conn.execute(sa.text("DROP INDEX ix_audit_log_org_id_id"))
         conn.execute(sa.text("ALTER TABLE schools DROP COLUMN level"))
         conn.execute(sa.text("DELETE FROM schema_version WHERE version > 1"))
     engine.dispose()
     upgraded = Store(pg_url, secret_path=tmp_path / "key.secret")
-    assert upgraded.schema_version == 3
+    assert upgraded.schema_version == 4
     upgraded.set_schools("district-7", [School("Oak", "cohort", "Middle")], user="ana")
     assert upgraded.schools("district-7") == [School("Oak", "cohort", "Middle")]
     pd.testing.assert_frame_equal(upgraded.load_responses("district-7"), before)

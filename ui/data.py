@@ -16,6 +16,7 @@ import streamlit as st
 from survey_model import dashboard
 from survey_model.codebook import Codebook
 from survey_model.release import released_responses
+from survey_model.roster import ResponseRates, response_rates
 from survey_model.scoring import with_condition_parts
 from survey_model.settings import Settings, load_settings
 from survey_model.store import Store, StoreError
@@ -163,12 +164,23 @@ def leader_statement(org: str, from_wave: str, to_wave: str, restriction: dict[s
     return found[0] if found else ""
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def _rates(org: str, version: str, wave: str) -> ResponseRates:
+    return response_rates(_org_data(org, version).frame, store().roster(org, wave), wave=wave)
+
+
+def rates(org: str, wave: str) -> ResponseRates:
+    """The response rates a wave may show (:func:`survey_model.roster.response_rates`, cached per version)."""
+    return _rates(org, store().data_version(org), wave)
+
+
 __all__ = [
     "OrgData",
     "StoreError",
     "leader_statement",
     "org_data",
     "overview",
+    "rates",
     "settings",
     "shifts",
     "store",

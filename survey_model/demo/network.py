@@ -538,6 +538,8 @@ class _Simulation:
         self.people: list[_Person] = []
         self.used_ids: set[tuple[str, int]] = set()
         self.used_emails: set[str] = set()
+        self.roster_sizes: list[dict[str, object]] = []
+        """Educators on each school's roster in each wave (the demo's roster files), filled by respondents()."""
         self.school_ips = {
             (org.id, s): _ips(self.rng["schools"], 2) for org in ORGANIZATIONS for s in range(len(org.schools))
         }
@@ -658,6 +660,9 @@ class _Simulation:
                 else:
                     roster = self._turn_over(org, roster)
                 for s, school in enumerate(org.schools):
+                    self.roster_sizes.append(
+                        {"organization": org.id, "wave": _wave.label, "school": school.name, "staff": len(roster[s])}
+                    )
                     for person in roster[s]:
                         if self.rng["response"].random() < school.response_rate:
                             records.append(self._record(org, w, s, person))
@@ -1198,6 +1203,7 @@ def _truth(
         "effects": effects,
         "school_climate": climate_rows,
         "small_groups": small,
+        "rosters": simulation.roster_sizes,
         "linked_respondents": _links(real),
     }
 

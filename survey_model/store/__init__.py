@@ -26,6 +26,8 @@ Tables (schema version :data:`SCHEMA_VERSION`, upgraded in place by the ordered 
                    one file is stored once), respondent count, import counts, who imported it and when
 ``responses``      the wave's responses frame in chunks of :data:`CHUNK_ROWS` rows, each a Parquet blob
 ``mapping_profiles`` saved column mappings: ``name``, ``platform``, the mapping as JSON
+``rosters``        per organization, wave label and school: ``staff``, the educators on the roster (for response
+                   rates, :mod:`survey_model.roster`)
 ``audit_log``      every change: when (UTC), who, action, organization, wave, file hash, counts, details
 =================  ===============================================================================================
 

@@ -46,6 +46,7 @@ from survey_model.store.schema import (
     mapping_profiles_table,
     organizations_table,
     responses_table,
+    rosters_table,
     schema_version_table,
     schools_table,
     store_info_table,
@@ -404,6 +405,66 @@ class Store:
     def school_groups(self, org_id: str) -> dict[str, str]:
         """School name → its comparison group (``"cohort"``, ``"comparison"`` or ``""``), as the shifts views take."""
         return {school.name: school.group for school in self.schools(org_id)}
+
+    # -- rosters ---------------------------------------------------------------------------------------------
+
+    @_translating_errors
+    def set_roster(self, org_id: str, wave: str, staff: Mapping[str, int], *, user: str) -> None:
+        """Replace one wave's roster (educators per school); recorded in the audit log.
+
+        The store checks only what it must to stay consistent (the wave exists, counts are whole numbers ≥ 0);
+        :func:`survey_model.roster.check_roster` checks a roster against the school list and the answers first.
+        Raises :class:`StoreError` for a missing wave and ``ValueError`` for a bad count.
+        """
+        _check_user(user)
+        counts = {str(school).strip(): value for school, value in staff.items()}
+        for school, value in counts.items():
+            if not school:
+                raise ValueError("a roster line needs a school name")
+            if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
+                raise ValueError(f"the roster count of {school!r} must be a whole number 0 or more, got {value!r}")
+        with self._write() as conn:
+            self._require_org(conn, org_id)
+            record = self._wave_by_label(conn, org_id, wave.strip())
+            if record is None:
+                raise self._no_such_wave(org_id, wave)
+            where = (rosters_table.c.org_id == org_id) & (rosters_table.c.wave == record.label)
+            old = {row.school: row.staff for row in conn.execute(sa.select(rosters_table).where(where))}
+            conn.execute(rosters_table.delete().where(where))
+            if counts:
+                conn.execute(
+                    rosters_table.insert(),
+                    [{"org_id": org_id, "wave": record.label, "school": k, "staff": int(v)} for k, v in counts.items()],
+                )
+            after = {k: int(v) for k, v in counts.items()}
+            self._audit(
+                conn, "set_roster", user=user, org_id=org_id, wave=record.label, details={"before": old, "after": after}
+            )
+
+    @_translating_errors
+    def roster(self, org_id: str, wave: str) -> dict[str, int]:
+        """One wave's roster: school name → educators; empty when none was given."""
+        with self._read() as conn:
+            rows = conn.execute(
+                sa.select(rosters_table.c.school, rosters_table.c.staff)
+                .where(rosters_table.c.org_id == org_id, rosters_table.c.wave == wave)
+                .order_by(rosters_table.c.school)
+            )
+            return {row.school: int(row.staff) for row in rows}
+
+    @_translating_errors
+    def rosters(self, org_id: str) -> dict[str, dict[str, int]]:
+        """Every roster of the organization: wave label → school name → educators."""
+        with self._read() as conn:
+            rows = conn.execute(
+                sa.select(rosters_table)
+                .where(rosters_table.c.org_id == org_id)
+                .order_by(rosters_table.c.wave, rosters_table.c.school)
+            )
+            found: dict[str, dict[str, int]] = {}
+            for row in rows:
+                found.setdefault(row.wave, {})[row.school] = int(row.staff)
+            return found
 
     # -- waves -----------------------------------------------------------------------------------------------
 
@@ -767,6 +828,9 @@ class Store:
             if record is None:
                 raise self._no_such_wave(org_id, label)
             self._delete_wave_rows(conn, org_id, record.label)
+            conn.execute(  # a roster belongs to its wave: a new wave with the same label needs its own
+                rosters_table.delete().where(rosters_table.c.org_id == org_id, rosters_table.c.wave == record.label)
+            )
             self._audit(
                 conn,
                 "delete_wave",

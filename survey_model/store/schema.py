@@ -18,6 +18,7 @@ __all__ = [
     "metadata",
     "organizations_table",
     "responses_table",
+    "rosters_table",
     "schema_version_table",
     "schools_table",
     "store_info_table",
@@ -130,6 +131,15 @@ audit_log_table = sa.Table(
     sa.Column("counts", sa.JSON, nullable=True),
     sa.Column("details", sa.JSON, nullable=True),
 )
+rosters_table = sa.Table(
+    "rosters",
+    metadata,
+    sa.Column("org_id", sa.String(64), sa.ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("wave", sa.Text, primary_key=True),
+    sa.Column("school", sa.Text, primary_key=True),
+    sa.Column("staff", sa.Integer, nullable=False),
+)
+"""Educators per school per wave (the roster), for response rates; the wave is its label within the organization."""
 
 
 _schools_v1 = sa.Table(
@@ -169,10 +179,20 @@ def _migration_3_school_levels(conn: sa.Connection) -> None:
     conn.exec_driver_sql("ALTER TABLE schools ADD COLUMN level TEXT NOT NULL DEFAULT ''")
 
 
+def _migration_5_rosters(conn: sa.Connection) -> None:
+    """Each wave's roster: educators per school, so pages can show response rates.
+
+    Numbered 5 because migration 4 (sign-in grants) is written on another branch; it only creates a table of its
+    own, so it runs the same after 3 or after 4.
+    """
+    rosters_table.create(conn)
+
+
 MIGRATIONS: tuple[Callable[[sa.Connection], None], ...] = (
     _migration_1_initial,
     _migration_2_mapping_profiles,
     _migration_3_school_levels,
+    _migration_5_rosters,
 )
 """Migration ``i`` (0-based) brings a database from schema version ``i`` to ``i + 1``. Append only."""
 
