@@ -62,6 +62,8 @@ class RosterCheck:
     """School name → educators, as it would be stored (empty when nothing could be read)."""
     problems: tuple[str, ...] = field(default_factory=tuple)
     """Each problem in plain words (what is wrong, where, and what to do); nothing is stored while there are any."""
+    named: frozenset[str] = frozenset()
+    """Every school the file names, with a usable count or not (so a bad line is not also reported missing)."""
 
     @property
     def ok(self) -> bool:
@@ -125,7 +127,8 @@ def read_roster(data: bytes, filename: str) -> RosterCheck:
             staff[school] = count
     if not staff and not problems:
         problems.append("The roster lists no school. Give one line per school: school, staff.")
-    return RosterCheck(staff, tuple(problems))
+    named = frozenset(str(cells.iat[p, school_at]).strip() for p in range(1, len(cells))) - {""}
+    return RosterCheck(staff, tuple(problems), named)
 
 
 def _whole_number(text: str) -> int | None:
@@ -175,7 +178,7 @@ def check_roster(
         problems.insert(
             0, f"There is no stored wave {wave!r} (stored waves: {stored}). Upload the wave first, or pick one stored."
         )
-        return RosterCheck(roster.staff, tuple(problems))
+        return RosterCheck(roster.staff, tuple(problems), roster.named)
     answered = {school for school, n in respondents.items() if n > 0 and school not in {"", NOT_ANSWERED}}
     known = set(listed) | answered
     unknown = sorted(set(roster.staff) - known)
@@ -192,13 +195,13 @@ def check_roster(
                 f"{counted(respondents[school], 'respondent')} in {wave}, a response rate over 100%. Check the "
                 "roster (or the school named in the answers) before storing it."
             )
-    missing = sorted(answered - set(roster.staff))
+    missing = sorted(answered - set(roster.staff) - roster.named)
     if missing:
         problems.append(
             f"{counted(len(missing), 'school')} answered in {wave} but {'is' if len(missing) == 1 else 'are'} not "
             f"in the roster: {', '.join(missing)}. Give every school's number of educators."
         )
-    return RosterCheck(roster.staff, tuple(problems))
+    return RosterCheck(roster.staff, tuple(problems), roster.named)
 
 
 def check_roster_file(store: object, org: str, wave: str, data: bytes, filename: str) -> RosterCheck:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import data, staff, state
+from ui import data, rosters, staff, state
 
 st.title("Manage data")
 st.caption(staff.ACCESS_NOTE)
@@ -68,6 +68,8 @@ edited = st.data_editor(
 if st.button("Save school list", key="save_schools"):
     store.set_schools(org, staff.schools_from(edited), user=staff.user())
     st.success("School list saved.")
+
+rosters.roster_section(store, org)
 
 st.subheader("Codebooks")
 staff.codebook_section(store)
