@@ -254,6 +254,10 @@ class ResponseRates:
     without_rate: int = 0
     """Schools on the roster that get no rate of their own (pooled with other small schools, or no respondents)."""
 
+    def of(self, school: str | None = None) -> ResponseRate | None:
+        """The organization's rate (``school`` ``None``) or one school's; ``None`` when it may not be shown."""
+        return self.organization if school is None else self.schools.get(school)
+
     def table(self, *, threshold: float = LOW_RESPONSE_RATE) -> pd.DataFrame:
         """The schools' rates as a table: ``school``, ``respondents``, ``staff``, ``rate`` (share), ``low``."""
         rows = [

@@ -46,6 +46,7 @@ def planted_frame(sizes: dict[str, int], *, seed: int = 0) -> pd.DataFrame:
     )
     for item in CODEBOOK.condition_items:
         frame[item.id] = rng.integers(1, 6, n).astype(float)
+    frame[CODEBOOK.leader.item] = rng.choice([1.0, 2.0, 3.0], n)  # Yes, No, Not sure
     return frame
 
 
@@ -354,3 +355,31 @@ def test_staff_upload_a_roster_on_manage_and_a_bad_one_changes_nothing(app, data
     assert not at.exception, at.exception
     assert store.roster("harbor-point", "2024 Spring") == {school: int(n) for school, n in good}
     store.close()
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Deck and workbook
+
+
+def test_the_deck_title_slide_and_the_workbook_carry_the_rates(store):
+    """Planted: the organization 85 of 217 (39%, flagged), Oak 40 of 100 (40%, flagged), Fir 30 of 31 (97%);
+    Elm (pooled) has no row in the workbook's Response rates sheet."""
+    from survey_model.deck import build_deck
+    from survey_model.workbook import results_workbook
+
+    store.set_roster("district-7", "Spring 2025", {s: int(n) for s, n in GOOD}, user="ana")
+    frame = released_responses(store, "district-7").frame
+    rosters = store.rosters("district-7")
+    deck = build_deck(frame, CODEBOOK, org_name="D7", waves=["Spring 2025"], rosters=rosters)
+    assert "Spring 2025: 85 respondents, 39% response rate (85 of 217 educators): " + LOW_RESPONSE_WARNING in (
+        deck.slide("title").points
+    )
+    fir = build_deck(frame, CODEBOOK, org_name="D7", waves=["Spring 2025"], school="Fir", rosters=rosters)
+    assert "Spring 2025: 30 respondents, 97% response rate (30 of 31 educators)" in fir.slide("title").points
+    book = results_workbook(frame, CODEBOOK, org_name="D7", wave="Spring 2025", rosters=rosters)
+    sheet = book.sheet("Response rates").table.set_index("School")
+    assert sheet.index.tolist() == ["Whole organization", "Fir", "Oak"]
+    assert sheet.loc["Oak", ["Respondents", "Educators"]].tolist() == [40, 100]
+    assert sheet.loc["Oak", "Response rate"] == pytest.approx(0.4)
+    assert sheet.loc["Oak", "Note"] == LOW_RESPONSE_WARNING and sheet.loc["Fir", "Note"] == ""
+    assert "Response rates" not in [s.name for s in results_workbook(frame, CODEBOOK, org_name="D7").sheets]

@@ -10,7 +10,7 @@ from survey_model.roster import ResponseRate, ResponseRates, low_response_warnin
 from ui import data
 from ui.state import Filters
 
-__all__ = ["school_rates_table", "selection_rate", "show_school_rates", "show_selection_rate"]
+__all__ = ["school_rates_table", "selection_rate", "show_school_rates", "show_selection_rate", "with_rates"]
 
 
 def selection_rate(filters: Filters, rates: ResponseRates) -> tuple[ResponseRate | None, str]:
@@ -30,15 +30,18 @@ def selection_rate(filters: Filters, rates: ResponseRates) -> tuple[ResponseRate
     return rates.organization, ""
 
 
-def show_selection_rate(filters: Filters) -> None:
-    """Say the selection's response rate under the headline figures; a warning when it is low."""
-    rates = data.rates(filters.org, filters.wave)
+def show_selection_rate(filters: Filters, *, wave: str | None = None) -> None:
+    """Say the selection's response rate (in ``wave``, default the chosen one); a warning when it is low."""
+    wave = wave or filters.wave
+    rates = data.rates(filters.org, wave)
     threshold = data.settings().low_response_rate
     rate, why = selection_rate(filters, rates)
     if rate is None:
         st.caption(why)
         return
     who = filters.school or "The organization"
+    if wave != filters.wave:
+        who = f"{who} in {wave}"
     if rate.low(threshold):
         st.warning(f"**{who}: {rate_text(rate, threshold=threshold)}.**", icon=":material/warning:")
     else:
@@ -87,3 +90,19 @@ def show_school_rates(filters: Filters) -> None:
             "or without respondents; they count in the organization's rate."
         )
     st.caption(note)
+
+
+def with_rates(matrix: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """The Schools grid with each school's response rate (whole percent; empty where it has none) after its name,
+    and the read-with-care warning in its Note when the rate is low."""
+    rates = data.rates(filters.org, filters.wave)
+    threshold = data.settings().low_response_rate
+    schools = matrix["School"].astype(str)
+    shown = [rates.schools.get(name) for name in schools]
+    out = matrix.copy()
+    out.insert(1, "Response rate", pd.array([None if r is None else round(100 * r.rate) for r in shown], "Int64"))
+    if "Note" in out.columns:
+        flags = [low_response_warning(threshold) if r is not None and r.low(threshold) else "" for r in shown]
+        notes = out["Note"].fillna("").astype(str)
+        out["Note"] = [f"{n}; {f}" if n and f else (n or f) for n, f in zip(notes, flags, strict=True)]
+    return out

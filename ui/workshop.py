@@ -103,6 +103,7 @@ def _deck(org: str, version: str, waves: tuple[str, ...], school: str | None) ->
         school=school,
         school_groups=data.store().school_groups(org),
         settings=data.settings(),
+        rosters=data.store().rosters(org),
     )
 
 
@@ -236,6 +237,7 @@ def downloads(current: Deck, slide: Slide, filters: Filters, org: OrgData) -> No
                 compare=filters.compare,
                 restriction=filters.restriction,
                 settings=settings,
+                rosters=data.store().rosters(filters.org),
             )
         ),
         file_name=f"{slug(f'{name} {filters.wave}') or 'results'}.xlsx",

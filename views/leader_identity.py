@@ -6,7 +6,7 @@ from survey_model import privacy
 from survey_model.charts import explore as explore_charts
 from survey_model.explore import CROSSED_MESSAGE, identity_answers, identity_table, leader_table
 from survey_model.privacy import hidden_message, selection_hidden_message
-from ui import data, display, explore_data, state
+from ui import data, display, explore_data, rates, state
 
 filters = state.current()
 st.title("Leader identity")
@@ -26,6 +26,7 @@ view = explore_data.leader_view(filters)
 if view.hidden:
     st.warning(selection_hidden_message(min_n))
     st.stop()
+rates.show_selection_rate(filters)
 
 st.markdown(f"*{question}*")
 by_wave = view.by_wave

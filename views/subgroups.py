@@ -6,7 +6,7 @@ from survey_model import privacy
 from survey_model.charts import explore as explore_charts
 from survey_model.explore import CROSSED_MESSAGE, WHOLE, WITHHELD_NOTE, subgroup_cells, subgroup_table
 from survey_model.privacy import selection_hidden_message
-from ui import data, display, explore_data, state
+from ui import data, display, explore_data, rates, state
 
 filters = state.current()
 st.title("Subgroups")
@@ -17,6 +17,7 @@ if filters is None:
 codebook = explore_data.codebook(filters.org)
 settings = data.settings()
 st.caption(f"{codebook.name} · {filters.describe()}")
+rates.show_selection_rate(filters)
 
 attributes = explore_data.subgroup_attributes(filters)
 if not attributes:
