@@ -687,6 +687,7 @@ def test_a_version_1_database_is_upgraded_in_place(tmp_path):
     path = tmp_path / "survey.db"
     with sqlite3.connect(path) as conn:  # what a version-1 database looks like: migrations 2 on not yet applied
         conn.execute("DROP TABLE rosters")
+        conn.execute("DROP TABLE network_members")
         conn.execute("DROP TABLE mapping_profiles")
         conn.execute("DROP INDEX ix_audit_log_org_id_id")
         conn.execute("ALTER TABLE schools DROP COLUMN level")

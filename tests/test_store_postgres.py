@@ -115,6 +115,7 @@ def test_postgres_version_1_schema_is_upgraded(pg_url, tmp_path):
     engine = sa.create_engine(pg_url)
     with engine.begin() as conn:
         conn.execute(sa.text("DROP TABLE rosters"))
+        conn.execute(sa.text("DROP TABLE network_members"))
         conn.execute(sa.text("DROP TABLE mapping_profiles"))
         conn.execute(sa.text("DROP INDEX ix_audit_log_org_id_id"))
         conn.execute(sa.text("ALTER TABLE schools DROP COLUMN level"))

@@ -28,6 +28,7 @@ Tables (schema version :data:`SCHEMA_VERSION`, upgraded in place by the ordered 
 ``mapping_profiles`` saved column mappings: ``name``, ``platform``, the mapping as JSON
 ``rosters``        per organization, wave label and school: ``staff``, the educators on the roster (for response
                    rates, :mod:`survey_model.roster`)
+``network_members`` per organization: the ``network`` (a name) it belongs to, for the network figures
 ``audit_log``      every change: when (UTC), who, action, organization, wave, file hash, counts, details
 =================  ===============================================================================================
 

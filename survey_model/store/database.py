@@ -44,6 +44,7 @@ from survey_model.store.schema import (
     audit_log_table,
     codebooks_table,
     mapping_profiles_table,
+    network_members_table,
     organizations_table,
     responses_table,
     rosters_table,
@@ -405,6 +406,46 @@ class Store:
     def school_groups(self, org_id: str) -> dict[str, str]:
         """School name → its comparison group (``"cohort"``, ``"comparison"`` or ``""``), as the shifts views take."""
         return {school.name: school.group for school in self.schools(org_id)}
+
+    # -- networks --------------------------------------------------------------------------------------------
+
+    @_translating_errors
+    def set_network(self, org_id: str, network: str, *, user: str) -> None:
+        """Put the organization in the network named ``network`` (``""`` takes it out); recorded in the audit log."""
+        _check_user(user)
+        network = network.strip()
+        if len(network) > 200:
+            raise ValueError("a network name needs at most 200 characters")
+        with self._write() as conn:
+            self._require_org(conn, org_id)
+            where = network_members_table.c.org_id == org_id
+            before = conn.execute(sa.select(network_members_table.c.network).where(where)).scalar() or ""
+            if before == network:
+                return
+            conn.execute(network_members_table.delete().where(where))
+            if network:
+                conn.execute(network_members_table.insert().values(org_id=org_id, network=network))
+            self._audit(conn, "set_network", user=user, org_id=org_id, details={"from": before, "to": network})
+
+    @_translating_errors
+    def network_of(self, org_id: str) -> str:
+        """The name of the organization's network, ``""`` when it belongs to none."""
+        with self._read() as conn:
+            found = conn.execute(
+                sa.select(network_members_table.c.network).where(network_members_table.c.org_id == org_id)
+            ).scalar()
+        return found or ""
+
+    @_translating_errors
+    def network_members(self, network: str) -> list[str]:
+        """The ids of the organizations in ``network``, sorted."""
+        with self._read() as conn:
+            rows = conn.execute(
+                sa.select(network_members_table.c.org_id)
+                .where(network_members_table.c.network == network)
+                .order_by(network_members_table.c.org_id)
+            )
+            return [row.org_id for row in rows]
 
     # -- rosters ---------------------------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ __all__ = [
     "codebooks_table",
     "mapping_profiles_table",
     "metadata",
+    "network_members_table",
     "organizations_table",
     "responses_table",
     "rosters_table",
@@ -140,6 +141,13 @@ rosters_table = sa.Table(
     sa.Column("staff", sa.Integer, nullable=False),
 )
 """Educators per school per wave (the roster), for response rates; the wave is its label within the organization."""
+network_members_table = sa.Table(
+    "network_members",
+    metadata,
+    sa.Column("org_id", sa.String(64), sa.ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("network", sa.Text, nullable=False),
+)
+"""The network (by name) each organization belongs to, if any: partners see the pooled network beside them."""
 
 
 _schools_v1 = sa.Table(
@@ -179,20 +187,21 @@ def _migration_3_school_levels(conn: sa.Connection) -> None:
     conn.exec_driver_sql("ALTER TABLE schools ADD COLUMN level TEXT NOT NULL DEFAULT ''")
 
 
-def _migration_5_rosters(conn: sa.Connection) -> None:
-    """Each wave's roster: educators per school, so pages can show response rates.
+def _migration_5_rosters_and_networks(conn: sa.Connection) -> None:
+    """Each wave's roster (educators per school, for response rates) and each organization's network.
 
     Numbered 5 because migration 4 (sign-in grants) is written on another branch; it only creates a table of its
     own, so it runs the same after 3 or after 4.
     """
     rosters_table.create(conn)
+    network_members_table.create(conn)
 
 
 MIGRATIONS: tuple[Callable[[sa.Connection], None], ...] = (
     _migration_1_initial,
     _migration_2_mapping_profiles,
     _migration_3_school_levels,
-    _migration_5_rosters,
+    _migration_5_rosters_and_networks,
 )
 """Migration ``i`` (0-based) brings a database from schema version ``i`` to ``i + 1``. Append only."""
 
