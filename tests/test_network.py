@@ -149,3 +149,77 @@ def test_the_network_command_sets_and_lists(store, tmp_path, monkeypatch, capsys
     assert "dune-unified" in out and "Coast" in out
     assert main(["network", "--org", "nowhere", "--name", "Coast", *db]) == 1
     assert "no organization" in capsys.readouterr().err.lower()
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Pages
+
+
+NAMES = {org: org.replace("-", " ").title() for org in ORGS}  # e.g. "Alder District"
+
+
+@pytest.fixture
+def network_app(store, tmp_path, monkeypatch):
+    """The app on the five-organization store (organizations named), each wave with a roster."""
+    from streamlit.testing.v1 import AppTest
+
+    for org, name in NAMES.items():
+        store.ensure_organization(org, name, user="ana")
+    monkeypatch.setenv("CLD_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("CLD_DATABASE_URL", raising=False)
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+    def build(**query: str) -> AppTest:
+        at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=60)
+        for key, value in query.items():
+            at.query_params[key] = value
+        return at
+
+    return build
+
+
+def test_partner_pages_show_the_network_beside_theirs_and_name_no_other_organization(network_app, store):
+    """Overview, Leader identity and Conditions show the pooled network figure to every partner; the main part of
+    each page never names another organization (the sidebar's organization list is the sign-in work's concern)."""
+    from tests.page_text import texts
+
+    frames = released(store, ORGS)
+    _, index, share_yes = independent_pool(frames)
+    for org in ORGS:
+        for page in ("views/overview.py", "views/leader_identity.py", "views/conditions.py"):
+            at = network_app(org=org).run()
+            if page != "views/overview.py":
+                at.switch_page(page).run()
+            assert not at.exception, at.exception
+            shown = "\n".join(str(text) for text in texts(at.main))
+            others = [name for other, name in NAMES.items() if other != org]
+            assert not [name for name in others if name in shown], (org, page)
+            assert not [other for other in ORGS if other != org and other in shown], (org, page)
+            assert "Network *Lakes* in Spring 2026: 5 organizations" in shown, (org, page)
+        overview = network_app(org=org).run()
+        metrics = {metric.label: metric.value for metric in overview.metric}
+        assert metrics["Network: Collective Leadership Index"] == f"{index:.0f}"
+        assert metrics["Network: see themselves as leaders"] == f"{100 * share_yes:.0f}%"
+
+
+def test_the_network_is_not_beside_a_filtered_selection(network_app):
+    """With a school chosen, the partner's figures describe one school: no network figure beside them."""
+    at = network_app(org="birch-schools", school="Birch A").run()
+    assert not at.exception, at.exception
+    assert not [metric for metric in at.metric if metric.label.startswith("Network")]
+
+
+def test_staff_see_organizations_side_by_side_on_manage(network_app, store):
+    """Manage data lists every organization with its network and figures (staff only)."""
+    at = network_app(org="alder-district").run()
+    at.switch_page("views/manage.py").run()
+    assert not at.exception, at.exception
+    tables = [frame.value for frame in at.dataframe if "Network" in frame.value.columns]
+    assert len(tables) == 1
+    table = tables[0].set_index("Organization")
+    assert sorted(table.index) == sorted(NAMES.values())
+    assert (table["Network"] == "Lakes").all()
+    assert table.loc["Dune Unified", "Respondents"] == 50

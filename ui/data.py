@@ -15,6 +15,7 @@ import streamlit as st
 
 from survey_model import dashboard
 from survey_model.codebook import Codebook
+from survey_model.network import NetworkFigures, network_figures
 from survey_model.release import released_responses
 from survey_model.roster import ResponseRates, response_rates
 from survey_model.scoring import with_condition_parts
@@ -174,10 +175,30 @@ def rates(org: str, wave: str) -> ResponseRates:
     return _rates(org, store().data_version(org), wave)
 
 
+@st.cache_data(max_entries=64, show_spinner="Pooling the network…")
+def _network(org: str, wave: str, name: str, versions: tuple[tuple[str, str], ...]) -> NetworkFigures | None:
+    # Each member's *released* frame (survey_model.network explains why that keeps the pooled figure safe).
+    frames = {member: _org_data(member, version).frame for member, version in versions}
+    codebook = _org_data(org, dict(versions)[org]).codebook
+    return network_figures(frames, codebook, network=name, wave=wave, partner=org, min_n=settings().min_n)
+
+
+def network(org: str, wave: str) -> NetworkFigures | None:
+    """The pooled figures of the organization's network in ``wave`` (``None`` without a network or with too few
+    organizations), cached per member data versions."""
+    current = store()
+    name = current.network_of(org)
+    if not name:
+        return None
+    members = current.network_members(name)
+    return _network(org, wave, name, tuple((member, current.data_version(member)) for member in members))
+
+
 __all__ = [
     "OrgData",
     "StoreError",
     "leader_statement",
+    "network",
     "org_data",
     "overview",
     "rates",

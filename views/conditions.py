@@ -7,7 +7,7 @@ from survey_model.charts import explore as explore_charts
 from survey_model.explore import items_table
 from survey_model.privacy import hidden_message, is_shown, selection_hidden_message
 from survey_model.reliability import ALPHA_FLOOR
-from ui import data, display, explore_data, rates, state
+from ui import data, display, explore_data, network, rates, state
 
 filters = state.current()
 st.title("Conditions")
@@ -39,6 +39,7 @@ rates.show_selection_rate(filters)
 st.subheader(view.name)
 if view.description:
     st.markdown(view.description)
+network.show_condition(filters, condition, view.name)
 
 summary = view.summary.iloc[0]
 shown = is_shown(summary)

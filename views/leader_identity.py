@@ -6,7 +6,7 @@ from survey_model import privacy
 from survey_model.charts import explore as explore_charts
 from survey_model.explore import CROSSED_MESSAGE, identity_answers, identity_table, leader_table
 from survey_model.privacy import hidden_message, selection_hidden_message
-from ui import data, display, explore_data, rates, state
+from ui import data, display, explore_data, network, rates, state
 
 filters = state.current()
 st.title("Leader identity")
@@ -49,6 +49,7 @@ else:
             f"{100 * row['share_informal_of_yes']:.0f}% of those who see themselves as leaders hold no formal "
             "leadership role."
         )
+    network.show_leader_share(filters)
 
 shown_waves = privacy.shown(by_wave)
 if not shown_waves.empty:

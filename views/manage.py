@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import data, rosters, staff, state
+from ui import data, network, rosters, staff, state
 
 st.title("Manage data")
 st.caption(staff.ACCESS_NOTE)
@@ -70,6 +70,7 @@ if st.button("Save school list", key="save_schools"):
     st.success("School list saved.")
 
 rosters.roster_section(store, org)
+network.staff_section(store, org)
 
 st.subheader("Codebooks")
 staff.codebook_section(store)

@@ -5,7 +5,7 @@ import streamlit as st
 from survey_model import charts, privacy
 from survey_model.privacy import hidden_message, selection_hidden_message
 from survey_model.shifts.statements import shown_difference
-from ui import data, display, rates, state, tables
+from ui import data, display, network, rates, state, tables
 
 filters = state.current()
 st.title("Overview")
@@ -52,6 +52,7 @@ if view.leader is not None:
     )
 columns[2].metric("Respondents", f"{view.respondents:,}", help="Educators in this selection and wave.")
 rates.show_selection_rate(filters)
+network.show_headline(filters)
 if filters.compare:
     if view.leader is not None:
         st.markdown(f"**{data.leader_statement(filters.org, filters.compare, filters.wave, filters.restriction)}**")
