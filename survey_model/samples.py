@@ -86,7 +86,7 @@ class LoadStep:
 
 
 LOADED_MESSAGE = (
-    "The demo data are loaded: a fictional network of two organizations over three waves. To use your own "
+    "The demo data are loaded: a fictional network of four organizations over three waves. To use your own "
     "results, upload a wave on the **Upload a wave** page and delete the demo waves on **Manage data**."
 )
 """What to say once the demo data are in, and how to replace them."""
@@ -150,4 +150,8 @@ def load_samples(
                 if (row["organization"], row["wave"]) == (org_id, wave)
             }
             store.set_roster(org_id, wave, staff, user=user)
+    network = json.loads((folder / "truth.json").read_text(encoding="utf-8")).get("network")
+    if network:
+        for org_id in network["organizations"]:
+            store.set_network(org_id, network["name"], user=user)
     return results

@@ -223,3 +223,21 @@ def test_staff_see_organizations_side_by_side_on_manage(network_app, store):
     assert sorted(table.index) == sorted(NAMES.values())
     assert (table["Network"] == "Lakes").all()
     assert table.loc["Dune Unified", "Respondents"] == 50
+
+
+def test_the_demo_partners_see_the_great_lakes_network_and_no_other_name(app):
+    """Demo: the four organizations form the Great Lakes Network; each Overview shows the pooled figure (four
+    organizations: no position, which needs five) and names no other organization."""
+    from survey_model.demo import ALL_ORGANIZATIONS
+    from tests.page_text import texts
+
+    for org in ALL_ORGANIZATIONS:
+        at = app(org=org.id, wave="2026 Spring").run()
+        assert not at.exception, at.exception
+        shown = "\n".join(str(text) for text in texts(at.main))
+        assert "Network *Great Lakes Network* in 2026 Spring: 4 organizations" in shown
+        assert "Your position" not in shown
+        for other in ALL_ORGANIZATIONS:
+            if other.id != org.id:
+                assert other.name not in shown and other.id not in shown, (org.id, other.id)
+                assert not [s.name for s in other.schools if s.name in shown], (org.id, other.id)

@@ -383,3 +383,18 @@ def test_the_deck_title_slide_and_the_workbook_carry_the_rates(store):
     assert sheet.loc["Oak", "Response rate"] == pytest.approx(0.4)
     assert sheet.loc["Oak", "Note"] == LOW_RESPONSE_WARNING and sheet.loc["Fir", "Note"] == ""
     assert "Response rates" not in [s.name for s in results_workbook(frame, CODEBOOK, org_name="D7").sheets]
+
+
+def test_the_demos_planted_low_response_school_is_flagged_in_every_wave(app):
+    """Lakeshore Middle School (planted response propensity 0.25; truth.json names it) is under half every wave."""
+    import json
+
+    truth = json.loads((SAMPLES_DIR / "truth.json").read_text(encoding="utf-8"))
+    planted = truth["network"]["low_response_school"]
+    for wave in ("2024 Spring", "2025 Spring", "2026 Spring"):
+        at = app(org=planted["organization"], wave=wave).run()
+        assert not at.exception, at.exception
+        table = _rates_table(at).set_index("School")
+        assert table.loc[planted["school"], "Response rate"] < 50
+        assert table.loc[planted["school"], "Note"] == LOW_RESPONSE_WARNING
+        assert (table.drop(index=planted["school"])["Note"] == "").all()  # only the planted school is flagged

@@ -412,7 +412,10 @@ def _readme(network: DemoNetwork, truth: Mapping[str, Any]) -> str:
         "Staff counts are positions; the wave columns count respondents (previews left out, partial responses "
         "included). "
         "Cohort schools joined the district's collective-leadership work after the first survey; comparison "
-        "schools did not. Harbor Point has no cohort marking. `schools.csv` lists every school with its level "
+        "schools did not. Harbor Point, Lakeshore and Pine Ridge have no cohort marking; all four organizations "
+        "form the Great Lakes Network, so each partner sees the pooled network beside its own figures. At "
+        "Lakeshore Middle School only about a quarter of the educators answer each wave (the planted low-response "
+        "school). `schools.csv` lists every school with its level "
         "and group, so the app can mark cohort schools. `rosters.csv` gives the educators on each school's roster "
         "in each wave (positions plus staff who moved in), from which the app shows response rates.",
         "",
