@@ -55,6 +55,8 @@ SCHOOL_GROUP = "school_group"
 """Column of each respondent's school group (cohort / comparison) from the school list."""
 SCHOOL_ATTRIBUTES = ("school", "school_level", SCHOOL_GROUP)
 """Attributes of the school, taken from the school list (level, group) or the cell (school)."""
+LISTED_PREFIX = "school:"
+"""Column prefix of the school list's further attributes in the released frame (``school:title_i``)."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,8 @@ class SchoolInfo:
     """School level (Elementary, Middle, …); ``""`` when the list does not say."""
     group: str = ""
     """Comparison group (cohort, comparison); ``""`` when the school is in none."""
+    attributes: Mapping[str, str] = field(default_factory=dict)
+    """Further attributes from the school list (Title I, locale, ...): name → value."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,9 @@ class Release:
     withheld: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """For school and role: the values the stored answers hold that are never a published group in any wave (so a
     link naming one can say why it shows everyone instead)."""
+    listed: tuple[str, ...] = ()
+    """Columns of the school list's further attributes (``school:<name>``), each constant within a cell: a pool
+    of schools whose values differ publishes :data:`WITHHELD` for its respondents, like level and group."""
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -398,6 +405,11 @@ def release(
     level, group = _school_attributes(school_values, cell_of, info)
     out["school_level"] = pd.Series(level, index=out.index, dtype="string")
     out[SCHOOL_GROUP] = pd.Series(group, index=out.index, dtype="string")
+    listed_columns = []
+    for name in sorted({name for school in info.values() for name in school.attributes}):
+        column = LISTED_PREFIX + name
+        out[column] = pd.Series(_listed_attribute(school_values, cell_of, info, name), index=out.index, dtype="string")
+        listed_columns.append(column)
     loss_rows: list[dict[str, object]] = []
     as_text = {name: out[name].to_numpy(dtype=object) for name in [*attributes, "school"]}
     for wave in pd.unique(waves):
@@ -421,7 +433,7 @@ def release(
             shown = set(out.loc[published, column].astype(str))
             withheld[column] = tuple(sorted(raw - shown - {NOT_ANSWERED}))
     kept = out[published]
-    for name in [*SCHOOL_ATTRIBUTES, *attributes]:
+    for name in [*SCHOOL_ATTRIBUTES, *listed_columns, *attributes]:
         kept[name] = kept[name].astype("category")
     return Release(
         frame=kept,
@@ -430,6 +442,7 @@ def release(
         notes=notes,
         schools=named,
         withheld=withheld,
+        listed=tuple(listed_columns),
     )
 
 
@@ -529,6 +542,18 @@ def _school_attributes(
     return frame["level"].to_numpy(dtype=object), frame["group"].to_numpy(dtype=object)
 
 
+def _listed_attribute(
+    schools: np.ndarray, cell_of: np.ndarray, info: Mapping[str, SchoolInfo], name: str
+) -> np.ndarray:
+    """One further school attribute of each respondent's cell: the list's value when every school of the cell
+    shares it, else :data:`WITHHELD` (as for level and group, so a pool never mixes, say, Title I and other)."""
+    value = np.array([info.get(s, SchoolInfo()).attributes.get(name, "") or WITHHELD for s in schools], dtype=object)
+    frame = pd.DataFrame({"cell": cell_of, "value": value})
+    mixed = frame.groupby("cell")["value"].transform("nunique") > 1
+    frame.loc[mixed, "value"] = WITHHELD
+    return frame["value"].to_numpy(dtype=object)
+
+
 def _with_levels_from_answers(
     info: dict[str, SchoolInfo], school: pd.Series, frame: pd.DataFrame
 ) -> tuple[dict[str, SchoolInfo], list[str]]:
@@ -546,7 +571,8 @@ def _with_levels_from_answers(
     guessed = []
     for name, level in counts.drop_duplicates("school")[["school", "level"]].itertuples(index=False):
         if not info.get(name, SchoolInfo()).level:
-            info[name] = SchoolInfo(level=level, group=info.get(name, SchoolInfo()).group)
+            known = info.get(name, SchoolInfo())
+            info[name] = SchoolInfo(level=level, group=known.group, attributes=known.attributes)
             guessed.append(name)
     return info, guessed
 
@@ -617,7 +643,12 @@ def as_displayed(table: pd.DataFrame, *, formats: Mapping[str, str] | None = Non
 
 def school_info(schools: Sequence[object]) -> dict[str, SchoolInfo]:
     """The school list as the release decision reads it (from :meth:`survey_model.store.Store.schools`)."""
-    return {s.name: SchoolInfo(level=getattr(s, "level", ""), group=getattr(s, "group", "")) for s in schools}
+    return {
+        s.name: SchoolInfo(
+            level=getattr(s, "level", ""), group=getattr(s, "group", ""), attributes=dict(getattr(s, "attributes", ()))
+        )
+        for s in schools
+    }
 
 
 def released_responses(store: object, org: str, *, min_n: int = 5, min_n_sensitive: int = 10) -> Release:
@@ -638,6 +669,7 @@ def released_responses(store: object, org: str, *, min_n: int = 5, min_n_sensiti
 
 __all__ = [
     "IDENTITY",
+    "LISTED_PREFIX",
     "SCHOOL_ATTRIBUTES",
     "SCHOOL_GROUP",
     "WITHHELD",

@@ -26,6 +26,8 @@ from survey_model.store import SaveResult, School, Store
 __all__ = ["SAMPLES_DIR", "SampleFile", "load_samples", "sample_files"]
 
 SAMPLES_DIR = PROJECT_ROOT / "data_samples"
+_SCHOOL_COLUMNS = {"organization", "school", "school_level", "group"}
+"""Columns of ``schools.csv`` that are not further school attributes (every other column is one, e.g. title_i)."""
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,12 @@ def load_samples(
         rows = list(csv.DictReader(handle))
     for org_id in {row["organization"] for row in rows}:
         schools = [
-            School(row["school"], row["group"], row.get("school_level", ""))
+            School(
+                row["school"],
+                row["group"],
+                row.get("school_level", ""),
+                tuple(sorted((k, v) for k, v in row.items() if k not in _SCHOOL_COLUMNS and v)),
+            )
             for row in rows
             if row["organization"] == org_id
         ]

@@ -690,6 +690,7 @@ def test_a_version_1_database_is_upgraded_in_place(tmp_path):
         conn.execute("DROP TABLE network_members")
         conn.execute("DROP TABLE mapping_profiles")
         conn.execute("DROP INDEX ix_audit_log_org_id_id")
+        conn.execute("ALTER TABLE schools DROP COLUMN attributes")
         conn.execute("ALTER TABLE schools DROP COLUMN level")
         conn.execute("DELETE FROM schema_version WHERE version > 1")
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}

@@ -118,6 +118,7 @@ def test_postgres_version_1_schema_is_upgraded(pg_url, tmp_path):
         conn.execute(sa.text("DROP TABLE network_members"))
         conn.execute(sa.text("DROP TABLE mapping_profiles"))
         conn.execute(sa.text("DROP INDEX ix_audit_log_org_id_id"))
+        conn.execute(sa.text("ALTER TABLE schools DROP COLUMN attributes"))
         conn.execute(sa.text("ALTER TABLE schools DROP COLUMN level"))
         conn.execute(sa.text("DELETE FROM schema_version WHERE version > 1"))
     engine.dispose()

@@ -88,6 +88,9 @@ class DemoSchool:
     """``"cohort"``, ``"comparison"`` or ``""`` (no cohort marking)."""
     response_rate: float = 0.83
     """Chance that a rostered staff member answers a wave, in [0, 1]."""
+    title_i: bool = False
+    """Receives Title I funds (a school attribute in ``schools.csv`` for equity breakdowns; plays no part in the
+    simulation)."""
 
 
 @dataclass(frozen=True)
@@ -133,16 +136,16 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
         latitude=42.0312,
         longitude=-91.6420,
         schools=(
-            DemoSchool("Alder Elementary School", "Elementary", 52, COHORT, 0.84),
+            DemoSchool("Alder Elementary School", "Elementary", 52, COHORT, 0.84, title_i=True),
             DemoSchool("Birchwood Elementary School", "Elementary", 44, COHORT, 0.86),
-            DemoSchool("Cedar Valley Middle School", "Middle", 80, COHORT, 0.82),
+            DemoSchool("Cedar Valley Middle School", "Middle", 80, COHORT, 0.82, title_i=True),
             DemoSchool("Riverside K-8 School", "K-8", 74, COHORT, 0.85),
             DemoSchool("Cedar Valley High School", "High", 92, COHORT, 0.78),
             DemoSchool("Dogwood Elementary School", "Elementary", 38, COMPARISON, 0.87),
-            DemoSchool("Elm Street Elementary School", "Elementary", 60, COMPARISON, 0.83),
+            DemoSchool("Elm Street Elementary School", "Elementary", 60, COMPARISON, 0.83, title_i=True),
             DemoSchool("Fir Ridge Middle School", "Middle", 66, COMPARISON, 0.81),
             DemoSchool("Valley View High School", "High", 86, COMPARISON, 0.79),
-            DemoSchool("Juniper Hollow School", "Elementary", 8, COMPARISON, 0.55),
+            DemoSchool("Juniper Hollow School", "Elementary", 8, COMPARISON, 0.55, title_i=True),
         ),
     ),
     DemoOrganization(
@@ -154,8 +157,8 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
         longitude=-88.0158,
         schools=(
             DemoSchool("Harbor Point Elementary School", "Elementary", 96, "", 0.85),
-            DemoSchool("Seaside Elementary School", "Elementary", 88, "", 0.84),
-            DemoSchool("Harbor Point Middle School", "Middle", 128, "", 0.82),
+            DemoSchool("Seaside Elementary School", "Elementary", 88, "", 0.84, title_i=True),
+            DemoSchool("Harbor Point Middle School", "Middle", 128, "", 0.82, title_i=True),
             DemoSchool("Harbor Point High School", "High", 176, "", 0.80),
         ),
     ),
@@ -171,8 +174,8 @@ NETWORK_ORGANIZATIONS: tuple[DemoOrganization, ...] = (
         longitude=-87.9065,
         schools=(
             DemoSchool("Lakeshore Elementary School", "Elementary", 40, "", 0.84),
-            DemoSchool("Marina Elementary School", "Elementary", 34, "", 0.82),
-            DemoSchool("Lakeshore Middle School", "Middle", 56, "", 0.25),
+            DemoSchool("Marina Elementary School", "Elementary", 34, "", 0.82, title_i=True),
+            DemoSchool("Lakeshore Middle School", "Middle", 56, "", 0.25, title_i=True),
             DemoSchool("Lakeshore High School", "High", 58, "", 0.80),
         ),
     ),
@@ -184,7 +187,7 @@ NETWORK_ORGANIZATIONS: tuple[DemoOrganization, ...] = (
         latitude=45.3211,
         longitude=-92.4120,
         schools=(
-            DemoSchool("Pine Ridge Elementary School", "Elementary", 36, "", 0.85),
+            DemoSchool("Pine Ridge Elementary School", "Elementary", 36, "", 0.85, title_i=True),
             DemoSchool("Pine Ridge Middle School", "Middle", 40, "", 0.83),
             DemoSchool("Pine Ridge High School", "High", 50, "", 0.81),
         ),

@@ -312,10 +312,11 @@ def _text(value: object) -> str:
 def _write_schools(network: DemoNetwork, path: Path) -> Path:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["organization", "school", "school_level", "group"])
+        writer.writerow(["organization", "school", "school_level", "group", "title_i"])
         for organization in network.organizations:
             for school in organization.schools:
-                writer.writerow([organization.id, school.name, school.level, school.group])
+                title_i = "Title I" if school.title_i else "Not Title I"
+                writer.writerow([organization.id, school.name, school.level, school.group, title_i])
     return path
 
 
@@ -550,7 +551,8 @@ def _readme(network: DemoNetwork, truth: Mapping[str, Any]) -> str:
         "## Files",
         "",
         "* six exports (above);",
-        "* `schools.csv` — `organization, school, school_level, group` (group `cohort`, `comparison` or empty);",
+        "* `schools.csv` — `organization, school, school_level, group, title_i` (group `cohort`, `comparison` or "
+        "empty; `title_i` a further school attribute for equity breakdowns: any further column is one);",
         "* `rosters.csv` — `organization, wave, school, staff`: educators on each school's roster in each wave;",
         "* `truth.json` — seed, waves, schools, every model parameter, the planted leader-identity shares and "
         "expected condition means and percent favorable per organization × wave × group, school climates, "

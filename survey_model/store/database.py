@@ -361,26 +361,39 @@ class Store:
     def set_schools(self, org_id: str, schools: Iterable[School], *, user: str) -> None:
         """Replace the organization's school list (names and comparison groups); recorded in the audit log."""
         _check_user(user)
-        new = {school.name.strip(): (school.group.strip(), school.level.strip()) for school in schools}
+        new = {
+            school.name.strip(): (school.group.strip(), school.level.strip(), _attributes_json(school.attributes))
+            for school in schools
+        }
         if "" in new:
             raise ValueError("a school needs a name")
         with self._write() as conn:
             self._require_org(conn, org_id)
             old = {
-                row.name: [row.school_group, row.level]
+                row.name: [
+                    row.school_group,
+                    row.level,
+                    *([json.loads(row.attributes)] if row.attributes != "{}" else []),
+                ]
                 for row in conn.execute(
-                    sa.select(schools_table.c.name, schools_table.c.school_group, schools_table.c.level).where(
-                        schools_table.c.org_id == org_id
-                    )
+                    sa.select(
+                        schools_table.c.name,
+                        schools_table.c.school_group,
+                        schools_table.c.level,
+                        schools_table.c.attributes,
+                    ).where(schools_table.c.org_id == org_id)
                 )
             }
             conn.execute(schools_table.delete().where(schools_table.c.org_id == org_id))
             if new:
                 conn.execute(
                     schools_table.insert(),
-                    [{"org_id": org_id, "name": n, "school_group": g, "level": lv} for n, (g, lv) in new.items()],
+                    [
+                        {"org_id": org_id, "name": n, "school_group": g, "level": lv, "attributes": a}
+                        for n, (g, lv, a) in new.items()
+                    ],
                 )
-            new = {name: list(values) for name, values in new.items()}
+            new = {name: [g, lv, *([json.loads(a)] if a != "{}" else [])] for name, (g, lv, a) in new.items()}
             self._audit(conn, "set_schools", user=user, org_id=org_id, details={"before": old, "after": new})
 
     @_translating_errors
@@ -388,11 +401,19 @@ class Store:
         """The organization's schools, by name."""
         with self._read() as conn:
             rows = conn.execute(
-                sa.select(schools_table.c.name, schools_table.c.school_group, schools_table.c.level)
+                sa.select(
+                    schools_table.c.name,
+                    schools_table.c.school_group,
+                    schools_table.c.level,
+                    schools_table.c.attributes,
+                )
                 .where(schools_table.c.org_id == org_id)
                 .order_by(schools_table.c.name)
             )
-            return [School(row.name, row.school_group, row.level) for row in rows]
+            return [
+                School(row.name, row.school_group, row.level, tuple(sorted(json.loads(row.attributes or "{}").items())))
+                for row in rows
+            ]
 
     def school_names(self, org_id: str) -> list[str]:
         """The schools the organization's stored waves name, sorted; none for an organization without waves."""
@@ -1122,6 +1143,14 @@ def _check_org_id(org_id: str) -> None:
         raise ValueError(
             f"organization id {org_id!r} must be 1-64 letters, digits, '_', '.' or '-', starting with a letter or digit"
         )
+
+
+def _attributes_json(attributes: Iterable[tuple[str, str]]) -> str:
+    """A school's further attributes as stored: a JSON object of non-empty text values, keys sorted."""
+    cleaned = {str(name).strip(): str(value).strip() for name, value in attributes}
+    if "" in cleaned:
+        raise ValueError("a school attribute needs a name")
+    return json.dumps({k: v for k, v in sorted(cleaned.items()) if v}, ensure_ascii=False)
 
 
 def _check_user(user: str) -> None:

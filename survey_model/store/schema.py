@@ -73,6 +73,7 @@ schools_table = sa.Table(
     sa.Column("name", sa.Text, primary_key=True),
     sa.Column("school_group", sa.Text, nullable=False, default=""),
     sa.Column("level", sa.Text, nullable=False, default="", server_default=""),
+    sa.Column("attributes", sa.Text, nullable=False, default="{}", server_default="{}"),
 )
 codebooks_table = sa.Table(
     "codebooks",
@@ -188,13 +189,16 @@ def _migration_3_school_levels(conn: sa.Connection) -> None:
 
 
 def _migration_5_rosters_and_networks(conn: sa.Connection) -> None:
-    """Each wave's roster (educators per school, for response rates) and each organization's network.
+    """Each wave's roster (educators per school, for response rates), each organization's network, and further
+    school attributes (Title I, locale, ...) for equity breakdowns.
 
     Numbered 5 because migration 4 (sign-in grants) is written on another branch; it only creates a table of its
     own, so it runs the same after 3 or after 4.
     """
     rosters_table.create(conn)
     network_members_table.create(conn)
+    # Further school attributes (Title I, locale, ...) as a JSON object of text values.
+    conn.exec_driver_sql("ALTER TABLE schools ADD COLUMN attributes TEXT NOT NULL DEFAULT '{}'")
 
 
 MIGRATIONS: tuple[Callable[[sa.Connection], None], ...] = (
