@@ -181,7 +181,7 @@ def test_an_unknown_wave_or_organization_is_answered_with_the_stored_ones(run, t
     code, _, stderr = run(command, "--org", "cedar-valley", *wave, "--out", out)
     assert code == 1 and "Stored waves: '2024 Spring', '2025 Spring', '2026 Spring'." in stderr
     code, _, stderr = run(command, "--org", "cedar", *wave, "--out", out)
-    assert code == 1 and "Stored organizations: 'cedar-valley', 'harbor-point'." in stderr
+    assert code == 1 and "Stored organizations: 'cedar-valley', 'harbor-point', 'lakeshore', 'pine-ridge'." in stderr
 
 
 def test_a_renamed_organization_titles_the_deck_and_the_workbook(run, tmp_path):
