@@ -29,6 +29,7 @@ from survey_model.codebook import Codebook
 from survey_model.dashboard import SCHOOL_GROUP, with_school_groups
 from survey_model.privacy import SUPPRESSED, hidden_message, restrict, suppress
 from survey_model.responses import WAVE
+from survey_model.roster import ResponseRate, rate_text, response_rates
 from survey_model.scoring import condition_summary, index_summary, item_summary, leader_identity
 from survey_model.settings import Settings
 from survey_model.shifts import (
@@ -206,6 +207,8 @@ class _Context:
     """From the wave before the latest to the latest, when the deck's changes start earlier (else ``None``)."""
     counts: dict[str, int]
     """Respondents per chosen wave in the scope."""
+    rates: Mapping[str, ResponseRate | None] = field(default_factory=dict)
+    """The scope's response rate per chosen wave (:mod:`survey_model.roster`), ``None`` where it has none."""
 
     @property
     def min_n(self) -> int:
@@ -234,6 +237,7 @@ def build_deck(
     school: str | None = None,
     school_groups: Mapping[str, str] | None = None,
     settings: Settings | None = None,
+    rosters: Mapping[str, Mapping[str, int]] | None = None,
 ) -> Deck:
     """The workshop deck for one organization (or one of its schools) and one or two waves.
 
@@ -256,6 +260,10 @@ def build_deck(
         slide of a whole-organization deck then says how leader identity changed in each group.
     settings : Settings, optional
         Minimum n and stage bands; defaults to ``Settings()``.
+    rosters : mapping, optional
+        Wave label → school → educators (:meth:`survey_model.store.Store.rosters`): the title slide then gives
+        each wave's response rate where it may be shown (:func:`survey_model.roster.response_rates`), flagged
+        when low.
 
     Returns
     -------
@@ -315,6 +323,7 @@ def build_deck(
         by_group=by_group,
         since_previous=since_previous,
         counts=counts,
+        rates={wave: response_rates(frame, (rosters or {}).get(wave, {}), wave=wave).of(school) for wave in chosen},
     )
     slides: list[Slide | None] = [_title_slide(context)]
     if counts[chosen[-1]] < settings.min_n:
@@ -406,7 +415,12 @@ def _title_slide(context: _Context) -> Slide:
     respondents = []
     for wave, n in context.counts.items():
         shown = _count(n) if n >= context.min_n else f"fewer than {context.min_n}"
-        respondents.append(f"{wave}: {shown} respondents")
+        rate = context.rates.get(wave)
+        if rate is not None and n >= context.min_n:
+            shown += f" respondents, {rate_text(rate, threshold=context.settings.low_response_rate)}"
+        else:
+            shown += " respondents"
+        respondents.append(f"{wave}: {shown}")
     notes = (
         f"This deck shows results of the {context.codebook.name} survey for {_scope_words(context)} "
         f"({_waves_words(context)}). Start by agreeing on norms: the data describe conditions in our schools, "

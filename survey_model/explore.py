@@ -29,9 +29,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from survey_model.codebook import Codebook
+from survey_model.codebook import Attribute, Codebook
 from survey_model.privacy import COMPLEMENTARY, SUPPRESSED, hidden_message, hidden_waves, suppress
-from survey_model.release import WITHHELD, crosses_role
+from survey_model.release import LISTED_PREFIX, WITHHELD, crosses_role
 from survey_model.reliability import ALPHA_FLOOR, cronbach_alpha, item_rest_correlations
 from survey_model.responses import WAVE, matches
 from survey_model.scoring import (
@@ -625,10 +625,22 @@ CROSSED_MESSAGE = (
 )
 
 
+def attribute_info(codebook: Codebook, attribute: str) -> Attribute:
+    """The codebook's attribute, or for a further attribute of the school list (``school:title_i``) one made from
+    its name (``School: title i``; not sensitive, no fixed options)."""
+    if attribute in codebook.attribute_ids:
+        return codebook.attribute(attribute)
+    if attribute.startswith(LISTED_PREFIX):
+        name = attribute.removeprefix(LISTED_PREFIX)
+        return Attribute(id=attribute, label=f"School: {name.replace('_', ' ')}")
+    raise ValueError(f"unknown attribute {attribute!r}")
+
+
 def subgroup_attributes(
     frame: pd.DataFrame, codebook: Codebook, *, restriction: Mapping[str, str | None] | None = None
 ) -> tuple[str, ...]:
-    """Attributes the Subgroups page can break down by: :data:`FIRST_SUBGROUPS` first, the rest in codebook order.
+    """Attributes the Subgroups page can break down by: :data:`FIRST_SUBGROUPS` first, the rest in codebook order,
+    then the school list's further attributes (``school:<name>``, :data:`survey_model.release.LISTED_PREFIX`).
 
     Those with at least one answer in ``frame``, except the school (its own page) and any attribute a filter
     already fixes to one value (a breakdown of one group says nothing).
@@ -642,7 +654,14 @@ def subgroup_attributes(
         if any(str(answer) != "" for answer in answers):
             present.append(attribute.id)
     first = [attribute for attribute in FIRST_SUBGROUPS if attribute in present]
-    return (*first, *(attribute for attribute in present if attribute not in first))
+    listed = [
+        column
+        for column in frame.columns
+        if str(column).startswith(LISTED_PREFIX)
+        and column not in fixed
+        and set(frame[column].dropna().astype(str).unique()) - {WITHHELD, ""}
+    ]
+    return (*first, *(attribute for attribute in present if attribute not in first), *sorted(listed))
 
 
 def subgroup_view(
@@ -661,7 +680,7 @@ def subgroup_view(
     within each condition, at ``min_n_sensitive`` for a sensitive attribute.
     """
     settings = settings or Settings()
-    info = codebook.attribute(attribute)
+    info = attribute_info(codebook, attribute)
     min_n = settings.min_n_sensitive if info.sensitive else settings.min_n
     if attribute not in frame.columns:
         raise ValueError(f"the responses frame has no column {attribute!r}")
@@ -1025,6 +1044,7 @@ __all__ = [
     "Reliability",
     "SchoolsView",
     "SubgroupView",
+    "attribute_info",
     "condition_detail",
     "hidden_reason",
     "identity_answers",

@@ -56,6 +56,8 @@ SCHOOL_GROUP = "school_group"
 """Column of each respondent's school group (cohort / comparison) from the school list."""
 SCHOOL_ATTRIBUTES = ("school", "school_level", SCHOOL_GROUP)
 """Attributes of the school, taken from the school list (level, group) or the cell (school)."""
+LISTED_PREFIX = "school:"
+"""Column prefix of the school list's further attributes in the released frame (``school:title_i``)."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,8 @@ class SchoolInfo:
     """School level (Elementary, Middle, …); ``""`` when the list does not say."""
     group: str = ""
     """Comparison group (cohort, comparison); ``""`` when the school is in none."""
+    attributes: Mapping[str, str] = field(default_factory=dict)
+    """Further attributes from the school list (Title I, locale, ...): name → value."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,9 @@ class Release:
     withheld: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """For school and role: the values the stored answers hold that are never a published group in any wave (so a
     link naming one can say why it shows everyone instead)."""
+    listed: tuple[str, ...] = ()
+    """Columns of the school list's further attributes (``school:<name>``), each constant within a cell: a pool
+    of schools whose values differ publishes :data:`WITHHELD` for its respondents, like level and group."""
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -489,6 +496,12 @@ def release(
     level, group = _school_attributes(school_code[published], cell_of[published], school_names, info)
     kept["school_level"] = level.set_axis(kept.index)
     kept[SCHOOL_GROUP] = group.set_axis(kept.index)
+    listed_columns = []
+    for name in sorted({name for school in info.values() for name in school.attributes}):
+        column = LISTED_PREFIX + name
+        values = _listed_attribute(school_code[published], cell_of[published], school_names, info, name)
+        kept[column] = values.set_axis(kept.index)
+        listed_columns.append(column)
 
     in_group = {name: ~withheld_names[name][released[name]] for name in attributes}
     in_group["school"] = ~(school_shown_names == WITHHELD)[shown_school]
@@ -520,6 +533,7 @@ def release(
         notes=notes,
         schools=named,
         withheld=withheld,
+        listed=tuple(listed_columns),
     )
 
 
@@ -653,29 +667,46 @@ def _linked_keys(
             return keys
 
 
+def _cell_values(per_school: np.ndarray, school_code: np.ndarray, cell_of: np.ndarray) -> pd.Series:
+    """A school-list value of each respondent's cell: the value of its schools when they all share it, else
+    :data:`WITHHELD` (so a pool of small schools never mixes, say, two levels, or Title I and other schools).
+
+    ``per_school`` holds each school's value (by school code). Returned as a category column (sorted categories,
+    as ``astype("category")`` gives).
+    """
+    value_code, value_names = pd.factorize(per_school)
+    value_names = np.append(np.asarray(value_names, dtype=object), WITHHELD)
+    row_value = value_code[school_code]
+    if len(cell_of):
+        pairs, _ = _unique_rows([cell_of, row_value])
+        cells, counts = np.unique(pairs[:, 0], return_counts=True)
+        mixed = np.zeros(int(cell_of.max()) + 2, dtype=bool)
+        mixed[cells[counts > 1]] = True
+        row_value = np.where(mixed[cell_of], len(value_names) - 1, row_value)
+    return _categories(row_value, value_names, index=pd.RangeIndex(len(cell_of)))
+
+
 def _school_attributes(
     school_code: np.ndarray, cell_of: np.ndarray, school_names: np.ndarray, info: Mapping[str, SchoolInfo]
 ) -> tuple[pd.Series, pd.Series]:
-    """Level and group of each respondent's cell: the school list's, when every school of the cell shares it.
-
-    Returned as category columns (sorted categories, as ``astype("category")`` gives).
-    """
-    out = []
-    for field_name in ("level", "group"):
-        per_school = np.array(
-            [getattr(info.get(s, SchoolInfo()), field_name) or WITHHELD for s in school_names], dtype=object
+    """Level and group of each respondent's cell (:func:`_cell_values`)."""
+    level, group = (
+        _cell_values(
+            np.array([getattr(info.get(s, SchoolInfo()), field_name) or WITHHELD for s in school_names], dtype=object),
+            school_code,
+            cell_of,
         )
-        value_code, value_names = pd.factorize(per_school)
-        value_names = np.append(np.asarray(value_names, dtype=object), WITHHELD)
-        row_value = value_code[school_code]
-        if len(cell_of):
-            pairs, _ = _unique_rows([cell_of, row_value])
-            cells, counts = np.unique(pairs[:, 0], return_counts=True)
-            mixed = np.zeros(int(cell_of.max()) + 2, dtype=bool)
-            mixed[cells[counts > 1]] = True
-            row_value = np.where(mixed[cell_of], len(value_names) - 1, row_value)
-        out.append(_categories(row_value, value_names, index=pd.RangeIndex(len(cell_of))))
-    return out[0], out[1]
+        for field_name in ("level", "group")
+    )
+    return level, group
+
+
+def _listed_attribute(
+    school_code: np.ndarray, cell_of: np.ndarray, school_names: np.ndarray, info: Mapping[str, SchoolInfo], name: str
+) -> pd.Series:
+    """One further school attribute (Title I, locale, ...) of each respondent's cell (:func:`_cell_values`)."""
+    per_school = [info.get(s, SchoolInfo()).attributes.get(name, "") or WITHHELD for s in school_names]
+    return _cell_values(np.array(per_school, dtype=object), school_code, cell_of)
 
 
 def _with_levels_from_answers(
@@ -696,7 +727,8 @@ def _with_levels_from_answers(
     guessed = []
     for name, level in counts.drop_duplicates("school")[["school", "level"]].itertuples(index=False):
         if not info.get(name, SchoolInfo()).level:
-            info[name] = SchoolInfo(level=level, group=info.get(name, SchoolInfo()).group)
+            known = info.get(name, SchoolInfo())
+            info[name] = SchoolInfo(level=level, group=known.group, attributes=known.attributes)
             guessed.append(name)
     return info, guessed
 
@@ -767,7 +799,12 @@ def as_displayed(table: pd.DataFrame, *, formats: Mapping[str, str] | None = Non
 
 def school_info(schools: Sequence[object]) -> dict[str, SchoolInfo]:
     """The school list as the release decision reads it (from :meth:`survey_model.store.Store.schools`)."""
-    return {s.name: SchoolInfo(level=getattr(s, "level", ""), group=getattr(s, "group", "")) for s in schools}
+    return {
+        s.name: SchoolInfo(
+            level=getattr(s, "level", ""), group=getattr(s, "group", ""), attributes=dict(getattr(s, "attributes", ()))
+        )
+        for s in schools
+    }
 
 
 def released_responses(store: object, org: str, *, min_n: int = 5, min_n_sensitive: int = 10) -> Release:
@@ -788,6 +825,7 @@ def released_responses(store: object, org: str, *, min_n: int = 5, min_n_sensiti
 
 __all__ = [
     "IDENTITY",
+    "LISTED_PREFIX",
     "SCHOOL_ATTRIBUTES",
     "SCHOOL_GROUP",
     "WITHHELD",

@@ -2,7 +2,8 @@
 
 Each export is read by :func:`survey_model.importers.import_export` and saved by
 :meth:`survey_model.store.Store.save_wave`, exactly as the upload page does; the school groups (cohort or
-comparison) come from ``data_samples/schools.csv``. The list of files, their organizations, wave labels and dates
+comparison) come from ``data_samples/schools.csv``, each wave's roster (educators per school, for response rates)
+from ``data_samples/rosters.csv``. The list of files, their organizations, wave labels and dates
 comes from the generator's manifest, ``data_samples/truth.json``.
 """
 
@@ -25,6 +26,8 @@ from survey_model.store import SaveResult, School, Store
 __all__ = ["SAMPLES_DIR", "SampleFile", "load_samples", "sample_files"]
 
 SAMPLES_DIR = PROJECT_ROOT / "data_samples"
+_SCHOOL_COLUMNS = {"organization", "school", "school_level", "group"}
+"""Columns of ``schools.csv`` that are not further school attributes (every other column is one, e.g. title_i)."""
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,7 @@ class LoadStep:
 
 
 LOADED_MESSAGE = (
-    "The demo data are loaded: a fictional network of two organizations over three waves. To use your own "
+    "The demo data are loaded: a fictional network of four organizations over three waves. To use your own "
     "results, upload a wave on the **Upload a wave** page and delete the demo waves on **Manage data**."
 )
 """What to say once the demo data are in, and how to replace them."""
@@ -133,9 +136,29 @@ def load_samples(
         rows = list(csv.DictReader(handle))
     for org_id in {row["organization"] for row in rows}:
         schools = [
-            School(row["school"], row["group"], row.get("school_level", ""))
+            School(
+                row["school"],
+                row["group"],
+                row.get("school_level", ""),
+                tuple(sorted((k, v) for k, v in row.items() if k not in _SCHOOL_COLUMNS and v)),
+            )
             for row in rows
             if row["organization"] == org_id
         ]
         store.set_schools(org_id, schools, user=user)
+    rosters = folder / "rosters.csv"
+    if rosters.exists():
+        with rosters.open(encoding="utf-8", newline="") as handle:
+            roster_rows = list(csv.DictReader(handle))
+        for org_id, wave in dict.fromkeys((row["organization"], row["wave"]) for row in roster_rows):
+            staff = {
+                row["school"]: int(row["staff"])
+                for row in roster_rows
+                if (row["organization"], row["wave"]) == (org_id, wave)
+            }
+            store.set_roster(org_id, wave, staff, user=user)
+    network = json.loads((folder / "truth.json").read_text(encoding="utf-8")).get("network")
+    if network:
+        for org_id in network["organizations"]:
+            store.set_network(org_id, network["name"], user=user)
     return results

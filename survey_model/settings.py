@@ -11,6 +11,8 @@ variable                     meaning                                            
 ``CLD_MIN_N``                smallest group whose aggregates are shown (at least 3)      ``5``
 ``CLD_MIN_N_SENSITIVE``      smallest group for breakdowns by a sensitive attribute      ``10``
 ``CLD_STAGE_BANDS``          lower edges of Developing, Established, Sustaining (in %)   ``50,70,85``
+``CLD_LOW_RESPONSE_RATE``    response rate (in %) under which a figure says "read with   ``50``
+                             care"
 ===========================  ==========================================================  ============
 """
 
@@ -54,6 +56,9 @@ class Settings:
     """Smallest group for breakdowns by a sensitive attribute (demographics) and open-text comments."""
     stage_bands: tuple[StageBand, ...] = DEFAULT_STAGE_BANDS
     """Project-default stage bands on percent favorable, lowest first. Not a published rubric."""
+    low_response_rate: float = 0.5
+    """Share of a school's or organization's educators (in (0, 1]) under which its figures are flagged "read with
+    care" (the UChicago 5Essentials reports use one half)."""
     data_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "instance")
     """Folder holding the embedded SQLite database and the respondent-hashing secret."""
     database_url: str = ""
@@ -64,6 +69,8 @@ class Settings:
             raise ValueError(f"min_n must be at least 3 to protect confidentiality, got {self.min_n}")
         if self.min_n_sensitive < self.min_n:
             raise ValueError("min_n_sensitive cannot be lower than min_n")
+        if not 0 < self.low_response_rate <= 1:
+            raise ValueError(f"low_response_rate must be a share in (0, 1], got {self.low_response_rate}")
         lowers = [band.lower for band in self.stage_bands]
         if not lowers or lowers[0] != 0 or lowers != sorted(lowers) or len(set(lowers)) != len(lowers):
             raise ValueError("stage_bands must start at 0 and rise strictly, e.g. 0, 50, 70, 85")
@@ -116,6 +123,13 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             raise ValueError("CLD_STAGE_BANDS needs exactly three edges, e.g. 50,70,85")
         names = [band.name for band in DEFAULT_STAGE_BANDS]
         kwargs["stage_bands"] = tuple(StageBand(n, e) for n, e in zip(names, [0.0, *edges], strict=True))
+    if env.get("CLD_LOW_RESPONSE_RATE"):
+        try:
+            kwargs["low_response_rate"] = float(env["CLD_LOW_RESPONSE_RATE"]) / 100
+        except ValueError:
+            raise ValueError(
+                f"CLD_LOW_RESPONSE_RATE must be a percent like 50, got {env['CLD_LOW_RESPONSE_RATE']!r}"
+            ) from None
     if "min_n" in kwargs and "min_n_sensitive" not in kwargs:
         kwargs["min_n_sensitive"] = max(10, int(kwargs["min_n"]))  # type: ignore[arg-type]
     return Settings(**kwargs)  # type: ignore[arg-type]

@@ -92,6 +92,7 @@ def results_workbook(
     restriction: Mapping[str, str | None] | None = None,
     settings: Settings | None = None,
     created: str = "",
+    rosters: Mapping[str, Mapping[str, int]] | None = None,
 ) -> ResultsWorkbook:
     """The results of one selection, one sheet per view, ready for :func:`survey_model.reports.workbook_xlsx`.
 
@@ -113,6 +114,9 @@ def results_workbook(
         Minimum n (and its sensitive-attribute variant) and stage bands; defaults to ``Settings()``.
     created : str, optional
         A date or time to print with the filters (left out when empty, so the same data give the same file).
+    rosters : mapping, optional
+        Wave label → school → educators (:meth:`survey_model.store.Store.rosters`): adds the *Response rates*
+        sheet (the organization's rate and each published school's, :func:`survey_model.roster.response_rates`).
 
     Returns
     -------
@@ -164,7 +168,48 @@ def results_workbook(
         sheets.append(_drivers(selected, context, wave=wave))
     sheets.extend(_changes(selected, context, wave=wave, compare=compare))
     sheets.append(_reliability(snapshot, context))
+    if rosters:
+        sheets.insert(2, _rates(frame, rosters, context, school=restriction.get("school")))
     return ResultsWorkbook(title=f"{org_name}: survey results", filters=filters, sheets=tuple(sheets))
+
+
+def _rates(
+    frame: pd.DataFrame, rosters: Mapping[str, Mapping[str, int]], context: _Context, *, school: str | None
+) -> Sheet:
+    """Each shown wave's response rate: the organization's and every school published on its own (or the one
+    school chosen), flagged when low. Pooled schools have no row: their rate would give their count away."""
+    from survey_model.roster import low_response_warning, response_rates
+
+    threshold = context.settings.low_response_rate
+    rows = []
+    for wave in context.waves:
+        rates = response_rates(frame, rosters.get(wave, {}), wave=wave)
+        chosen = [(school, rates.of(school))] if school else [("Whole organization", rates.organization)]
+        if not school:
+            chosen += sorted(rates.schools.items())
+        for name, rate in chosen:
+            if rate is None:
+                continue
+            note = low_response_warning(threshold) if rate.low(threshold) else ""
+            rows.append(
+                {
+                    "Wave": wave,
+                    "School": name,
+                    "Respondents": rate.respondents,
+                    "Educators": rate.staff,
+                    "Response rate": rate.rate,
+                    NOTE: note,
+                }
+            )
+    table = pd.DataFrame(rows, columns=["Wave", "School", "Respondents", "Educators", "Response rate", NOTE])
+    return Sheet(
+        name="Response rates",
+        title="Response rates: respondents over the educators on each wave's roster",
+        table=table.astype({"Response rate": float}),
+        formats={"Respondents": COUNT, "Educators": COUNT, "Response rate": SHARE},
+        note=f"Under {round(100 * threshold)}% the people who answered may not speak for the rest: read with care. "
+        "Schools pooled with other small schools have no rate of their own (it would give their count away).",
+    )
 
 
 def _drivers(selected: pd.DataFrame, context: _Context, *, wave: str) -> Sheet:

@@ -54,11 +54,16 @@ def test_logistic_fit_matches_statsmodels_on_standardised_scores():
 
 
 def test_the_planted_drivers_are_recovered_in_every_demo_organization_and_wave(demo):
-    """Demo data (truth.json: SI and RN drive Yes): in all six organization × wave selections, both rank first."""
+    """Demo data (truth.json: SI and RN drive Yes): in all six organization × wave selections large enough for
+    the analysis (Cedar Valley, Harbor Point), both rank first; the network's small third and fourth organizations
+    (about 110 respondents a wave) get the plain "not shown" message instead."""
     assert set(demo.truth["model"]["leader_identity_drivers"]["drivers"]) == PLANTED
     frame = demo.responses
     for (org, wave), rows in frame.groupby(["organization", "wave"], observed=True):
         result = drivers(rows, CODEBOOK, n_boot=100)
+        if org in ("lakeshore", "pine-ridge"):
+            assert not result.shown and result.message.startswith("Not shown: this needs at least 70"), (org, wave)
+            continue
         assert result.shown, (org, wave)
         assert recovered(result.table), (org, wave, result.table)
         assert 0.6 < result.auc_low < result.auc < result.auc_high < 1

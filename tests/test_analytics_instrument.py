@@ -42,10 +42,14 @@ def test_an_item_of_pure_noise_loads_weakly():
 
 
 def test_the_demo_items_all_sit_with_their_own_condition():
-    """The demo plants no misfitting item: in every organization × wave, no item is flagged."""
+    """The demo plants no misfitting item: in every organization × wave with the 280 respondents the check needs,
+    no item is flagged (the network's third and fourth organizations are too small: the check says so)."""
     responses = generate().responses
     for (org, wave), rows in responses.groupby(["organization", "wave"], observed=True):
         check = instrument_check(rows, CODEBOOK)
+        if org in ("lakeshore", "pine-ridge"):
+            assert not check.shown and "280" in check.message, (org, wave)
+            continue
         assert check.shown, (org, wave)
         assert (check.items["flag"] == "").all(), (org, wave, check.items)
         assert len(check.items) == 28 and len(check.conditions) == 7

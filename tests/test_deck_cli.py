@@ -123,8 +123,11 @@ def test_workbook_command_uses_the_database_from_the_environment(run, data_dir, 
     out = tmp_path / "cedar.xlsx"
     code, stdout, stderr = run("workbook", "--org", "cedar-valley", "--out", str(out))
     assert code == 0, stderr
-    assert "Wrote 11 sheets" in stdout and "Changes (analysts)" in stdout and "What goes with leader identity" in stdout
+    assert "Wrote 12 sheets" in stdout and "Changes (analysts)" in stdout and "What goes with leader identity" in stdout
     book = load_workbook(out)
+    rates = {row[1]: row[2:5] for row in book["Response rates"].iter_rows(values_only=True) if row[0] == "2026 Spring"}
+    assert rates["Whole organization"] == (486, 600, 0.81)  # the demo's planted rosters; 486/600 = 0.81 exactly
+    assert rates["Alder Elementary School"] == (46, 52, 0.88)  # 46/52 = 0.8846, rounded as shown
     filters = {row[0]: row[1] for row in book["Conditions"].iter_rows(min_row=2, max_row=10, values_only=True)}
     assert filters["Organization"] == "Cedar Valley School District"
     assert (filters["Wave"], filters["Compared with"]) == ("2026 Spring", "2025 Spring")
@@ -178,7 +181,7 @@ def test_an_unknown_wave_or_organization_is_answered_with_the_stored_ones(run, t
     code, _, stderr = run(command, "--org", "cedar-valley", *wave, "--out", out)
     assert code == 1 and "Stored waves: '2024 Spring', '2025 Spring', '2026 Spring'." in stderr
     code, _, stderr = run(command, "--org", "cedar", *wave, "--out", out)
-    assert code == 1 and "Stored organizations: 'cedar-valley', 'harbor-point'." in stderr
+    assert code == 1 and "Stored organizations: 'cedar-valley', 'harbor-point', 'lakeshore', 'pine-ridge'." in stderr
 
 
 def test_a_renamed_organization_titles_the_deck_and_the_workbook(run, tmp_path):

@@ -272,7 +272,9 @@ def test_the_minimum_must_be_sensible():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("org", "waves"), [("cedar-valley", None), ("harbor-point", ["2026 Spring"])])
+@pytest.mark.parametrize(
+    ("org", "waves"), [("cedar-valley", None), ("harbor-point", ["2026 Spring"]), ("lakeshore", ["2026 Spring"])]
+)
 def test_the_demo_network_gives_no_one_away_on_any_page_export_or_command(data_dir, org, waves, capsys):
     """Every page's builders under every sidebar filter combination and comparison wave, the workbook and the deck
     of every single-filter selection, and the shifts command's JSON for every school, on the stored demo data as

@@ -685,10 +685,13 @@ def test_a_version_1_database_is_upgraded_in_place(tmp_path):
     audit_before = store.audit_log()
     store.close()
     path = tmp_path / "survey.db"
-    with sqlite3.connect(path) as conn:  # what a version-1 database looks like: migrations 2 to 4 not yet applied
+    with sqlite3.connect(path) as conn:  # what a version-1 database looks like: migrations 2 to 5 not yet applied
         conn.execute("DROP TABLE access_grants")
+        conn.execute("DROP TABLE rosters")
+        conn.execute("DROP TABLE network_members")
         conn.execute("DROP TABLE mapping_profiles")
         conn.execute("DROP INDEX ix_audit_log_org_id_id")
+        conn.execute("ALTER TABLE schools DROP COLUMN attributes")
         conn.execute("ALTER TABLE schools DROP COLUMN level")
         conn.execute("DELETE FROM schema_version WHERE version > 1")
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -697,9 +700,9 @@ def test_a_version_1_database_is_upgraded_in_place(tmp_path):
     }  # fmt: skip
 
     upgraded = open_store(tmp_path)
-    assert upgraded.schema_version == SCHEMA_VERSION == 4
+    assert upgraded.schema_version == SCHEMA_VERSION == 5
     with sqlite3.connect(path) as conn:
-        assert [r[0] for r in conn.execute("SELECT version FROM schema_version ORDER BY version")] == [1, 2, 3, 4]
+        assert [r[0] for r in conn.execute("SELECT version FROM schema_version ORDER BY version")] == [1, 2, 3, 4, 5]
         indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert "ix_audit_log_org_id_id" in indexes
     pd.testing.assert_frame_equal(upgraded.load_responses("district-7"), before)
@@ -709,6 +712,8 @@ def test_a_version_1_database_is_upgraded_in_place(tmp_path):
     assert upgraded.schools("district-7") == [School("Oak", "cohort", "")]  # no level until staff give one
     upgraded.set_schools("district-7", [School("Oak", "cohort", "Middle")], user="ana")
     assert upgraded.schools("district-7") == [School("Oak", "cohort", "Middle")]
+    upgraded.set_roster("district-7", "W1", {"Oak": 60}, user="ana")
+    assert upgraded.roster("district-7", "W1") == {"Oak": 60}
 
 
 def test_a_database_from_a_newer_version_is_refused(tmp_path):
@@ -732,9 +737,12 @@ def test_a_version_3_database_gets_the_access_grants_table(tmp_path):
     store.close()
     with sqlite3.connect(tmp_path / "survey.db") as conn:  # what a version-3 database looks like
         conn.execute("DROP TABLE access_grants")
+        conn.execute("DROP TABLE rosters")
+        conn.execute("DROP TABLE network_members")
+        conn.execute("ALTER TABLE schools DROP COLUMN attributes")
         conn.execute("DELETE FROM schema_version WHERE version > 3")
     upgraded = open_store(tmp_path)
-    assert upgraded.schema_version == 4
+    assert upgraded.schema_version == SCHEMA_VERSION == 5
     assert upgraded.grants() == []
     upgraded.grant(email="ana@network.example", role="staff", org="*", user="setup")
     assert [(g.subject, g.role, g.org) for g in upgraded.grants()] == [("ana@network.example", "staff", "*")]

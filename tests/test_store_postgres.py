@@ -115,13 +115,16 @@ def test_postgres_version_1_schema_is_upgraded(pg_url, tmp_path):
     engine = sa.create_engine(pg_url)
     with engine.begin() as conn:
         conn.execute(sa.text("DROP TABLE access_grants"))
+        conn.execute(sa.text("DROP TABLE rosters"))
+        conn.execute(sa.text("DROP TABLE network_members"))
         conn.execute(sa.text("DROP TABLE mapping_profiles"))
         conn.execute(sa.text("DROP INDEX ix_audit_log_org_id_id"))
+        conn.execute(sa.text("ALTER TABLE schools DROP COLUMN attributes"))
         conn.execute(sa.text("ALTER TABLE schools DROP COLUMN level"))
         conn.execute(sa.text("DELETE FROM schema_version WHERE version > 1"))
     engine.dispose()
     upgraded = Store(pg_url, secret_path=tmp_path / "key.secret")
-    assert upgraded.schema_version == SCHEMA_VERSION == 4
+    assert upgraded.schema_version == SCHEMA_VERSION == 5
     upgraded.set_schools("district-7", [School("Oak", "cohort", "Middle")], user="ana")
     assert upgraded.schools("district-7") == [School("Oak", "cohort", "Middle")]
     pd.testing.assert_frame_equal(upgraded.load_responses("district-7"), before)
@@ -141,10 +144,13 @@ def test_postgres_version_3_schema_gets_the_access_grants_table(pg_url, tmp_path
     engine = sa.create_engine(pg_url)
     with engine.begin() as conn:
         conn.execute(sa.text("DROP TABLE access_grants"))
+        conn.execute(sa.text("DROP TABLE rosters"))
+        conn.execute(sa.text("DROP TABLE network_members"))
+        conn.execute(sa.text("ALTER TABLE schools DROP COLUMN attributes"))
         conn.execute(sa.text("DELETE FROM schema_version WHERE version > 3"))
     engine.dispose()
     upgraded = Store(pg_url, secret_path=tmp_path / "key.secret")
-    assert upgraded.schema_version == 4 and upgraded.grants() == []
+    assert upgraded.schema_version == SCHEMA_VERSION == 5 and upgraded.grants() == []
     upgraded.grant(email="Ana@Network.example", role="staff", org="*", user="setup")
     upgraded.grant(domain="d7.example", role="partner", org="district-7", user="ana@network.example")
     assert [(g.subject, g.role, g.org) for g in upgraded.grants()] == [

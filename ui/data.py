@@ -18,7 +18,9 @@ import streamlit as st
 from survey_model import dashboard
 from survey_model.access import PARTNER
 from survey_model.codebook import Codebook
+from survey_model.network import NetworkFigures, network_figures
 from survey_model.release import released_responses
+from survey_model.roster import ResponseRates, response_rates
 from survey_model.scoring import with_condition_parts
 from survey_model.settings import Settings, load_settings
 from survey_model.store import Store, StoreError
@@ -192,12 +194,48 @@ def leader_statement(org: str, from_wave: str, to_wave: str, restriction: dict[s
     return _leader_statement(org, version(org), from_wave, to_wave, tuple(sorted(restriction.items())))
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def _rates(org: str, version: str, wave: str) -> ResponseRates:
+    return response_rates(_org_data(org, version).frame, store().roster(org, wave), wave=wave)
+
+
+def rates(org: str, wave: str) -> ResponseRates:
+    """The response rates a wave may show (:func:`survey_model.roster.response_rates`, cached per version)."""
+    return _rates(org, version(org), wave)
+
+
+@st.cache_data(max_entries=64, show_spinner="Pooling the network…")
+def _network(org: str, wave: str, name: str, versions: tuple[tuple[str, str], ...]) -> NetworkFigures | None:
+    # Each member's *released* frame (survey_model.network explains why that keeps the pooled figure safe).
+    frames = {member: _org_data(member, version).frame for member, version in versions}
+    codebook = _org_data(org, dict(versions)[org]).codebook
+    return network_figures(frames, codebook, network=name, wave=wave, partner=org, min_n=settings().min_n)
+
+
+def network(org: str, wave: str) -> NetworkFigures | None:
+    """The pooled figures of the organization's network in ``wave`` (``None`` without a network or with too few
+    organizations), cached per member data versions."""
+    own = version(org)  # the gate: the person may see this organization
+    current = store()
+    name = current.network_of(org)
+    if not name:
+        return None
+    # The other members are read without the person's access to them: only their pooled, released figures leave
+    # _network (survey_model.network), never one of them on its own or by name.
+    members = {
+        member: own if member == org else current.data_version(member) for member in current.network_members(name)
+    }
+    return _network(org, wave, name, tuple(members.items()))
+
+
 __all__ = [
     "OrgData",
     "StoreError",
     "leader_statement",
+    "network",
     "org_data",
     "overview",
+    "rates",
     "settings",
     "shifts",
     "store",

@@ -365,21 +365,26 @@ def audit_table(log: pd.DataFrame) -> pd.DataFrame:
     return table.astype({"Wave": "string", "File SHA-256": "string"}).fillna("")
 
 
-def schools_table(store: Store, org_id: str, answered: list[str]) -> pd.DataFrame:
-    """The organization's school list (level and comparison group) with every school the waves name, for the editor
-    (staff of the organization only).
+def schools_table(store: Store, org_id: str, answered: list[str], *, extra: str = "") -> pd.DataFrame:
+    """The organization's school list (level, comparison group and every further attribute, one column each) with
+    every school the waves name, for the editor (staff of the organization only).
 
     ``answered``: the schools the stored waves name (from the cached filter options, not a fresh read of every
-    stored response).
+    stored response). ``extra``: the name of a further attribute to add as an empty column.
     """
     auth.require(org_id, STAFF)
     known = {school.name: school for school in store.schools(org_id)}
     names = sorted(set(known) | set(answered) - {""})
+    further = sorted({name for school in known.values() for name, _ in school.attributes} | ({extra} - {""}))
     return pd.DataFrame(
         {
             "School": names,
             "Level": [known[name].level if name in known else "" for name in names],
             "Group": [known[name].group if name in known else "" for name in names],
+            **{
+                attribute: [known[name].attribute(attribute) if name in known else "" for name in names]
+                for attribute in further
+            },
         }
     )
 
@@ -396,7 +401,16 @@ def school_column_config() -> dict:
 
 def schools_from(table: pd.DataFrame) -> list[School]:
     """Schools from the edited table."""
-    return [School(str(row.School), str(row.Group or ""), str(row.Level or "")) for row in table.itertuples()]
+    further = [column for column in table.columns if column not in {"School", "Level", "Group"}]
+    return [
+        School(
+            str(row["School"]),
+            str(row["Group"] or ""),
+            str(row["Level"] or ""),
+            tuple(sorted((column, str(row[column])) for column in further if pd.notna(row[column]) and row[column])),
+        )
+        for _, row in table.iterrows()
+    ]
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -104,6 +104,7 @@ def _deck(org: str, version: str, waves: tuple[str, ...], school: str | None) ->
         school=school,
         school_groups=data.store().school_groups(org),
         settings=data.settings(),
+        rosters=data.store().rosters(org),
     )
 
 
@@ -233,6 +234,7 @@ def downloads(current: Deck, slide: Slide, filters: Filters, org: OrgData) -> No
             on_click="ignore",
         )
     settings = data.settings()
+    rosters = data.store().rosters(filters.org)  # read now: Streamlit makes the file later, outside the session
     name = current.org_name
     workbook_name = f"{slug(f'{name} {filters.wave}') or 'results'}.xlsx"
     columns[3].download_button(
@@ -247,6 +249,7 @@ def downloads(current: Deck, slide: Slide, filters: Filters, org: OrgData) -> No
                     compare=filters.compare,
                     restriction=filters.restriction,
                     settings=settings,
+                    rosters=rosters,
                 )
             ),
             org=org.org,

@@ -7,7 +7,7 @@ from survey_model.charts import explore as explore_charts
 from survey_model.explore import items_table
 from survey_model.privacy import hidden_message, is_shown, selection_hidden_message
 from survey_model.reliability import ALPHA_FLOOR
-from ui import data, display, explore_data, state
+from ui import data, display, explore_data, network, rates, state
 
 filters = state.current()
 st.title("Conditions")
@@ -34,10 +34,12 @@ view = explore_data.condition_detail(filters, condition=condition, order=order)
 if view.hidden:
     st.warning(selection_hidden_message(min_n))
     st.stop()
+rates.show_selection_rate(filters)
 
 st.subheader(view.name)
 if view.description:
     st.markdown(view.description)
+network.show_condition(filters, condition, view.name)
 
 summary = view.summary.iloc[0]
 shown = is_shown(summary)

@@ -6,7 +6,7 @@ from survey_model import privacy
 from survey_model.charts import explore as explore_charts
 from survey_model.explore import CROSSED_MESSAGE, identity_answers, identity_table, leader_table
 from survey_model.privacy import hidden_message, selection_hidden_message
-from ui import data, display, explore_data, state
+from ui import data, display, explore_data, network, rates, state
 
 filters = state.current()
 st.title("Leader identity")
@@ -26,6 +26,7 @@ view = explore_data.leader_view(filters)
 if view.hidden:
     st.warning(selection_hidden_message(min_n))
     st.stop()
+rates.show_selection_rate(filters)
 
 st.markdown(f"*{question}*")
 by_wave = view.by_wave
@@ -48,6 +49,7 @@ else:
             f"{100 * row['share_informal_of_yes']:.0f}% of those who see themselves as leaders hold no formal "
             "leadership role."
         )
+    network.show_leader_share(filters)
 
 shown_waves = privacy.shown(by_wave)
 if not shown_waves.empty:

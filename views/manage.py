@@ -3,7 +3,7 @@
 import streamlit as st
 
 from survey_model.access import STAFF
-from ui import auth, data, staff, state
+from ui import auth, data, network, rosters, staff, state
 
 st.title("Manage data")
 st.caption(staff.ACCESS_NOTE)
@@ -61,16 +61,25 @@ st.caption(
 )
 for note in data.org_data(org).release_notes:
     st.warning(note)
+extra = st.text_input(
+    "Add a school attribute column (e.g. title_i, locale, cohort_year)",
+    key=f"schools_extra_{org}",
+    help="Further attributes of each school (from the school list, never from answers) become breakdowns on the "
+    "Subgroups page. A pool of small schools whose values differ shows the attribute as withheld.",
+)
 edited = st.data_editor(
-    staff.schools_table(store, org, list(data.org_data(org).schools_answered)),
+    staff.schools_table(store, org, list(data.org_data(org).schools_answered), extra=extra.strip()),
     column_config=staff.school_column_config(),
     disabled=["School"],
     hide_index=True,
-    key=f"schools_editor_{org}",
+    key=f"schools_editor_{org}_{extra.strip()}",
 )
 if st.button("Save school list", key="save_schools"):
     store.set_schools(org, staff.schools_from(edited), user=staff.user())
     st.success("School list saved.")
+
+rosters.roster_section(store, org)
+network.staff_section(store, org)
 
 st.subheader("Codebooks")
 staff.codebook_section(store)

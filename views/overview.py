@@ -5,7 +5,7 @@ import streamlit as st
 from survey_model import charts, privacy
 from survey_model.privacy import hidden_message, selection_hidden_message
 from survey_model.shifts.statements import shown_difference
-from ui import data, display, state, tables
+from ui import data, display, network, rates, state, tables
 
 filters = state.current()
 st.title("Overview")
@@ -51,6 +51,8 @@ if view.leader is not None:
         "'Not sure' counts as a valid answer that is not Yes.",
     )
 columns[2].metric("Respondents", f"{view.respondents:,}", help="Educators in this selection and wave.")
+rates.show_selection_rate(filters)
+network.show_headline(filters)
 if filters.compare:
     if view.leader is not None:
         st.markdown(f"**{data.leader_statement(filters.org, filters.compare, filters.wave, filters.restriction)}**")
@@ -88,6 +90,9 @@ if view.leader is not None:
     for wave in hidden["wave"]:
         st.caption(f"Leader identity in {wave}: {hidden_message(min_n)}.")
 
+if not (filters.school or filters.school_level or filters.role):
+    rates.show_school_rates(filters)
+
 with st.expander("How these numbers are calculated"):
     st.markdown(
         "- **Percent favorable**: share of valid answers that are *Agree* or *Strongly agree*, after negatively "
@@ -97,6 +102,8 @@ with st.expander("How these numbers are calculated"):
         "averaged over respondents; n counts those respondents.\n"
         "- **Stage bands** are project defaults, not a published rubric: Emerging below 50, Developing 50–69, "
         "Established 70–84, Sustaining 85 and above.\n"
+        "- **Response rate**: respondents over the educators on the wave's roster (given by staff), for the "
+        "organization and for each school large enough to be shown on its own.\n"
         f"- **Confidentiality**: no figure describes fewer than {min_n} respondents; when one group is hidden, "
         "the next smallest is hidden too so it cannot be worked out by subtraction."
     )

@@ -6,7 +6,7 @@ from survey_model import charts, privacy
 from survey_model.charts import explore as explore_charts
 from survey_model.explore import WITHHELD_NOTE, school_detail, school_matrix
 from survey_model.privacy import hidden_message, selection_hidden_message
-from ui import data, display, explore_data, state, tables
+from ui import data, display, explore_data, rates, state, tables
 from ui.state import ALL, PARAMS
 
 filters = state.current()
@@ -78,7 +78,7 @@ display.chart(
     selection_mode="pick",
 )
 
-matrix = school_matrix(view, codebook, metric=metric)
+matrix = rates.with_rates(school_matrix(view, codebook, metric=metric), filters)
 names = matrix["School"].tolist()
 unit = {"format": "%d%%"} if metric == "pct_favorable" else {"format": "%.2f"}
 st.caption(
@@ -97,6 +97,9 @@ st.dataframe(
     placeholder="—",  # a hidden school's empty cells; the Note says why
     column_config={
         "Note": st.column_config.TextColumn(width="large"),
+        "Response rate": st.column_config.NumberColumn(
+            "Response rate", format="%d%%", help="Respondents over the educators on the wave's roster (whole school)"
+        ),
         **{name: st.column_config.NumberColumn(name, **unit) for name in condition_names},
     },
 )
@@ -105,6 +108,7 @@ if filters.school is None:
     st.stop()
 
 st.subheader(f"{filters.school}")
+rates.show_selection_rate(filters)
 st.button("Show all schools again", on_click=show_all_schools, icon=":material/close:")
 if view.school_hidden:
     note = view.schools.loc[view.schools["school"] == filters.school, "note"]

@@ -4,7 +4,7 @@ import streamlit as st
 
 from survey_model import charts
 from survey_model.privacy import hidden_message
-from ui import data, display, state, tables
+from ui import data, display, rates, state, tables
 
 filters = state.current()
 st.title("Shifts between waves")
@@ -26,6 +26,8 @@ if filters.compare is None:
     st.stop()
 from_wave = filters.compare
 st.caption(f"From **{from_wave}** to **{filters.wave}** · {filters.describe()}")
+rates.show_selection_rate(filters, wave=from_wave)
+rates.show_selection_rate(filters)
 page = tables.shifts(filters.org, from_wave, filters.wave, filters.restriction)
 
 if page.headline:

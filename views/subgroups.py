@@ -4,9 +4,16 @@ import streamlit as st
 
 from survey_model import privacy
 from survey_model.charts import explore as explore_charts
-from survey_model.explore import CROSSED_MESSAGE, WHOLE, WITHHELD_NOTE, subgroup_cells, subgroup_table
+from survey_model.explore import (
+    CROSSED_MESSAGE,
+    WHOLE,
+    WITHHELD_NOTE,
+    attribute_info,
+    subgroup_cells,
+    subgroup_table,
+)
 from survey_model.privacy import selection_hidden_message
-from ui import data, display, explore_data, state
+from ui import data, display, explore_data, rates, state
 
 filters = state.current()
 st.title("Subgroups")
@@ -17,12 +24,13 @@ if filters is None:
 codebook = explore_data.codebook(filters.org)
 settings = data.settings()
 st.caption(f"{codebook.name} · {filters.describe()}")
+rates.show_selection_rate(filters)
 
 attributes = explore_data.subgroup_attributes(filters)
 if not attributes:
     st.info("These responses carry no respondent attribute to break the results down by (other than the filters).")
     st.stop()
-labels = {attribute: codebook.attribute(attribute).label for attribute in attributes}
+labels = {attribute: attribute_info(codebook, attribute).label for attribute in attributes}
 left, right = st.columns([3, 2])
 attribute = left.selectbox("Break down by", attributes, format_func=labels.get, key="subgroups_attribute")
 metric = right.radio(

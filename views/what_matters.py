@@ -7,7 +7,7 @@ from survey_model.analytics.instrument import PER_ITEM, WEAK_LOADING
 from survey_model.analytics.profiles import MIN_SCHOOLS, STABLE_ARI, STRUCTURE_SILHOUETTE
 from survey_model.charts import analytics as charts
 from survey_model.release import as_displayed
-from ui import analytics, data, display, state
+from ui import analytics, data, display, rates, state
 
 filters = state.current()
 st.title("What matters")
@@ -18,6 +18,7 @@ if filters is None:
 min_n = data.settings().min_n
 names = analytics.condition_names(filters)
 st.caption(f"{filters.describe()}")
+rates.show_selection_rate(filters)
 st.markdown(
     "Which conditions **go with** educators seeing themselves as leaders, and which schools look alike. These are "
     "associations among the educators who answered, at one point in time: they show where a conversation could "

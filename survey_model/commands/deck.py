@@ -102,6 +102,7 @@ def _selection(args: argparse.Namespace, waves: list[str | None]):
             args.org = stored_org(store, args.org)
             organization = store.organization(args.org)
             groups = store.school_groups(args.org)
+            args.rosters = store.rosters(args.org)
             stored = store.load_responses(args.org)
             codebook = store.codebook_for(args.org) if not stored.empty else None
             frame = _released(store, args.org, settings) if not stored.empty else stored
@@ -161,7 +162,14 @@ def run_deck(args: argparse.Namespace) -> int:
     if len(set(waves)) != len(waves):
         return fail(f"--waves names the wave {waves[0]!r} twice.", "Give two different waves, or one.")
     deck = build_deck(
-        frame, codebook, org_name=org_name, waves=waves, school=args.school, school_groups=groups, settings=settings
+        frame,
+        codebook,
+        org_name=org_name,
+        waves=waves,
+        school=args.school,
+        school_groups=groups,
+        settings=settings,
+        rosters=args.rosters,
     )
     images = deck_images(deck)
     failed = _write(args.out, deck_pptx(deck, images=images))
@@ -214,6 +222,7 @@ def run_workbook(args: argparse.Namespace) -> int:
         restriction={"school": args.school},
         settings=settings,
         created=dt.date.today().isoformat(),
+        rosters=args.rosters,
     )
     failed = _write(args.out, workbook_xlsx(book))
     if failed is not None:

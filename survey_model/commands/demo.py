@@ -16,7 +16,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "demo",
         help="write the demo exports (three waves, three platforms) with their planted effects",
         description=(
-            "Generate the fictional two-organization network deterministically and write one export per "
+            "Generate the fictional four-organization network deterministically and write one export per "
             "organization per wave (Google Forms CSV, SurveyMonkey XLSX, Qualtrics CSV), schools.csv, "
             "truth.json (every planted parameter) and README.md."
         ),

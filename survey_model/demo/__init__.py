@@ -2,19 +2,22 @@
 
 ``generate(seed=...)`` builds the network in memory (:class:`DemoNetwork`: schools, waves, the answer texts
 each platform wrote and the canonical responses frame); ``write_exports(network, out_dir)`` writes it as a
-Google Forms CSV, a SurveyMonkey XLSX and a Qualtrics CSV per organization, with ``schools.csv``, a
+Google Forms CSV, a SurveyMonkey XLSX and a Qualtrics CSV per organization, with ``schools.csv``, ``rosters.csv``, a
 machine-readable ``truth.json`` of every planted parameter and a ``README.md``. The committed copy lives in
 ``data_samples/``; ``python -m survey_model demo`` regenerates it.
 
 >>> network = generate()
 >>> sorted(network.responses["organization"].unique().tolist())
-['cedar-valley', 'harbor-point']
+['cedar-valley', 'harbor-point', 'lakeshore', 'pine-ridge']
 """
 
 from survey_model.demo.network import (
+    ALL_ORGANIZATIONS,
     COHORT,
     COMPARISON,
     DEFAULT_SEED,
+    NETWORK,
+    NETWORK_ORGANIZATIONS,
     ORGANIZATION,
     ORGANIZATIONS,
     OTHER,
@@ -32,9 +35,12 @@ from survey_model.demo.network import (
 from survey_model.demo.platforms import README_FILE, SCHOOLS_FILE, TRUTH_FILE, export_name, write_exports
 
 __all__ = [
+    "ALL_ORGANIZATIONS",
     "COHORT",
     "COMPARISON",
     "DEFAULT_SEED",
+    "NETWORK",
+    "NETWORK_ORGANIZATIONS",
     "ORGANIZATION",
     "ORGANIZATIONS",
     "OTHER",

@@ -55,6 +55,9 @@ SEED_CHOICE = (
     "noise does not blur the demo's planted story. Leader-identity shares are exact for any seed."
 )
 
+NETWORK_SEED_OFFSET = 1000
+"""The third and fourth organizations are simulated with seed ``seed + NETWORK_SEED_OFFSET``."""
+
 COHORT = "cohort"
 COMPARISON = "comparison"
 OTHER = "other"
@@ -85,6 +88,9 @@ class DemoSchool:
     """``"cohort"``, ``"comparison"`` or ``""`` (no cohort marking)."""
     response_rate: float = 0.83
     """Chance that a rostered staff member answers a wave, in [0, 1]."""
+    title_i: bool = False
+    """Receives Title I funds (a school attribute in ``schools.csv`` for equity breakdowns; plays no part in the
+    simulation)."""
 
 
 @dataclass(frozen=True)
@@ -130,16 +136,16 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
         latitude=42.0312,
         longitude=-91.6420,
         schools=(
-            DemoSchool("Alder Elementary School", "Elementary", 52, COHORT, 0.84),
+            DemoSchool("Alder Elementary School", "Elementary", 52, COHORT, 0.84, title_i=True),
             DemoSchool("Birchwood Elementary School", "Elementary", 44, COHORT, 0.86),
-            DemoSchool("Cedar Valley Middle School", "Middle", 80, COHORT, 0.82),
+            DemoSchool("Cedar Valley Middle School", "Middle", 80, COHORT, 0.82, title_i=True),
             DemoSchool("Riverside K-8 School", "K-8", 74, COHORT, 0.85),
             DemoSchool("Cedar Valley High School", "High", 92, COHORT, 0.78),
             DemoSchool("Dogwood Elementary School", "Elementary", 38, COMPARISON, 0.87),
-            DemoSchool("Elm Street Elementary School", "Elementary", 60, COMPARISON, 0.83),
+            DemoSchool("Elm Street Elementary School", "Elementary", 60, COMPARISON, 0.83, title_i=True),
             DemoSchool("Fir Ridge Middle School", "Middle", 66, COMPARISON, 0.81),
             DemoSchool("Valley View High School", "High", 86, COMPARISON, 0.79),
-            DemoSchool("Juniper Hollow School", "Elementary", 8, COMPARISON, 0.55),
+            DemoSchool("Juniper Hollow School", "Elementary", 8, COMPARISON, 0.55, title_i=True),
         ),
     ),
     DemoOrganization(
@@ -151,12 +157,48 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
         longitude=-88.0158,
         schools=(
             DemoSchool("Harbor Point Elementary School", "Elementary", 96, "", 0.85),
-            DemoSchool("Seaside Elementary School", "Elementary", 88, "", 0.84),
-            DemoSchool("Harbor Point Middle School", "Middle", 128, "", 0.82),
+            DemoSchool("Seaside Elementary School", "Elementary", 88, "", 0.84, title_i=True),
+            DemoSchool("Harbor Point Middle School", "Middle", 128, "", 0.82, title_i=True),
             DemoSchool("Harbor Point High School", "High", 176, "", 0.80),
         ),
     ),
 )
+
+NETWORK_ORGANIZATIONS: tuple[DemoOrganization, ...] = (
+    DemoOrganization(
+        id="lakeshore",
+        name="Lakeshore Unified",
+        email_domain="lakeshore.example",
+        staff_id_prefix="LU",
+        latitude=43.0389,
+        longitude=-87.9065,
+        schools=(
+            DemoSchool("Lakeshore Elementary School", "Elementary", 40, "", 0.84),
+            DemoSchool("Marina Elementary School", "Elementary", 34, "", 0.82, title_i=True),
+            DemoSchool("Lakeshore Middle School", "Middle", 56, "", 0.25, title_i=True),
+            DemoSchool("Lakeshore High School", "High", 58, "", 0.80),
+        ),
+    ),
+    DemoOrganization(
+        id="pine-ridge",
+        name="Pine Ridge Schools",
+        email_domain="pineridge.example",
+        staff_id_prefix="PR",
+        latitude=45.3211,
+        longitude=-92.4120,
+        schools=(
+            DemoSchool("Pine Ridge Elementary School", "Elementary", 36, "", 0.85, title_i=True),
+            DemoSchool("Pine Ridge Middle School", "Middle", 40, "", 0.83),
+            DemoSchool("Pine Ridge High School", "High", 50, "", 0.81),
+        ),
+    ),
+)
+"""The network's third and fourth organizations, simulated apart from the first two (with their own seed, the
+first two's item difficulties) so the first two stay identical, cell for cell. Lakeshore Middle School is the
+planted low-response school: about a quarter of its educators answer each wave."""
+NETWORK = "Great Lakes Network"
+"""The network all four demo organizations belong to (so partners see the pooled network beside them)."""
+ALL_ORGANIZATIONS: tuple[DemoOrganization, ...] = ORGANIZATIONS + NETWORK_ORGANIZATIONS
 
 WAVES: tuple[DemoWave, ...] = (
     DemoWave("2024-spring", "2024 Spring", date(2024, 4, 15), date(2024, 5, 3), "google-forms"),
@@ -428,13 +470,20 @@ def generate(
     simulation = _Simulation(seed, codebook, model)
     rows = simulation.respondents()
     answers, latent = simulation.answer(rows, questions)
-    responses = recode_answers(answers[answers["kind"] != "preview"], codebook)
     truth = _truth(seed, codebook, model, simulation, answers, latent)
+    # The third and fourth organizations: simulated apart (their own seed, the same item difficulties), so adding
+    # them leaves every random draw of the first two, and so their exports, unchanged.
+    more = _Simulation(seed + NETWORK_SEED_OFFSET, codebook, model, NETWORK_ORGANIZATIONS)
+    more.difficulty = simulation.difficulty
+    more_answers, more_latent = more.answer(more.respondents(), questions)
+    truth = _merged_truth(truth, _truth(seed, codebook, model, more, more_answers, more_latent))
+    answers = pd.concat([answers, more_answers], ignore_index=True)
+    responses = recode_answers(answers[answers["kind"] != "preview"], codebook)
     return DemoNetwork(
         seed=seed,
         codebook=codebook,
         model=model,
-        organizations=ORGANIZATIONS,
+        organizations=ALL_ORGANIZATIONS,
         waves=WAVES,
         questions=questions,
         answers=answers,
@@ -454,7 +503,7 @@ def _check_codebook(codebook: Codebook, model: DemoModel) -> None:
             problems.append(f"role options must be among {sorted(ROLE_PROFILES)}")
     if "school_level" in codebook.attribute_ids:
         levels = set(codebook.attribute("school_level").options)
-        missing_levels = {s.level for org in ORGANIZATIONS for s in org.schools} - levels
+        missing_levels = {s.level for org in ALL_ORGANIZATIONS for s in org.schools} - levels
         if missing_levels:
             problems.append(f"school_level options lack {sorted(missing_levels)}")
     if codebook.leader is None:
@@ -527,8 +576,15 @@ class _Simulation:
 
     STREAMS = ("schools", "people", "turnover", "response", "answers", "leader", "missing", "metadata", "partial")
 
-    def __init__(self, seed: int, codebook: Codebook, model: DemoModel) -> None:
+    def __init__(
+        self,
+        seed: int,
+        codebook: Codebook,
+        model: DemoModel,
+        organizations: tuple[DemoOrganization, ...] = ORGANIZATIONS,
+    ) -> None:
         self.seed = seed
+        self.organizations = organizations
         self.codebook = codebook
         self.model = model
         self.rng = {name: np.random.default_rng([seed, k]) for k, name in enumerate(self.STREAMS)}
@@ -538,8 +594,10 @@ class _Simulation:
         self.people: list[_Person] = []
         self.used_ids: set[tuple[str, int]] = set()
         self.used_emails: set[str] = set()
+        self.roster_sizes: list[dict[str, object]] = []
+        """Educators on each school's roster in each wave (the demo's roster files), filled by respondents()."""
         self.school_ips = {
-            (org.id, s): _ips(self.rng["schools"], 2) for org in ORGANIZATIONS for s in range(len(org.schools))
+            (org.id, s): _ips(self.rng["schools"], 2) for org in organizations for s in range(len(org.schools))
         }
         self.difficulty = {
             item.id: round(float(self.rng["schools"].normal(0, model.item_difficulty_sd)), 3) for item in codebook.items
@@ -551,7 +609,7 @@ class _Simulation:
         """Climate per organization: array (school, condition, wave) in scale points."""
         rng, model = self.rng["schools"], self.model
         climates = {}
-        for org in ORGANIZATIONS:
+        for org in self.organizations:
             n_schools, n_conditions, n_waves = len(org.schools), len(self.conditions), len(WAVES)
             base = np.array([model.base_climate.get(c, 3.3) for c in self.conditions])
             school = rng.normal(0, model.school_sd, n_schools)
@@ -647,7 +705,7 @@ class _Simulation:
     def respondents(self) -> list[_Response]:
         """One record per respondent per wave: the person's true state in that wave."""
         records: list[_Response] = []
-        for org in ORGANIZATIONS:
+        for org in self.organizations:
             roster: list[list[_Person]] = []
             for w, _wave in enumerate(WAVES):
                 if w == 0:
@@ -658,6 +716,9 @@ class _Simulation:
                 else:
                     roster = self._turn_over(org, roster)
                 for s, school in enumerate(org.schools):
+                    self.roster_sizes.append(
+                        {"organization": org.id, "wave": _wave.label, "school": school.name, "staff": len(roster[s])}
+                    )
                     for person in roster[s]:
                         if self.rng["response"].random() < school.response_rate:
                             records.append(self._record(org, w, s, person))
@@ -862,7 +923,7 @@ class _Simulation:
         rng = self.rng["partial"]
         stops: dict[int, int] = {}
         qualtrics = [w for w, wave in enumerate(WAVES) if wave.platform == "qualtrics"]
-        for org in ORGANIZATIONS:
+        for org in self.organizations:
             for w in qualtrics:
                 candidates = [i for i, r in enumerate(records) if r.org is org and r.wave == w]
                 chosen = rng.choice(candidates, size=2, replace=False)
@@ -939,7 +1000,7 @@ class _Simulation:
         """One "Survey Preview" row per Qualtrics file: a colleague clicking through before launch."""
         rng = self.rng["partial"]
         rows = []
-        for org in ORGANIZATIONS:
+        for org in self.organizations:
             for wave in WAVES:
                 if wave.platform != "qualtrics":
                     continue
@@ -987,7 +1048,7 @@ class _Simulation:
         response_ids = np.array(frame["response_id"].tolist(), dtype=object)
         collector_ids = np.array(frame["collector_id"].tolist(), dtype=object)
         for wave in WAVES:
-            for org in ORGANIZATIONS:
+            for org in self.organizations:
                 rows = np.flatnonzero(
                     (frame[WAVE] == wave.label).to_numpy() & (frame[ORGANIZATION] == org.id).to_numpy()
                 )
@@ -1012,7 +1073,7 @@ _ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 def _file_order(frame: pd.DataFrame) -> np.ndarray:
     """Organization, wave (oldest first), then the order the platform lists rows: by recorded time."""
-    org_rank = frame[ORGANIZATION].map({org.id: k for k, org in enumerate(ORGANIZATIONS)}).to_numpy()
+    org_rank = frame[ORGANIZATION].map({org.id: k for k, org in enumerate(ALL_ORGANIZATIONS)}).to_numpy()
     wave_rank = frame[WAVE].map({wave.label: k for k, wave in enumerate(WAVES)}).to_numpy()
     recorded = pd.to_datetime(frame["recorded_at"]).to_numpy()
     return np.lexsort((frame["staff_id"].to_numpy(dtype=str), recorded, org_rank, wave_rank))
@@ -1078,7 +1139,7 @@ def _truth(
     real = answers[answers["kind"] != "preview"].reset_index(drop=True)
     sigma = float(np.sqrt(model.person_sd**2 + model.person_condition_sd**2 + model.answer_sd**2))
     planted = []
-    for org in ORGANIZATIONS:
+    for org in simulation.organizations:
         groups = sorted({s.group or OTHER for s in org.schools}, key=[COHORT, COMPARISON, OTHER].index)
         for w, wave in enumerate(WAVES):
             for group in groups:
@@ -1114,7 +1175,7 @@ def _truth(
                 )
     effects = _effects(planted)
     climate_rows = []
-    for org in ORGANIZATIONS:
+    for org in simulation.organizations:
         for s, school in enumerate(org.schools):
             for w, wave in enumerate(WAVES):
                 climate_rows.append(
@@ -1166,7 +1227,7 @@ def _truth(
                     for s in org.schools
                 ],
             }
-            for org in ORGANIZATIONS
+            for org in simulation.organizations
         ],
         "model": {
             **_json_ready(asdict(model)),
@@ -1198,8 +1259,24 @@ def _truth(
         "effects": effects,
         "school_climate": climate_rows,
         "small_groups": small,
-        "linked_respondents": _links(real),
+        "rosters": simulation.roster_sizes,
+        "linked_respondents": _links(real, simulation.organizations),
     }
+
+
+def _merged_truth(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
+    """The truth of the first two organizations with the third and fourth's per-organization facts appended."""
+    merged = dict(first)
+    for key in ("organizations", "planted", "school_climate", "small_groups", "rosters", "linked_respondents"):
+        merged[key] = [*first[key], *second[key]]
+    merged["effects"] = {**first["effects"], **second["effects"]}
+    merged["network"] = {
+        "name": NETWORK,
+        "organizations": [org.id for org in ALL_ORGANIZATIONS],
+        "seed_of_the_third_and_fourth": first["seed"] + NETWORK_SEED_OFFSET,
+        "low_response_school": {"organization": "lakeshore", "school": "Lakeshore Middle School"},
+    }
+    return merged
 
 
 def _effects(planted: list[dict[str, Any]]) -> dict[str, Any]:
@@ -1230,10 +1307,10 @@ def _effects(planted: list[dict[str, Any]]) -> dict[str, Any]:
     return effects
 
 
-def _links(real: pd.DataFrame) -> list[dict[str, object]]:
+def _links(real: pd.DataFrame, organizations: Sequence[DemoOrganization]) -> list[dict[str, object]]:
     """Share of one wave's Staff IDs that respond again the next wave, per organization."""
     links = []
-    for org in ORGANIZATIONS:
+    for org in organizations:
         for before, after in pairwise(WAVES):
             ids = {
                 wave.label: set(real.loc[(real[ORGANIZATION] == org.id) & (real[WAVE] == wave.label), "staff_id"])
@@ -1377,6 +1454,7 @@ LAST_NAMES = (
 
 __all__ = [
     "ADMINISTRATOR",
+    "ALL_ORGANIZATIONS",
     "ANSWER_METADATA",
     "COHORT",
     "COMPARISON",
@@ -1385,6 +1463,8 @@ __all__ = [
     "FIRST_NAMES",
     "GENDER_SHARES",
     "LAST_NAMES",
+    "NETWORK",
+    "NETWORK_ORGANIZATIONS",
     "ORGANIZATION",
     "ORGANIZATIONS",
     "OTHER",

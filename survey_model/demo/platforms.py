@@ -44,6 +44,7 @@ from survey_model.demo.network import (
 from survey_model.responses import WAVE
 
 SCHOOLS_FILE = "schools.csv"
+ROSTERS_FILE = "rosters.csv"
 TRUTH_FILE = "truth.json"
 README_FILE = "README.md"
 EXTENSIONS: Mapping[str, str] = {"google-forms": "csv", "surveymonkey": "xlsx", "qualtrics": "csv"}
@@ -121,6 +122,7 @@ def write_exports(network: DemoNetwork, out_dir: str | Path) -> tuple[Path, ...]
             written.append(path)
             files.append(_file_facts(path, organization, wave, rows, network))
     written.append(_write_schools(network, out / SCHOOLS_FILE))
+    written.append(_write_rosters(network, out / ROSTERS_FILE))
     truth = {**network.truth, "files": files}
     truth_path = out / TRUTH_FILE
     truth_path.write_text(json.dumps(truth, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -310,10 +312,21 @@ def _text(value: object) -> str:
 def _write_schools(network: DemoNetwork, path: Path) -> Path:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["organization", "school", "school_level", "group"])
+        writer.writerow(["organization", "school", "school_level", "group", "title_i"])
         for organization in network.organizations:
             for school in organization.schools:
-                writer.writerow([organization.id, school.name, school.level, school.group])
+                title_i = "Title I" if school.title_i else "Not Title I"
+                writer.writerow([organization.id, school.name, school.level, school.group, title_i])
+    return path
+
+
+def _write_rosters(network: DemoNetwork, path: Path) -> Path:
+    """Educators on each school's roster per wave: what staff would upload for response rates."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["organization", "wave", "school", "staff"])
+        for row in network.truth["rosters"]:
+            writer.writerow([row["organization"], row["wave"], row["school"], row["staff"]])
     return path
 
 
@@ -400,8 +413,12 @@ def _readme(network: DemoNetwork, truth: Mapping[str, Any]) -> str:
         "Staff counts are positions; the wave columns count respondents (previews left out, partial responses "
         "included). "
         "Cohort schools joined the district's collective-leadership work after the first survey; comparison "
-        "schools did not. Harbor Point has no cohort marking. `schools.csv` lists every school with its level "
-        "and group, so the app can mark cohort schools.",
+        "schools did not. Harbor Point, Lakeshore and Pine Ridge have no cohort marking; all four organizations "
+        "form the Great Lakes Network, so each partner sees the pooled network beside its own figures. At "
+        "Lakeshore Middle School only about a quarter of the educators answer each wave (the planted low-response "
+        "school). `schools.csv` lists every school with its level "
+        "and group, so the app can mark cohort schools. `rosters.csv` gives the educators on each school's roster "
+        "in each wave (positions plus staff who moved in), from which the app shows response rates.",
         "",
         "## Waves and files",
         "",
@@ -534,7 +551,9 @@ def _readme(network: DemoNetwork, truth: Mapping[str, Any]) -> str:
         "## Files",
         "",
         "* six exports (above);",
-        "* `schools.csv` — `organization, school, school_level, group` (group `cohort`, `comparison` or empty);",
+        "* `schools.csv` — `organization, school, school_level, group, title_i` (group `cohort`, `comparison` or "
+        "empty; `title_i` a further school attribute for equity breakdowns: any further column is one);",
+        "* `rosters.csv` — `organization, wave, school, staff`: educators on each school's roster in each wave;",
         "* `truth.json` — seed, waves, schools, every model parameter, the planted leader-identity shares and "
         "expected condition means and percent favorable per organization × wave × group, school climates, "
         "first-to-last changes (`effects`), groups under 5, linking rates and, per file, respondent counts and "
@@ -600,6 +619,7 @@ __all__ = [
     "QUALTRICS_STAFF_ID",
     "QUALTRICS_TIME_ZONE",
     "README_FILE",
+    "ROSTERS_FILE",
     "SCHOOLS_FILE",
     "SURVEYMONKEY_METADATA",
     "TRUTH_FILE",

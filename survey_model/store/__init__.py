@@ -19,13 +19,17 @@ Tables (schema version :data:`SCHEMA_VERSION`, upgraded in place by the ordered 
 ``schema_version`` one row per applied migration (``version``, ``applied_at``)
 ``store_info``     key/value facts: the store's random ``instance_id``, a check value of the hashing secret
 ``organizations``  ``id`` (short text id such as ``district-7``), ``name``
-``schools``        per organization: school ``name`` and ``school_group`` (e.g. ``cohort`` or ``comparison``)
+``schools``        per organization: school ``name``, ``school_group`` (e.g. ``cohort`` or ``comparison``),
+                   ``level`` and further ``attributes`` (JSON text: Title I, locale, ...)
 ``codebooks``      the full content (JSON) of every codebook version a wave was imported with, keyed by the
                    SHA-256 of that content, so a wave stays scorable with its own version
 ``waves``          organization, label, date, codebook id/version/hash, source platform, file SHA-256 (unique:
                    one file is stored once), respondent count, import counts, who imported it and when
 ``responses``      the wave's responses frame in chunks of :data:`CHUNK_ROWS` rows, each a Parquet blob
 ``mapping_profiles`` saved column mappings: ``name``, ``platform``, the mapping as JSON
+``rosters``        per organization, wave label and school: ``staff``, the educators on the roster (for response
+                   rates, :mod:`survey_model.roster`)
+``network_members`` per organization: the ``network`` (a name) it belongs to, for the network figures
 ``audit_log``      every change: when (UTC), who, action, organization, wave, file hash, counts, details
 =================  ===============================================================================================
 

@@ -46,8 +46,10 @@ from survey_model.store.schema import (
     audit_log_table,
     codebooks_table,
     mapping_profiles_table,
+    network_members_table,
     organizations_table,
     responses_table,
+    rosters_table,
     schema_version_table,
     schools_table,
     store_info_table,
@@ -361,26 +363,39 @@ class Store:
     def set_schools(self, org_id: str, schools: Iterable[School], *, user: str) -> None:
         """Replace the organization's school list (names and comparison groups); recorded in the audit log."""
         _check_user(user)
-        new = {school.name.strip(): (school.group.strip(), school.level.strip()) for school in schools}
+        new = {
+            school.name.strip(): (school.group.strip(), school.level.strip(), _attributes_json(school.attributes))
+            for school in schools
+        }
         if "" in new:
             raise ValueError("a school needs a name")
         with self._write() as conn:
             self._require_org(conn, org_id)
             old = {
-                row.name: [row.school_group, row.level]
+                row.name: [
+                    row.school_group,
+                    row.level,
+                    *([json.loads(row.attributes)] if row.attributes != "{}" else []),
+                ]
                 for row in conn.execute(
-                    sa.select(schools_table.c.name, schools_table.c.school_group, schools_table.c.level).where(
-                        schools_table.c.org_id == org_id
-                    )
+                    sa.select(
+                        schools_table.c.name,
+                        schools_table.c.school_group,
+                        schools_table.c.level,
+                        schools_table.c.attributes,
+                    ).where(schools_table.c.org_id == org_id)
                 )
             }
             conn.execute(schools_table.delete().where(schools_table.c.org_id == org_id))
             if new:
                 conn.execute(
                     schools_table.insert(),
-                    [{"org_id": org_id, "name": n, "school_group": g, "level": lv} for n, (g, lv) in new.items()],
+                    [
+                        {"org_id": org_id, "name": n, "school_group": g, "level": lv, "attributes": a}
+                        for n, (g, lv, a) in new.items()
+                    ],
                 )
-            new = {name: list(values) for name, values in new.items()}
+            new = {name: [g, lv, *([json.loads(a)] if a != "{}" else [])] for name, (g, lv, a) in new.items()}
             self._audit(conn, "set_schools", user=user, org_id=org_id, details={"before": old, "after": new})
 
     @_translating_errors
@@ -388,11 +403,19 @@ class Store:
         """The organization's schools, by name."""
         with self._read() as conn:
             rows = conn.execute(
-                sa.select(schools_table.c.name, schools_table.c.school_group, schools_table.c.level)
+                sa.select(
+                    schools_table.c.name,
+                    schools_table.c.school_group,
+                    schools_table.c.level,
+                    schools_table.c.attributes,
+                )
                 .where(schools_table.c.org_id == org_id)
                 .order_by(schools_table.c.name)
             )
-            return [School(row.name, row.school_group, row.level) for row in rows]
+            return [
+                School(row.name, row.school_group, row.level, tuple(sorted(json.loads(row.attributes or "{}").items())))
+                for row in rows
+            ]
 
     def school_names(self, org_id: str) -> list[str]:
         """The schools the organization's stored waves name, sorted; none for an organization without waves."""
@@ -406,6 +429,106 @@ class Store:
     def school_groups(self, org_id: str) -> dict[str, str]:
         """School name → its comparison group (``"cohort"``, ``"comparison"`` or ``""``), as the shifts views take."""
         return {school.name: school.group for school in self.schools(org_id)}
+
+    # -- networks --------------------------------------------------------------------------------------------
+
+    @_translating_errors
+    def set_network(self, org_id: str, network: str, *, user: str) -> None:
+        """Put the organization in the network named ``network`` (``""`` takes it out); recorded in the audit log."""
+        _check_user(user)
+        network = network.strip()
+        if len(network) > 200:
+            raise ValueError("a network name needs at most 200 characters")
+        with self._write() as conn:
+            self._require_org(conn, org_id)
+            where = network_members_table.c.org_id == org_id
+            before = conn.execute(sa.select(network_members_table.c.network).where(where)).scalar() or ""
+            if before == network:
+                return
+            conn.execute(network_members_table.delete().where(where))
+            if network:
+                conn.execute(network_members_table.insert().values(org_id=org_id, network=network))
+            self._audit(conn, "set_network", user=user, org_id=org_id, details={"from": before, "to": network})
+
+    @_translating_errors
+    def network_of(self, org_id: str) -> str:
+        """The name of the organization's network, ``""`` when it belongs to none."""
+        with self._read() as conn:
+            found = conn.execute(
+                sa.select(network_members_table.c.network).where(network_members_table.c.org_id == org_id)
+            ).scalar()
+        return found or ""
+
+    @_translating_errors
+    def network_members(self, network: str) -> list[str]:
+        """The ids of the organizations in ``network``, sorted."""
+        with self._read() as conn:
+            rows = conn.execute(
+                sa.select(network_members_table.c.org_id)
+                .where(network_members_table.c.network == network)
+                .order_by(network_members_table.c.org_id)
+            )
+            return [row.org_id for row in rows]
+
+    # -- rosters ---------------------------------------------------------------------------------------------
+
+    @_translating_errors
+    def set_roster(self, org_id: str, wave: str, staff: Mapping[str, int], *, user: str) -> None:
+        """Replace one wave's roster (educators per school); recorded in the audit log.
+
+        The store checks only what it must to stay consistent (the wave exists, counts are whole numbers ≥ 0);
+        :func:`survey_model.roster.check_roster` checks a roster against the school list and the answers first.
+        Raises :class:`StoreError` for a missing wave and ``ValueError`` for a bad count.
+        """
+        _check_user(user)
+        counts = {str(school).strip(): value for school, value in staff.items()}
+        for school, value in counts.items():
+            if not school:
+                raise ValueError("a roster line needs a school name")
+            if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
+                raise ValueError(f"the roster count of {school!r} must be a whole number 0 or more, got {value!r}")
+        with self._write() as conn:
+            self._require_org(conn, org_id)
+            record = self._wave_by_label(conn, org_id, wave.strip())
+            if record is None:
+                raise self._no_such_wave(org_id, wave)
+            where = (rosters_table.c.org_id == org_id) & (rosters_table.c.wave == record.label)
+            old = {row.school: row.staff for row in conn.execute(sa.select(rosters_table).where(where))}
+            conn.execute(rosters_table.delete().where(where))
+            if counts:
+                conn.execute(
+                    rosters_table.insert(),
+                    [{"org_id": org_id, "wave": record.label, "school": k, "staff": int(v)} for k, v in counts.items()],
+                )
+            after = {k: int(v) for k, v in counts.items()}
+            self._audit(
+                conn, "set_roster", user=user, org_id=org_id, wave=record.label, details={"before": old, "after": after}
+            )
+
+    @_translating_errors
+    def roster(self, org_id: str, wave: str) -> dict[str, int]:
+        """One wave's roster: school name → educators; empty when none was given."""
+        with self._read() as conn:
+            rows = conn.execute(
+                sa.select(rosters_table.c.school, rosters_table.c.staff)
+                .where(rosters_table.c.org_id == org_id, rosters_table.c.wave == wave)
+                .order_by(rosters_table.c.school)
+            )
+            return {row.school: int(row.staff) for row in rows}
+
+    @_translating_errors
+    def rosters(self, org_id: str) -> dict[str, dict[str, int]]:
+        """Every roster of the organization: wave label → school name → educators."""
+        with self._read() as conn:
+            rows = conn.execute(
+                sa.select(rosters_table)
+                .where(rosters_table.c.org_id == org_id)
+                .order_by(rosters_table.c.wave, rosters_table.c.school)
+            )
+            found: dict[str, dict[str, int]] = {}
+            for row in rows:
+                found.setdefault(row.wave, {})[row.school] = int(row.staff)
+            return found
 
     # -- waves -----------------------------------------------------------------------------------------------
 
@@ -769,6 +892,9 @@ class Store:
             if record is None:
                 raise self._no_such_wave(org_id, label)
             self._delete_wave_rows(conn, org_id, record.label)
+            conn.execute(  # a roster belongs to its wave: a new wave with the same label needs its own
+                rosters_table.delete().where(rosters_table.c.org_id == org_id, rosters_table.c.wave == record.label)
+            )
             self._audit(
                 conn,
                 "delete_wave",
@@ -1129,6 +1255,14 @@ def _check_org_id(org_id: str) -> None:
         raise ValueError(
             f"organization id {org_id!r} must be 1-64 letters, digits, '_', '.' or '-', starting with a letter or digit"
         )
+
+
+def _attributes_json(attributes: Iterable[tuple[str, str]]) -> str:
+    """A school's further attributes as stored: a JSON object of non-empty text values, keys sorted."""
+    cleaned = {str(name).strip(): str(value).strip() for name, value in attributes}
+    if "" in cleaned:
+        raise ValueError("a school attribute needs a name")
+    return json.dumps({k: v for k, v in sorted(cleaned.items()) if v}, ensure_ascii=False)
 
 
 def _check_user(user: str) -> None:

@@ -49,6 +49,13 @@ class School:
     level: str = ""
     """School level (Elementary, Middle, High, K-8, …) from the school list; empty when not given. Figures by
     level use this, never respondents' own answers (see :mod:`survey_model.release`)."""
+    attributes: tuple[tuple[str, str], ...] = ()
+    """Further attributes of the school for equity breakdowns, as (name, value) pairs sorted by name, e.g.
+    ``(("locale", "Rural"), ("title_i", "Title I"))``; values ``""`` are left out."""
+
+    def attribute(self, name: str) -> str:
+        """The value of one further attribute, ``""`` when the list gives none."""
+        return dict(self.attributes).get(name, "")
 
 
 @dataclass(frozen=True)

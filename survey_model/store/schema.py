@@ -17,8 +17,10 @@ __all__ = [
     "codebooks_table",
     "mapping_profiles_table",
     "metadata",
+    "network_members_table",
     "organizations_table",
     "responses_table",
+    "rosters_table",
     "schema_version_table",
     "schools_table",
     "store_info_table",
@@ -72,6 +74,7 @@ schools_table = sa.Table(
     sa.Column("name", sa.Text, primary_key=True),
     sa.Column("school_group", sa.Text, nullable=False, default=""),
     sa.Column("level", sa.Text, nullable=False, default="", server_default=""),
+    sa.Column("attributes", sa.Text, nullable=False, default="{}", server_default="{}"),
 )
 codebooks_table = sa.Table(
     "codebooks",
@@ -131,6 +134,22 @@ audit_log_table = sa.Table(
     sa.Column("counts", sa.JSON, nullable=True),
     sa.Column("details", sa.JSON, nullable=True),
 )
+rosters_table = sa.Table(
+    "rosters",
+    metadata,
+    sa.Column("org_id", sa.String(64), sa.ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("wave", sa.Text, primary_key=True),
+    sa.Column("school", sa.Text, primary_key=True),
+    sa.Column("staff", sa.Integer, nullable=False),
+)
+"""Educators per school per wave (the roster), for response rates; the wave is its label within the organization."""
+network_members_table = sa.Table(
+    "network_members",
+    metadata,
+    sa.Column("org_id", sa.String(64), sa.ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("network", sa.Text, nullable=False),
+)
+"""The network (by name) each organization belongs to, if any: partners see the pooled network beside them."""
 
 access_grants_table = sa.Table(
     "access_grants",
@@ -189,11 +208,22 @@ def _migration_4_access_grants(conn: sa.Connection) -> None:
     access_grants_table.create(conn)
 
 
+def _migration_5_rosters_and_networks(conn: sa.Connection) -> None:
+    """Each wave's roster (educators per school, for response rates), each organization's network, and further
+    school attributes (Title I, locale, ...) for equity breakdowns.
+    """
+    rosters_table.create(conn)
+    network_members_table.create(conn)
+    # Further school attributes (Title I, locale, ...) as a JSON object of text values.
+    conn.exec_driver_sql("ALTER TABLE schools ADD COLUMN attributes TEXT NOT NULL DEFAULT '{}'")
+
+
 MIGRATIONS: tuple[Callable[[sa.Connection], None], ...] = (
     _migration_1_initial,
     _migration_2_mapping_profiles,
     _migration_3_school_levels,
     _migration_4_access_grants,
+    _migration_5_rosters_and_networks,
 )
 """Migration ``i`` (0-based) brings a database from schema version ``i`` to ``i + 1``. Append only."""
 

@@ -1,0 +1,126 @@
+"""School attributes for equity (Title I, locale, ...): from the school list, broken down on Subgroups, never
+mixing values inside a pool of small schools."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from survey_model import explore
+from survey_model.audit import audit, published_groups
+from survey_model.codebook import load_codebook
+from survey_model.release import WITHHELD, release, released_responses, school_info
+from survey_model.scoring import with_condition_parts
+from survey_model.settings import Settings
+from survey_model.store import School, Store
+
+CODEBOOK = load_codebook()
+TITLE = "school:title_i"
+
+
+def planted_frame(sizes: dict[str, int], *, seed: int = 0) -> pd.DataFrame:
+    """One wave, ``sizes[school]`` respondents per school, every item answered."""
+    rng = np.random.default_rng(seed)
+    schools = [school for school, n in sizes.items() for _ in range(n)]
+    n = len(schools)
+    frame = pd.DataFrame({"wave": ["W"] * n, "school": schools, "role": ["Teacher"] * n})
+    for item in CODEBOOK.condition_items:
+        frame[item.id] = rng.integers(1, 6, n).astype(float)
+    return frame
+
+
+def test_school_attributes_are_stored_with_the_school_list_and_audited(tmp_path: Path):
+    """set_schools keeps each school's further attributes (empty values dropped) and the audit log records them."""
+    store = Store(str(tmp_path / "survey.db"), secret_path=tmp_path / "key.secret")
+    store.ensure_organization("d7", "District 7", user="ana")
+    store.set_schools(
+        "d7",
+        [School("Oak", "", "Elementary", (("title_i", "Title I"), ("locale", ""))), School("Elm", "", "Middle")],
+        user="ana",
+    )
+    elm, oak = store.schools("d7")
+    assert (elm, oak) == (School("Elm", "", "Middle"), School("Oak", "", "Elementary", (("title_i", "Title I"),)))
+    assert oak.attribute("title_i") == "Title I" and elm.attribute("title_i") == ""
+    last = store.audit_log("d7").iloc[-1]
+    assert last["details"]["after"] == {"Oak": ["", "Elementary", {"title_i": "Title I"}], "Elm": ["", "Middle"]}
+    store.close()
+
+
+def test_a_pool_that_mixes_title_i_values_publishes_the_attribute_as_withheld():
+    """Hand-worked: Oak (30, Title I) is a school of its own; Elm (3, Title I) and Ash (4, not) are each under 5
+    and pool together, so their 7 respondents carry Title I as withheld; a pool sharing a value keeps it."""
+    frame = planted_frame({"Oak": 30, "Elm": 3, "Ash": 4})
+    info = school_info(
+        [School("Oak", attributes=(("title_i", "Title I"),)), School("Elm", attributes=(("title_i", "Title I"),)),
+         School("Ash", attributes=(("title_i", "Not Title I"),))]
+    )  # fmt: skip
+    released = release(frame, CODEBOOK, schools=info).frame
+    assert released.groupby(TITLE, observed=True).size().to_dict() == {"Title I": 30, WITHHELD: 7}
+    shared = school_info([School(s, attributes=(("title_i", "Title I"),)) for s in ("Oak", "Elm", "Ash")])
+    assert set(release(frame, CODEBOOK, schools=shared).frame[TITLE].astype(str)) == {"Title I"}
+
+
+def test_subgroups_break_down_by_a_school_attribute_and_drop_the_withheld_pool():
+    """Subgroups offer the school list's attributes; the withheld pool counts in the whole, in no group."""
+    frame = planted_frame({"Oak": 30, "Birch": 20, "Elm": 3, "Ash": 4})
+    info = school_info(
+        [School("Oak", attributes=(("title_i", "Title I"),)), School("Birch", attributes=(("title_i", "Not"),)),
+         School("Elm", attributes=(("title_i", "Title I"),)), School("Ash", attributes=(("title_i", "Not"),))]
+    )  # fmt: skip
+    released = with_condition_parts(release(frame, CODEBOOK, schools=info).frame, CODEBOOK)
+    assert TITLE in explore.subgroup_attributes(released, CODEBOOK)
+    view = explore.subgroup_view(released, CODEBOOK, attribute=TITLE, wave="W", settings=Settings())
+    shown = view.groups[view.groups["note"] == ""].set_index("group")["n"].to_dict()
+    assert shown == {"Title I": 30, "Not": 20}
+    assert view.respondents == 57 and view.label == "School: title i"
+
+
+@pytest.mark.slow
+def test_the_auditor_covers_the_title_i_breakdown_and_finds_nothing_on_the_demo(data_dir):
+    """Cedar Valley 2026 (Juniper Hollow, Title I, pools with Dogwood, not Title I): every page under every filter,
+    the Title I breakdown included, isolates no one."""
+    from survey_model.settings import load_settings
+    from survey_model.tallies import tally
+
+    store = Store.from_settings(load_settings())
+    try:
+        codebook = store.codebook_for("cedar-valley")
+        frame = with_condition_parts(released_responses(store, "cedar-valley").frame, codebook)
+    finally:
+        store.close()
+    in_2026 = frame[frame["wave"] == "2026 Spring"]
+    pooled = in_2026[in_2026["school"] == WITHHELD]
+    assert len(pooled) and set(pooled[TITLE].astype(str)) == {WITHHELD}  # the mixed pool
+    published = published_groups(frame, codebook, waves=["2026 Spring"], tallies=tally(frame, codebook))
+    by_title = [p for p in published if p.source.startswith(f"Subgroups by {TITLE}")]
+    assert {value for p in by_title for column, value in p.equals if column == TITLE} == {"Title I", "Not Title I"}
+    assert not audit(frame, published)
+
+
+def test_the_subgroups_page_offers_title_i_on_the_demo(app):
+    """On the demo, Subgroups can break Cedar Valley down by the school list's Title I."""
+    at = app(org="cedar-valley", wave="2025 Spring").run()
+    at.switch_page("views/subgroups.py").run()
+    assert not at.exception, at.exception
+    at.selectbox(key="subgroups_attribute").set_value(TITLE).run()
+    assert not at.exception, at.exception
+    shown = [frame.value for frame in at.dataframe]
+    assert any("Title I" in table.to_csv() and "Not Title I" in table.to_csv() for table in shown)
+
+
+def test_the_release_reads_the_attributes_from_the_stored_school_list(tmp_path):
+    """released_responses takes the further attributes from the store's school list, not from the answers."""
+    store = Store(str(tmp_path / "s.db"), secret_path=tmp_path / "k")
+    answers = planted_frame({"Oak": 6}).drop(columns="wave").assign(respondent_id="")
+    store.save_wave(
+        "d7", "W", answers, codebook=CODEBOOK, platform="p",
+        file_sha256=hashlib.sha256(b"x").hexdigest(), user="ana", date=dt.date(2025, 1, 1),
+    )  # fmt: skip
+    store.set_schools("d7", [School("Oak", attributes=(("title_i", "Title I"),))], user="ana")
+    assert set(released_responses(store, "d7").frame[TITLE].astype(str)) == {"Title I"}
+    store.close()
