@@ -26,7 +26,15 @@ from survey_model.reliability import condition_reliability
 from survey_model.responses import WAVE
 from survey_model.scoring import condition_summary, index_summary, item_summary, leader_identity, with_condition_names
 from survey_model.settings import Settings
-from survey_model.shifts import CLEAR_DECREASE, CLEAR_INCREASE, compare_waves, displayed_change, round_half_away
+from survey_model.shifts import (
+    CLEAR_DECREASE,
+    CLEAR_INCREASE,
+    CONDITIONS,
+    compare_waves,
+    displayed_change,
+    round_half_away,
+)
+from survey_model.shifts.display import ROLE_WORDS
 
 __all__ = [
     "ALL",
@@ -488,12 +496,12 @@ CHANGE_COLUMNS = [
     "Before",
     "After",
     "Change",
-    "95% CI from",
-    "95% CI to",
+    "Likely from",
+    "Likely to",
     "Unit",
     "Relative change (%)",
-    "Relative 95% CI from (%)",
-    "Relative 95% CI to (%)",
+    "Relative, likely from (%)",
+    "Relative, likely to (%)",
     "n before",
     "n after",
     "Statement",
@@ -503,7 +511,8 @@ ANALYST_COLUMNS = [
     "Effect size",
     "Effect size measure",
     "p",
-    "Adjusted p (FDR)",
+    "Adjusted p (conditions)",
+    "Judged as",
     "Method",
 ]
 ANALYSTS_SHEET = "Changes (analysts)"
@@ -536,7 +545,7 @@ def _changes(selected: pd.DataFrame, context: _Context, *, wave: str, compare: s
     rows = report.to_frame()
     proportion = (rows["kind"] == "proportion").to_numpy()
     scale = np.where(proportion, 100.0, 1.0)
-    family = report.shifts[0].family_size if report.shifts else 0
+    family = next((s.family_size for s in report.shifts if s.role == CONDITIONS), 0)
 
     def scaled(column: str) -> pd.Series:
         return pd.Series(rows[column].to_numpy(dtype=np.float64, na_value=np.nan) * scale).astype("Float64")
@@ -555,12 +564,12 @@ def _changes(selected: pd.DataFrame, context: _Context, *, wave: str, compare: s
         "Before": scaled("estimate1"),
         "After": scaled("estimate2"),
         "Change": scaled("diff"),
-        "95% CI from": scaled("diff_lo"),
-        "95% CI to": scaled("diff_hi"),
+        "Likely from": scaled("diff_lo"),
+        "Likely to": scaled("diff_hi"),
         "Unit": unit,
         "Relative change (%)": relative("ratio"),
-        "Relative 95% CI from (%)": relative("ratio_lo"),
-        "Relative 95% CI to (%)": relative("ratio_hi"),
+        "Relative, likely from (%)": relative("ratio_lo"),
+        "Relative, likely to (%)": relative("ratio_hi"),
         "n before": rows["n1"].astype("Float64"),
         "n after": rows["n2"].astype("Float64"),
     }
@@ -570,7 +579,8 @@ def _changes(selected: pd.DataFrame, context: _Context, *, wave: str, compare: s
             "Effect size": rows["effect_size"].astype("Float64"),
             "Effect size measure": rows["effect_size_name"].where(rows["verdict"] != "too few", ""),
             "p": rows["p_value"].astype("Float64"),
-            "Adjusted p (FDR)": rows["p_adjusted"].astype("Float64"),
+            "Adjusted p (conditions)": rows["p_adjusted"].astype("Float64"),
+            "Judged as": rows["role"].map(ROLE_WORDS).where(rows["verdict"] != "too few", ""),
             "Method": rows["method"].where(rows["verdict"] != "too few", ""),
         }
     )
@@ -582,8 +592,8 @@ def _changes(selected: pd.DataFrame, context: _Context, *, wave: str, compare: s
             continue
         shown = displayed_change(row["estimate1"], row["estimate2"], row["diff_lo"], row["diff_hi"], kind=row["kind"])
         partners.loc[index, ["Before", "After", "Change"]] = [shown.before, shown.after, shown.change]
-        partners.loc[index, ["95% CI from", "95% CI to"]] = [shown.bound(shown.low), shown.bound(shown.high)]
-    for column in ("Relative change (%)", "Relative 95% CI from (%)", "Relative 95% CI to (%)"):
+        partners.loc[index, ["Likely from", "Likely to"]] = [shown.bound(shown.low), shown.bound(shown.high)]
+    for column in ("Relative change (%)", "Relative, likely from (%)", "Relative, likely to (%)"):
         partners[column] = partners[column].map(round_half_away, na_action="ignore").astype("Float64")
     signed_format = "+0.000;-0.000;0.000"
     return [
@@ -593,16 +603,18 @@ def _changes(selected: pd.DataFrame, context: _Context, *, wave: str, compare: s
             table=partners,
             formats={
                 "Relative change (%)": "+0;-0;0",
-                "Relative 95% CI from (%)": "+0;-0;0",
-                "Relative 95% CI to (%)": "+0;-0;0",
+                "Relative, likely from (%)": "+0;-0;0",
+                "Relative, likely to (%)": "+0;-0;0",
                 "n before": COUNT,
                 "n after": COUNT,
             },
             note=f"Figures as shown in the app: percentages in whole numbers, means to two decimals, and the change "
-            "is After − Before of those figures, so every row adds up. The interval and the verdict were worked out "
-            f"before rounding, and {family} comparisons form one false-discovery-rate family. Shares in percent and "
-            "percentage points; means in scale points. A change is clear only when the verdict says so; a relative "
-            f"change is given only for a clear change of a share. Effect sizes and p-values: sheet {ANALYSTS_SHEET}.",
+            "is After − Before of those figures, so every row adds up. The likely range and the verdict were worked "
+            "out before rounding. Leader identity is the main measure, judged on its own range; the "
+            f"{family} condition comparisons are judged together (their ranges widened so all hold at once); items "
+            "are exploratory: likely higher, likely lower or could be no change, never clear. Shares in percent and "
+            "percentage points; means in scale points. A relative change is given only for a clear change of a "
+            f"share. Effect sizes and p-values: sheet {ANALYSTS_SHEET}.",
         ),
         Sheet(
             name=ANALYSTS_SHEET,
@@ -613,21 +625,21 @@ def _changes(selected: pd.DataFrame, context: _Context, *, wave: str, compare: s
                 "Before": "0.000",
                 "After": "0.000",
                 "Change": signed_format,
-                "95% CI from": signed_format,
-                "95% CI to": signed_format,
+                "Likely from": signed_format,
+                "Likely to": signed_format,
                 "Relative change (%)": "+0.0;-0.0;0.0",
-                "Relative 95% CI from (%)": "+0.0;-0.0;0.0",
-                "Relative 95% CI to (%)": "+0.0;-0.0;0.0",
+                "Relative, likely from (%)": "+0.0;-0.0;0.0",
+                "Relative, likely to (%)": "+0.0;-0.0;0.0",
                 "n before": COUNT,
                 "n after": COUNT,
                 "Effect size": MEAN,
                 "p": P_VALUE,
-                "Adjusted p (FDR)": P_VALUE,
+                "Adjusted p (conditions)": P_VALUE,
             },
             note=f"The comparisons of sheet Changes, unrounded. Effect size: Cohen's h for shares, Hedges' g for "
-            "means (about 0.2 small, 0.5 medium, 0.8 large). Adjusted p: Benjamini–Hochberg false-discovery rate "
-            f"over the {family} comparisons; a change is clear when its interval excludes zero and its adjusted p is "
-            "below 0.05.",
+            "means (about 0.2 small, 0.5 medium, 0.8 large). Intervals: 95% for leader identity (primary) and items "
+            f"(exploratory); Bonferroni-widened (1 − 0.05/{family or 1}) for the {family} condition comparisons, whose "
+            f"adjusted p is min(1, {family or 1} × p). The verdict is read from the interval.",
         ),
     ]
 
@@ -642,8 +654,8 @@ def _reliability(snapshot: pd.DataFrame, context: _Context) -> Sheet:
             "Items": table["n_items"].astype("Float64"),
             "n (complete answers)": table["n"].astype("Float64"),
             "Cronbach's alpha": table["alpha"].astype("Float64"),
-            "95% CI from": table["ci_lo"].astype("Float64"),
-            "95% CI to": table["ci_hi"].astype("Float64"),
+            "Likely from": table["ci_lo"].astype("Float64"),
+            "Likely to": table["ci_hi"].astype("Float64"),
             NOTE: [
                 note if reason == "" else words
                 for note, reason, words in zip(
@@ -663,8 +675,8 @@ def _reliability(snapshot: pd.DataFrame, context: _Context) -> Sheet:
             "Items": COUNT,
             "n (complete answers)": COUNT,
             "Cronbach's alpha": MEAN,
-            "95% CI from": MEAN,
-            "95% CI to": MEAN,
+            "Likely from": MEAN,
+            "Likely to": MEAN,
         },
         note="Alpha below 0.70 is flagged. Only respondents who answered every item of a condition count.",
     )

@@ -204,7 +204,7 @@ def test_workbook_changes_sheet_gives_relative_change_only_when_clear(planted_bo
     assert relative.any()
     assert changes.loc[relative, "Verdict"].isin(["clear increase", "clear decrease"]).all()
     assert (
-        changes.loc[relative, ["Relative 95% CI from (%)", "Relative 95% CI to (%)", "n before", "n after"]]
+        changes.loc[relative, ["Relative, likely from (%)", "Relative, likely to (%)", "n before", "n after"]]
         .notna()
         .all()
         .all()
@@ -218,15 +218,15 @@ def test_workbook_changes_add_up_for_partners_and_keep_the_statistics_for_analys
     points are the sheet's). Effect sizes and p-values are only on Changes (analysts), unrounded, row for row."""
     changes = planted_book.sheet("Changes").table
     analysts = planted_book.sheet("Changes (analysts)").table
-    assert not {"Effect size", "p", "Adjusted p (FDR)"} & set(changes.columns)
-    assert {"Effect size", "Effect size measure", "p", "Adjusted p (FDR)"} <= set(analysts.columns)
+    assert not {"Effect size", "p", "Adjusted p (conditions)"} & set(changes.columns)
+    assert {"Effect size", "Effect size measure", "p", "Adjusted p (conditions)"} <= set(analysts.columns)
     assert changes["What"].tolist() == analysts["What"].tolist()
     shown = changes["Before"].notna()
     assert shown.sum() > 10
     for (_, row), (_, raw) in zip(changes[shown].iterrows(), analysts[shown].iterrows(), strict=True):
         assert row["After"] - row["Before"] == pytest.approx(row["Change"], abs=1e-12)
         assert abs(row["Before"] - raw["Before"]) <= 0.5 and abs(row["After"] - raw["After"]) <= 0.5
-        assert raw["95% CI from"] <= row["Change"] <= raw["95% CI to"]  # the rounded change stays in its interval
+        assert raw["Likely from"] <= row["Change"] <= raw["Likely to"]  # the rounded change stays in its interval
         if row["Unit"].startswith("%"):
             assert float(row["Before"]).is_integer() and float(row["After"]).is_integer()
             words = "no change in points" if row["Change"] == 0 else f"{row['Change']:+.0f} point".replace("-", "−")

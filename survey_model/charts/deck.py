@@ -181,8 +181,8 @@ def _leader_trend(figure: Figure) -> alt.Chart:
     tooltip = [
         alt.Tooltip("wave:N", title="Wave"),
         alt.Tooltip("pct:Q", title="% Yes", format=".0f"),
-        alt.Tooltip("lo:Q", title="95% interval from", format=".0f"),
-        alt.Tooltip("hi:Q", title="95% interval to", format=".0f"),
+        alt.Tooltip("lo:Q", title="Likely from", format=".0f"),
+        alt.Tooltip("hi:Q", title="Likely to", format=".0f"),
         alt.Tooltip("pct_unsure:Q", title="% Not sure", format=".0f"),
         alt.Tooltip("n_yes:Q", title="Yes answers"),
         alt.Tooltip("n:Q", title="n (valid answers)"),
@@ -228,14 +228,14 @@ def _changes(figure: Figure) -> alt.Chart:
     y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelExpr=_LINES, labelLimit=420))
     top = max(5.0, float(data["diff_hi"].max()) + 3)
     low = min(0.0, float(data["diff_lo"].min()) - 1)
-    x = alt.X("diff:Q", title="Change in percentage points (95% interval)", scale=alt.Scale(domain=[low, top]))
+    x = alt.X("diff:Q", title="Change in percentage points (likely range)", scale=alt.Scale(domain=[low, top]))
     tooltip = [
         alt.Tooltip("label:N", title="What"),
         alt.Tooltip("estimate1:Q", title="% favorable before", format=".0f"),
         alt.Tooltip("estimate2:Q", title="% favorable after", format=".0f"),
         alt.Tooltip("diff:Q", title="Change (points)", format="+.1f"),
-        alt.Tooltip("diff_lo:Q", title="95% interval from", format="+.1f"),
-        alt.Tooltip("diff_hi:Q", title="95% interval to", format="+.1f"),
+        alt.Tooltip("diff_lo:Q", title="Likely from", format="+.1f"),
+        alt.Tooltip("diff_hi:Q", title="Likely to", format="+.1f"),
         alt.Tooltip("n1:Q", title="n before"),
         alt.Tooltip("n2:Q", title="n after"),
     ]
