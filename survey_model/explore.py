@@ -916,7 +916,6 @@ def items_table(detail: ConditionDetail, *, min_n: int) -> pd.DataFrame:
             "Mean (1–5)": items["mean"].map(lambda m: "" if pd.isna(m) else f"{m:.2f}"),
             "n": _count(items["n"]),
             "Don't know / N/A": _count(items["n_nonsubstantive"]),
-            "Fit with the other items (r)": items["item_rest"].map(lambda r: "" if pd.isna(r) else f"{r:.2f}"),
         }
     )
     if detail.compare is not None and "change" in items.columns:
@@ -930,6 +929,20 @@ def items_table(detail: ConditionDetail, *, min_n: int) -> pd.DataFrame:
         )
     out["Note"] = [hidden_reason(r, min_n) for r in items[SUPPRESSED]]
     return out.reset_index(drop=True)
+
+
+def item_fit_table(detail: ConditionDetail) -> pd.DataFrame:
+    """For analysts: each item's item–rest correlation (with the sum of the condition's other items, among complete
+    answer sets), as the Conditions page's analysts' expander shows it; empty when there are no items."""
+    items = detail.items
+    if items.empty:
+        return pd.DataFrame()
+    return pd.DataFrame(
+        {
+            "Item": items["item"],
+            "Item–rest correlation (r)": items["item_rest"].map(lambda r: "" if pd.isna(r) else f"{r:.2f}"),
+        }
+    ).reset_index(drop=True)
 
 
 def subgroup_table(view: SubgroupView, codebook: Codebook, *, metric: Metric = "pct_favorable") -> pd.DataFrame:
@@ -1029,6 +1042,7 @@ __all__ = [
     "hidden_reason",
     "identity_answers",
     "identity_table",
+    "item_fit_table",
     "items_table",
     "leader_table",
     "leader_view",

@@ -145,8 +145,8 @@ def test_exploratory_figures_are_never_called_clear(outputs, command_said):
     """Items and figures within school groups are exploratory: no output words them 'clear' or 'no clear'."""
     for said in (*outputs.values(), command_said):
         for (subject, _), verdicts in said.items():
-            exploratory = (
-                "“" in subject or (subject.startswith(("cohort — ", "comparison — ")) and "leaders" not in subject)
+            exploratory = "“" in subject or (
+                subject.startswith(("cohort — ", "comparison — ")) and "leaders" not in subject
             )
             if exploratory:
                 assert verdicts <= {"likely higher", "likely lower", "could be no change"}, (subject, verdicts)
