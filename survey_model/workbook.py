@@ -7,7 +7,7 @@ writes it to ``.xlsx``. Every sheet:
 * starts with the active filters, so a printed or forwarded sheet still says what it describes;
 * comes from tables passed through :func:`survey_model.privacy.suppress` (or :mod:`survey_model.shifts`): a hidden
   group keeps its name and a note saying why, and every one of its figures, its count included, is left empty;
-* holds numbers as numbers (percent 0–100, shares as percent, means in scale points) and text as text; the
+* holds numbers as numbers (every percent on the 0–100 scale, means in scale points) and text as text; the
   writer escapes any text a spreadsheet would run as a formula.
 """
 
@@ -53,7 +53,7 @@ NOTE = "Note"
 COMPLEMENTARY_NOTE = "hidden so that a smaller group cannot be worked out by subtraction"
 
 #: Number formats by kind of column (Excel format codes).
-PERCENT, SHARE, MEAN, COUNT, P_VALUE = "0", "0%", "0.00", "#,##0", "0.000"
+PERCENT, MEAN, COUNT, P_VALUE = "0", "0.00", "#,##0", "0.000"
 
 
 @dataclass(frozen=True, eq=False)
@@ -295,10 +295,11 @@ def _overview(selected: pd.DataFrame, context: _Context, waves: Sequence[str]) -
     if codebook.leader is not None and codebook.leader.item in selected.columns:
         leader = suppress(leader_identity(selected, codebook, by=[WAVE]), keys=[WAVE], min_n=min_n)
         leader = _in_wave_order(leader, waves).set_index(WAVE)
-        table["Leaders: % Yes"] = table["Wave"].map(leader["share_yes"]).astype("Float64")
-        table["Leaders: % Not sure"] = table["Wave"].map(leader["share_unsure"]).astype("Float64")
+        # Percent on the 0–100 scale, as on every sheet (not Excel's 0%-of-a-fraction format).
+        table["Leaders: % Yes"] = (100 * table["Wave"].map(leader["share_yes"])).astype("Float64")
+        table["Leaders: % Not sure"] = (100 * table["Wave"].map(leader["share_unsure"])).astype("Float64")
         table["Leaders: n (valid answers)"] = table["Wave"].map(leader["n"]).astype("Float64")
-        formats.update({"Leaders: % Yes": SHARE, "Leaders: % Not sure": SHARE, "Leaders: n (valid answers)": COUNT})
+        formats.update({"Leaders: % Yes": PERCENT, "Leaders: % Not sure": PERCENT, "Leaders: n (valid answers)": COUNT})
     table[NOTE] = _notes(index, min_n).to_numpy()
     return Sheet(
         name="Overview",
@@ -468,10 +469,10 @@ def _leader(selected: pd.DataFrame, snapshot: pd.DataFrame, context: _Context, w
             "Breakdown": table["breakdown"],
             "Group": table["group"],
             "n (valid answers)": table["n"].astype("Float64"),
-            "% Yes": table["share_yes"].astype("Float64"),
-            "% Not sure": table["share_unsure"].astype("Float64"),
-            "% No": table["share_no"].astype("Float64"),
-            "% informal leaders": table["share_informal"].astype("Float64"),
+            "% Yes": (100 * table["share_yes"]).astype("Float64"),
+            "% Not sure": (100 * table["share_unsure"]).astype("Float64"),
+            "% No": (100 * table["share_no"]).astype("Float64"),
+            "% informal leaders": (100 * table["share_informal"]).astype("Float64"),
             NOTE: _notes(table, min_n),
         }
     )
@@ -481,10 +482,10 @@ def _leader(selected: pd.DataFrame, snapshot: pd.DataFrame, context: _Context, w
         table=out,
         formats={
             "n (valid answers)": COUNT,
-            "% Yes": SHARE,
-            "% Not sure": SHARE,
-            "% No": SHARE,
-            "% informal leaders": SHARE,
+            "% Yes": PERCENT,
+            "% Not sure": PERCENT,
+            "% No": PERCENT,
+            "% informal leaders": PERCENT,
         },
         note="Shares of valid answers to the headline item. Informal leaders: Yes without a formal leadership role.",
     )
