@@ -21,6 +21,21 @@ org = st.selectbox(
     key="manage_org",
 )
 
+with st.expander("Rename this organization", icon=":material/edit:"):
+    st.caption(
+        "The name pages, decks and workbooks show (its id, used by the command line, stays the same). "
+        "The change is recorded in the audit log."
+    )
+    new_name = st.text_input("Display name", value=organizations[org], key=f"manage_name_{org}", max_chars=200)
+    unchanged = not new_name.strip() or new_name.strip() == organizations[org]
+    if st.button("Rename", key="manage_rename", disabled=unchanged):
+        before = organizations[org]
+        store.ensure_organization(org, new_name.strip(), user=staff.user())
+        st.session_state["manage_renamed"] = f"Renamed “{before}” to “{new_name.strip()}”."
+        st.rerun()
+if "manage_renamed" in st.session_state:
+    st.success(st.session_state.pop("manage_renamed"))
+
 st.subheader("Stored waves")
 waves = store.waves(org)
 st.dataframe(staff.waves_table(waves), hide_index=True, width="stretch")
