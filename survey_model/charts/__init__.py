@@ -21,6 +21,7 @@ __all__ = [
     "CONFIG",
     "FONT_SIZE",
     "FRAME_HEIGHT",
+    "HEATMAP_LIGHT",
     "LIKERT",
     "STAGE_COLOURS",
     "TITLE_SIZE",
@@ -40,6 +41,8 @@ __all__ = [
 CATEGORICAL = ("#0072B2", "#009E73", "#000000", "#56B4E9", "#CC79A7", "#F0E442", "#999999", "#D55E00")
 #: Unfavorable → neutral → favorable (PuOr, orange side unfavorable).
 UNFAVORABLE, NEUTRAL, FAVORABLE = "#E08214", "#BDBDBD", "#5E3C99"
+#: The light end of every heatmap scale (0% favorable, or no gap), shared by pages and slides.
+HEATMAP_LIGHT = "#F7F7F7"
 LIKERT = ("#B35806", "#FDB863", "#D9D9D9", "#B2ABD2", "#542788")
 #: Stage bands, light to dark on one purple hue so order reads without colour names.
 STAGE_COLOURS = {"Emerging": "#CDBFE3", "Developing": "#A08AC9", "Established": "#6F4FAE", "Sustaining": "#3F2275"}

@@ -19,8 +19,8 @@ from survey_model import charts
 from survey_model.charts import (
     FAVORABLE,
     FRAME_HEIGHT,
+    HEATMAP_LIGHT,
     NEUTRAL,
-    STAGE_COLOURS,
     UNFAVORABLE,
     _style,
     element_height,
@@ -118,15 +118,17 @@ def figure_chart(
 
 
 def _larger(chart: alt.Chart) -> alt.Chart:
-    """Projector type and a plot a third taller, so the larger labels keep their room."""
+    """Projector type (axes, labels, legend, title and the text inside the chart) and a plot a sixth taller, so the
+    larger labels keep their room and the slide still fits a 1280×720 window."""
     plot = element_height(chart) - FRAME_HEIGHT
-    taller = round(plot * 4 / 3)
+    taller = round(plot * 7 / 6)
     size = PRESENT_FONT_SIZE
     return (
         chart.properties(height=taller, usermeta={"element_height": taller + FRAME_HEIGHT + 2 * size})
         .configure_axis(labelFontSize=size, titleFontSize=size, labelLimit=480)
         .configure_text(fontSize=size)
         .configure_legend(labelFontSize=size, titleFontSize=size, orient="bottom")
+        .configure_title(fontSize=size + 4, subtitleFontSize=size - 4)
     )
 
 
@@ -310,7 +312,8 @@ def _lowest_items(figure: Figure) -> alt.Chart:
 
 
 def _breakdown(figure: Figure, *, image: bool = False) -> alt.Chart:
-    """Groups × conditions, each cell its percent favorable, coloured by stage band.
+    """Groups × conditions, each cell its percent favorable, coloured on the Schools page's scale (one purple hue
+    from 0% to 100% favorable), so a colour means the same on the page and on the slide.
 
     In an image (known width) the condition names are wrapped under their columns; on a page, where the width is
     the browser's, they are slanted so they never run into each other.
@@ -318,7 +321,7 @@ def _breakdown(figure: Figure, *, image: bool = False) -> alt.Chart:
     table = figure.table.assign(
         condition_label=figure.table["condition_name"].map(lambda text: _wrap(text, 14) if image else text),
         text=figure.table["pct_favorable"].map(lambda p: f"{p:.0f}%"),
-        dark=figure.table["stage"].isin(["Established", "Sustaining"]),
+        dark=figure.table["pct_favorable"] > 55,  # white text on the darker half, as on the Schools page
     )
     columns = list(dict.fromkeys(table["condition_label"]))
     rows = list(dict.fromkeys(table["group_label"]))
@@ -326,7 +329,8 @@ def _breakdown(figure: Figure, *, image: bool = False) -> alt.Chart:
     axis = (
         alt.Axis(orient="bottom", labelAngle=0, labelExpr=_LINES, labelLimit=200, ticks=False, domain=False)
         if image
-        else alt.Axis(orient="bottom", labelAngle=-35, labelAlign="right", labelLimit=260, ticks=False, domain=False)
+        # labelLimit 0: no limit, so a long condition name is never cut ("Relationships and social n…")
+        else alt.Axis(orient="bottom", labelAngle=-35, labelAlign="right", labelLimit=0, ticks=False, domain=False)
     )
     x = alt.X("condition_label:N", sort=columns, title=None, axis=axis)
     y = alt.Y("group_label:N", sort=rows, title=None, axis=alt.Axis(ticks=False, domain=False, labelLimit=480))
@@ -337,9 +341,9 @@ def _breakdown(figure: Figure, *, image: bool = False) -> alt.Chart:
             x=x,
             y=y,
             color=alt.Color(
-                "stage:N",
-                title="Stage",
-                scale=alt.Scale(domain=list(STAGE_COLOURS), range=list(STAGE_COLOURS.values())),
+                "pct_favorable:Q",
+                title="% favorable",
+                scale=alt.Scale(domain=[0, 100], range=[HEATMAP_LIGHT, FAVORABLE]),
             ),
             tooltip=[
                 alt.Tooltip("group:N", title="Group"),

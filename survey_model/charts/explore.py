@@ -21,6 +21,7 @@ from survey_model.charts import (
     FAVORABLE,
     FONT_SIZE,
     FRAME_HEIGHT,
+    HEATMAP_LIGHT,
     LIKERT,
     NEUTRAL,
     UNFAVORABLE,
@@ -43,7 +44,7 @@ __all__ = [
 #: Orange (unfavorable) and purple (favorable) ramps of PuOr, darkest first, for scales longer or shorter than 5.
 _ORANGES = ("#7F3B08", "#B35806", "#E08214", "#FDB863")
 _PURPLES = ("#2D004B", "#542788", "#8073AC", "#B2ABD2")
-_LIGHT = "#F7F7F7"
+_LIGHT = HEATMAP_LIGHT
 _HIDDEN = "#EEEEEE"
 ROW_HEIGHT = 22
 """Pixels per line of a wrapped axis label (16 px text plus leading)."""

@@ -89,3 +89,35 @@ def test_facilitator_downloads_the_deck_workbook_and_a_chart_that_open(page, app
     width, height = png_size(data)
     assert width >= 300 and height >= 200 and len(data) > 5_000
     assert io.BytesIO(data).getbuffer().nbytes == files[".png"].stat().st_size
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1920, 1080)])
+def test_every_present_mode_slide_fits_the_window_and_opens_at_its_top(browser, app_server, width, height):
+    """Present mode on a projector (1280×720) and a large screen (1920×1080): every slide of the default deck, with
+    its Next button, lies inside the window as it opens, with the page at its top even after scrolling down on the
+    slide before (bench/screenshots.py takes the same measurements and pictures)."""
+    from bench.browser import new_context
+    from bench.screenshots import present_fit, start_presenting
+
+    context = new_context(browser, viewport={"width": width, "height": height})
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    try:
+        start_presenting(page, app_server.url)
+        seen = []
+        while True:
+            measured = present_fit(page)
+            seen.append(measured["title"])
+            assert measured["at_top"], (measured["title"], measured)
+            assert measured["fits"], (
+                f"{measured['title']}: content reaches {measured['contentBottom']:.0f} px of {height}"
+            )
+            page.mouse.move(width / 2, height / 2)
+            page.mouse.wheel(0, 2000)  # read further down: the next slide must still open at its top
+            if keyed(page, "workshop_next").locator("button").is_disabled():
+                break
+            press(page, "ArrowRight")
+            assert len(seen) < MAX_SLIDES
+        assert len(seen) >= 5 and len(set(seen)) == len(seen)
+    finally:
+        context.close()
