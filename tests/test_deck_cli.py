@@ -130,7 +130,8 @@ def test_commands_report_a_missing_database(run, tmp_path):
 
 
 def test_workbook_command_uses_the_database_from_the_environment(run, data_dir, tmp_path, monkeypatch):
-    """CLD_DATABASE_URL selects the store; the workbook compares the latest wave with the one before by default."""
+    """CLD_DATABASE_URL selects the store; the workbook compares the latest wave with the first by default (as the
+    deck and the pages do)."""
     moved = tmp_path / "elsewhere.db"
     (data_dir / "survey.db").rename(moved)
     monkeypatch.setenv("CLD_DATABASE_URL", f"sqlite:///{moved}")
@@ -141,8 +142,8 @@ def test_workbook_command_uses_the_database_from_the_environment(run, data_dir, 
     book = load_workbook(out)
     filters = sheet_filters(book["Conditions"])
     assert filters["Organization"] == "Cedar Valley School District"
-    assert (filters["Wave"], filters["Compared with"]) == ("2026 Spring", "2025 Spring")
-    assert sheet_title(book["Changes"]) == "Changes from 2025 Spring to 2026 Spring"
+    assert (filters["Wave"], filters["Compared with"]) == ("2026 Spring", "2024 Spring")
+    assert sheet_title(book["Changes"]) == "Changes from 2024 Spring to 2026 Spring"
 
 
 def test_workbook_command_refuses_a_later_comparison_wave(run, tmp_path):

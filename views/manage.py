@@ -38,7 +38,12 @@ if "manage_renamed" in st.session_state:
 
 st.subheader("Stored waves")
 waves = store.waves(org)
-st.dataframe(staff.waves_table(waves), hide_index=True, width="stretch")
+st.dataframe(
+    staff.waves_table(waves),
+    hide_index=True,
+    width="stretch",
+    column_config={"Codebook": st.column_config.TextColumn(width=190), "By": st.column_config.TextColumn(width=170)},
+)
 st.caption("To replace a wave, upload the new export on **Upload a wave** with the same label and tick *Replace*.")
 
 if waves:
@@ -88,4 +93,16 @@ st.subheader("Codebooks")
 staff.codebook_section(store)
 
 st.subheader("Audit log")
-st.dataframe(staff.audit_table(store.audit_log(org)), hide_index=True, width="stretch")
+st.dataframe(
+    staff.audit_table(store.audit_log(org), names=organizations),
+    hide_index=True,
+    width="stretch",
+    row_height=70,  # taller than 4rem: the details wrap instead of running off the right edge
+    column_config={
+        "When (UTC)": st.column_config.TextColumn(width=130),
+        "Who": st.column_config.TextColumn(width=130),
+        "Organization": st.column_config.TextColumn(width=150),
+        "File SHA-256": st.column_config.TextColumn(width=110),
+        "Details": st.column_config.TextColumn(width=220),
+    },
+)

@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from pptx import Presentation
-from streamlit_ui import keyed, open_page, press
+from streamlit_ui import click, keyed, open_page, press
 
 pytestmark = pytest.mark.slow
 
@@ -114,9 +114,10 @@ def test_every_present_mode_slide_fits_the_window_and_opens_at_its_top(browser, 
             )
             page.mouse.move(width / 2, height / 2)
             page.mouse.wheel(0, 2000)  # read further down: the next slide must still open at its top
-            if keyed(page, "workshop_next").locator("button").is_disabled():
+            next_button = keyed(page, "workshop_next").locator("button")
+            if next_button.is_disabled():
                 break
-            press(page, "ArrowRight")
+            click(page, next_button)
             assert len(seen) < MAX_SLIDES
         assert len(seen) >= 5 and len(set(seen)) == len(seen)
     finally:
