@@ -7,11 +7,11 @@ export for the Upload page (``bench.bench_import.write_export``). Then each page
 own**, so that its cold start has empty caches and the peak memory printed (``VmHWM``) is that page's alone:
 
 * **Overview, Conditions, Schools, Subgroups, Leader identity**, **Shifts** with its default comparison (the
-  first wave; the previous wave before issue 14) and **Shifts** comparing with the first wave explicitly: *cold* (empty caches: first run of ``app.py`` and the switch to the
-  page: store read of every wave, scoring, drawing), two *filter changes* (Role → Teacher, then School level →
-  Middle; each a new cache key), a *rerun with the same filters* (the floor, answered from the caches), and the
-  median and slowest of eight filter changes (the two shown and six more), which say more than one change on a
-  noisy machine;
+  first wave; the previous wave before issue 14) and **Shifts** comparing with the first wave explicitly: *cold*
+  (empty caches: first run of ``app.py`` and the switch to the page: store read of every wave, scoring,
+  drawing), two *filter changes* (Role → Teacher, then School level → Middle; each a new cache key), a *rerun
+  with the same filters* (the floor, answered from the caches), and the median and slowest of eight filter
+  changes (the two shown and six more), which say more than one change on a noisy machine;
 * **Workshop**: cold (the deck's first slide), then each slide in turn (*Next*, and a rerun on it), and eight
   changes of the deck (results wave, comparison wave, scope: each a new deck);
 * **Upload a wave** with the 100,000-row export: cold (upload; the page reads the file, detects it, maps the

@@ -7,8 +7,8 @@
 
 ``deck`` writes the Workshop page's slides as PowerPoint: charts as images, facilitator notes as speaker notes;
 ``--charts DIR`` also writes every chart as PNG and SVG. ``workbook`` writes one sheet per view (default: the
-latest wave compared with the first, as the deck and the pages do), the filters printed on every sheet. Both apply the privacy rules
-(``CLD_MIN_N``); nothing is fetched from the network.
+latest wave compared with the first, as the deck and the pages do), the filters printed on every sheet. Both
+apply the privacy rules (``CLD_MIN_N``); nothing is fetched from the network.
 
 The database is ``--db`` (a SQLite path or a SQLAlchemy URL), else ``CLD_DATABASE_URL``, else
 ``instance/survey.db``. The organization and the waves are matched ignoring case and surrounding spaces, as in
