@@ -238,3 +238,16 @@ def test_unknown_wave_or_bare_string_is_a_value_error():
         build_deck(frame, CODEBOOK, org_name="x", waves=["2030 Fall"])
     with pytest.raises(ValueError, match="sequence of wave labels"):
         build_deck(frame, CODEBOOK, org_name="x", waves="2026 Spring")
+
+
+def test_the_gains_slide_counts_the_same_gains_in_its_headline_chart_and_points(demo):
+    """Cedar Valley 2024 -> 2026: the headline's count, the chart's rows and the points name the same conditions
+    (shared influence and relationships, the planted ones), each 'clear increase'; items are not counted."""
+    frame, codebook = demo
+    slide = build_deck(frame, codebook, org_name="Cedar Valley", waves=["2024 Spring", "2026 Spring"]).slide("gains")
+    count = int(re.match(r"(\d+) conditions? clearly gained", slide.headline).group(1))
+    charted = [label.removesuffix(" (condition)") for label in slide.figure.table["label"]]
+    pointed = [point.split(", percent favorable:")[0] for point in slide.points]
+    assert count == len(charted) == len(pointed)
+    assert set(charted) == set(pointed) >= {"Shared influence", "Relationships and social norms"}
+    assert all(": clear increase," in point for point in slide.points)
