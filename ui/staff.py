@@ -329,6 +329,19 @@ def cleaned_csv(store: Store, org_id: str) -> bytes:
     return csv_bytes(export_table(frame, codebooks))
 
 
+def _in_words(value: object) -> object:
+    """``{"rows_read": 493, "duplicates": 0}`` as ``rows read 493; duplicates 0`` (other values unchanged)."""
+    import json
+
+    try:
+        parsed = json.loads(value) if isinstance(value, str) else value
+    except ValueError:
+        return value
+    if isinstance(parsed, dict):
+        return "; ".join(f"{str(key).replace('_', ' ')} {item}" for key, item in parsed.items())
+    return value
+
+
 def audit_table(log: pd.DataFrame, *, names: dict[str, str] | None = None) -> pd.DataFrame:
     """The audit log with readable headers and blanks instead of missing values; organizations by ``names`` (id →
     display name) where given, file hashes shortened to their first 12 characters."""
@@ -339,6 +352,9 @@ def audit_table(log: pd.DataFrame, *, names: dict[str, str] | None = None) -> pd
         log["file_sha256"] = log["file_sha256"].map(lambda sha: f"{sha[:12]}…" if isinstance(sha, str) and sha else sha)
     if "at" in log.columns:
         log["at"] = log["at"].astype("string").str.slice(0, 16)
+    for column in ("counts", "details"):  # JSON in words with spaces, so a narrow column can wrap it
+        if column in log.columns:
+            log[column] = log[column].map(_in_words)
     table = log.rename(
         columns={
             "at": "When (UTC)",

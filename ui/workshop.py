@@ -136,9 +136,9 @@ def _step(delta: int, count: int) -> None:
 
 #: Run once per slide shown (and when Present is switched): Streamlit keeps the scroll position across reruns, so
 #: without it the next slide opens part-way down with its title out of view (Streamlit scrolls its main section,
-#: not the document). In Present mode the slide's type is then made smaller, in steps (down to 75%), until the
-#: slide and the Next button fit the window, zooming the slide out a little more only when that is not enough; again
-#: when the window is resized or a chart finishes drawing.
+#: not the document). In Present mode the slide's type is then made smaller, in steps (down to 55%), until the
+#: slide and the Next button fit the window; again when the window is resized or a chart finishes drawing. (Charts
+#: are never scaled: a zoomed or transformed container makes Vega redraw them into a sliver.)
 SLIDE_SCRIPT = """<script data-slide="{identity}">
 (() => {{
   const w = window;
@@ -153,23 +153,19 @@ SLIDE_SCRIPT = """<script data-slide="{identity}">
       const main = document.querySelector('[data-testid="stMain"]');
       const page = document.querySelector('.block-container');
       if (!slide || !main || !page) return;
-      if (!w.__cldPresent) {{ slide.style.zoom = ''; page.style.removeProperty('--cld-text'); return; }}
+      if (!w.__cldPresent) {{ w.__cldReset(); return; }}
       // The slide and the Next button must show whole; the facilitator notes below them may scroll.
       const next = document.querySelector('.st-key-workshop_next');
       const over = () => (next ? next.getBoundingClientRect().bottom : slide.getBoundingClientRect().bottom)
         > main.getBoundingClientRect().bottom - 4;
       let text = parseFloat(page.style.getPropertyValue('--cld-text') || '1');
-      while (over() && text > 0.76) {{ text -= 0.05; page.style.setProperty('--cld-text', text.toFixed(2)); }}
-      let zoom = parseFloat(slide.style.zoom || '100');
-      while (over() && zoom > 50) {{ zoom -= 4; slide.style.zoom = zoom + '%'; }}
+      while (over() && text > 0.56) {{ text -= 0.05; page.style.setProperty('--cld-text', text.toFixed(2)); }}
     }};
     let timer = null;
     const later = () => {{ clearTimeout(timer); timer = setTimeout(w.__cldFit, 120); }};
     new MutationObserver(later).observe(document.body, {{subtree: true, childList: true}});
     w.__cldReset = () => {{
-      const slide = document.querySelector('.st-key-workshop_slide_view');
       const page = document.querySelector('.block-container');
-      if (slide) slide.style.zoom = '';
       if (page) page.style.removeProperty('--cld-text');
     }};
     w.addEventListener('resize', () => {{ w.__cldReset(); later(); }});

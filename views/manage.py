@@ -94,15 +94,17 @@ staff.codebook_section(store)
 
 st.subheader("Audit log")
 st.dataframe(
-    staff.audit_table(store.audit_log(org), names=organizations),
+    staff.audit_table(store.audit_log(org), names=organizations).drop(columns=["Organization"], errors="ignore"),
     hide_index=True,
     width="stretch",
-    row_height=70,  # taller than 4rem: the details wrap instead of running off the right edge
-    column_config={
-        "When (UTC)": st.column_config.TextColumn(width=130),
-        "Who": st.column_config.TextColumn(width=130),
-        "Organization": st.column_config.TextColumn(width=150),
-        "File SHA-256": st.column_config.TextColumn(width=110),
-        "Details": st.column_config.TextColumn(width=220),
+    row_height=90,  # taller than 4rem: counts and details wrap instead of running off the right edge
+    column_config={  # about 820 px in all: the main column at 1280 px with the sidebar open
+        "When (UTC)": st.column_config.TextColumn(width=125),
+        "Who": st.column_config.TextColumn(width=105),
+        "Action": st.column_config.TextColumn(width=105),
+        "Wave": st.column_config.TextColumn(width=90),
+        "File SHA-256": st.column_config.TextColumn(width=100),
+        "Counts": st.column_config.TextColumn(width=170),
+        "Details": st.column_config.TextColumn(width=120),
     },
 )

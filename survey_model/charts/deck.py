@@ -103,7 +103,9 @@ def figure_chart(
     chart = (
         builders[figure.kind](figure)
         if figure.kind != "breakdown"
-        else _breakdown(figure, image=isinstance(width, int))
+        # In Present mode the condition names are wrapped under their columns as in the image: slanted names in
+        # projector type need more height than the plot, which then collapses to a sliver on a 1280 px screen.
+        else _breakdown(figure, image=isinstance(width, int) or large)
     )
     if figure.description:
         # The figures in words, as the text alternative for screen readers (and alt text in the PowerPoint).
@@ -365,7 +367,7 @@ def _breakdown(figure: Figure, *, image: bool = False) -> alt.Chart:
         )
     )
     return _style(
-        alt.layer(cells, text).properties(height=44 * max(len(rows), 1)),
+        alt.layer(cells, text).properties(height=(34 if image else 44) * max(len(rows), 1)),
         title=figure.title,
         subtitle=figure.subtitle or None,
     )
