@@ -93,10 +93,11 @@ def upload(page: Any, base: str, file: Path, *, org: str, label: str) -> None:
     before = now(page)
     wave.press("Enter")
     settled(page, after=before)
-    closed = keyed(page, "upload_date").locator("input")  # the date is asked for, never assumed
-    closed.fill("2026-04-20")
+    # The date is asked for, never assumed: typed into the year, month and day fields, as a keyboard user would.
+    keyed(page, "upload_date").locator('[role="spinbutton"]').first.click()
+    page.keyboard.type("20260420")
     before = now(page)
-    closed.press("Enter")
+    page.keyboard.press("Tab")
     settled(page, after=before)
     before = now(page)
     keyed(page, "upload_file").locator('input[type="file"]').set_input_files(str(file))
