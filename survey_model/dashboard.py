@@ -282,6 +282,7 @@ def shifts_view(
             from_wave=from_wave,
             to_wave=to_wave,
             by=[SCHOOL_GROUP],
+            primary_groups=True,
             min_n=min_n,
             items=False,
             matched=False,

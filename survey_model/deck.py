@@ -35,6 +35,9 @@ from survey_model.settings import Settings
 from survey_model.shifts import (
     CLEAR_DECREASE,
     CLEAR_INCREASE,
+    CONDITIONS,
+    LIKELY_HIGHER,
+    LIKELY_LOWER,
     TOO_FEW,
     Shift,
     ShiftReport,
@@ -49,7 +52,6 @@ from survey_model.shifts.display import measure_statements
 __all__ = [
     "LOWEST_CONDITIONS",
     "LOWEST_ITEMS",
-    "MAX_GAINS",
     "MAX_GROUPS",
     "PROTOCOL",
     "WHOLE_ORGANIZATION",
@@ -70,7 +72,6 @@ PROTOCOL: tuple[tuple[str, str], ...] = (
     ("Act", "What will we try next?"),
 )
 WHOLE_ORGANIZATION = "Whole organization"
-MAX_GAINS = 5
 LOWEST_CONDITIONS = 3
 LOWEST_ITEMS = 5
 MAX_GROUPS = 12
@@ -293,6 +294,7 @@ def build_deck(
                 from_wave=chosen[0],
                 to_wave=chosen[-1],
                 by=[SCHOOL_GROUP],
+                primary_groups=True,
                 min_n=settings.min_n,
                 items=False,
                 matched=False,
@@ -512,7 +514,7 @@ def _leader_slide(context: _Context) -> Slide | None:
             kind="leader_trend",
             table=shown.drop(columns=[SUPPRESSED]).reset_index(drop=True),
             title="Educators who consider themselves leaders",
-            subtitle="% answering Yes among valid answers; bars show 95% intervals",
+            subtitle="% answering Yes among valid answers; bars show the likely range (95% interval)",
             description="; ".join(
                 f"{r[WAVE]}: {_share(r['share_yes'])} Yes (n = {_count(r['n'])})" for _, r in shown.iterrows()
             ),
@@ -525,8 +527,8 @@ def _leader_slide(context: _Context) -> Slide | None:
     if change:
         notes.append(f"In full: {change}")
         notes.append(
-            "A change is called clear only when its 95% interval excludes zero after accounting for every "
-            "comparison in this deck; otherwise say “no clear change”, however the bars look."
+            "Leader identity is the deck's primary measure: a change is called clear only when its likely range "
+            "(95% interval) excludes zero; otherwise say “no clear change”, however the bars look."
         )
     if hidden_waves:
         notes.append(f"Not shown for {', '.join(hidden_waves)}: {hidden_message(context.min_n)}.")
@@ -678,6 +680,11 @@ def _percent_changes(context: _Context) -> list[Shift]:
 
 
 def _gains_slide(context: _Context) -> Slide | None:
+    """The conditions that clearly gained: the same list in the headline's count, the chart and the points.
+
+    Only the family of condition comparisons can show a *clear* gain (the analysis plan); items are exploratory
+    and are mentioned in the notes as such, never counted as gains.
+    """
     if context.first is None:
         return None
     title = f"Biggest gains since {context.first}"
@@ -688,58 +695,69 @@ def _gains_slide(context: _Context) -> Slide | None:
             headline=f"Changes cannot be shown: {hidden_message(context.min_n)} in one of the waves.",
             notes="No change is reported for a selection this small.",
         )
-    family = context.report.shifts[0].family_size if context.report.shifts else 0
-    changes = _percent_changes(context)
+    conditions = [s for s in context.shifts("condition_favorable") if s.verdict != TOO_FEW]
+    family = next((s.family_size for s in context.report.shifts if s.role == CONDITIONS), 0)
     gains = sorted(  # biggest first as shown, so the slide's order matches the figures on it
-        (s for s in changes if s.verdict == CLEAR_INCREASE),
+        (s for s in conditions if s.verdict == CLEAR_INCREASE),
         key=lambda s: (displayed_shift(s).change, s.diff),
         reverse=True,
     )
-    statements = [impact_statement(s, subject=_short_label(s, context.codebook)[1]) for s in gains[:MAX_GAINS]]
+    statements = [impact_statement(s, subject=_short_label(s, context.codebook)[1]) for s in gains]
     caution = (
-        f"A change counts as a gain only when its 95% interval stays above zero after taking all {family} "
-        "comparisons between the two waves into account (false-discovery-rate correction)."
+        "A condition counts as a gain only when its likely range stays above zero; the ranges of the "
+        f"{family} condition comparisons are widened together, so that all of them hold at once."
     )
+    items = sorted(
+        (s for s in context.shifts("item_favorable") if s.verdict == LIKELY_HIGHER),
+        key=lambda s: (displayed_shift(s).change, s.diff),
+        reverse=True,
+    )
+    exploratory = ""
+    if items:
+        exploratory = (
+            f"Exploratory, not counted as gains ({_plural(len(items), 'item')} likely higher on its own range; "
+            "with 28 items, one or two can look higher by chance): "
+            + " ".join(impact_statement(s, subject=_short_label(s, context.codebook)[1]) for s in items)
+        )
     if not gains:
-        largest = sorted(changes, key=lambda s: (abs(displayed_shift(s).change), abs(s.diff)), reverse=True)[:3]
+        largest = sorted(conditions, key=lambda s: (abs(displayed_shift(s).change), abs(s.diff)), reverse=True)[:3]
         seen = [impact_statement(s, subject=_short_label(s, context.codebook)[1]) for s in largest]
         notes = (
-            f"No condition or item changed clearly between {context.first} and {context.last}. {caution} "
+            f"No condition changed clearly between {context.first} and {context.last}. {caution} "
             "Differences this small can come from who happened to answer each time; say so plainly. "
-            + (" The largest differences seen, none of them clear: " + " ".join(seen) if seen else "")
+            + (" The largest differences seen: " + " ".join(seen) if seen else "")
+            + (f" {exploratory}" if exploratory else "")
         )
         return Slide(
             key="gains",
             title=title,
-            headline=f"No clear gains between {context.first} and {context.last}.",
+            headline=f"No condition clearly gained between {context.first} and {context.last}.",
             points=(
-                "No condition or item shows a change larger than the noise from who happened to answer.",
+                "No condition shows a change larger than the noise from who happened to answer.",
                 "Stability can be a finding too: what has held steady, and why?",
             ),
             prompt="What do you wonder? What would we need to see to call something a gain?",
             notes=notes,
         )
-    shown = gains[:MAX_GAINS]
     figure = Figure(
         kind="changes",
-        table=_changes_table(shown, context.codebook),
-        title=f"Clear gains in percent favorable, {context.first} → {context.last}",
-        subtitle="Change in percentage points; lines show 95% intervals",
+        table=_changes_table(gains, context.codebook),
+        title=f"Conditions that clearly gained, percent favorable, {context.first} → {context.last}",
+        subtitle="Change in percentage points; lines show the likely range",
         description="; ".join(
             f"{_short_label(s, context.codebook)[0]}: {displayed_shift(s).points_text} (n = {s.n1} and {s.n2})"
-            for s in shown
+            for s in gains
         ),
     )
-    more = len(gains) - len(shown)
     notes = [caution, "In full:", *statements]
-    if more:
-        notes.append(f"{_plural(more, 'more clear gain')} not listed here (see the Shifts page or the workbook).")
+    if exploratory:
+        notes.append(exploratory)
     notes.append("Avoid causal claims: the survey shows that something changed, not why.")
     return Slide(
         key="gains",
         title=title,
-        headline=f"{_plural(len(gains), 'clear gain')} in percent favorable since {context.first}.",
-        points=tuple(statements[:3]),
+        headline=f"{_plural(len(gains), 'condition')} clearly gained in percent favorable since {context.first}.",
+        points=tuple(statements),
         figure=figure,
         prompt="What might explain these gains? What did we do that could have contributed?",
         notes=" ".join(notes),
@@ -788,13 +806,12 @@ def _focus_slide(context: _Context) -> Slide:
     ]
     if context.report is not None:
         decreases += [s for s in context.shifts("leader_identity") if s.verdict == CLEAR_DECREASE]
-        decreases += [
-            s for s in _percent_changes(context) if s.verdict == CLEAR_DECREASE and s.measure == "item_favorable"
-        ]
     decrease_words = [
         impact_statement(s, subject=None if s.measure == "leader_identity" else _short_label(s, context.codebook)[1])
         for s in decreases
     ]
+    lower_items = [s for s in _percent_changes(context) if s.verdict == LIKELY_LOWER]
+    lower_words = [impact_statement(s, subject=_short_label(s, context.codebook)[1]) for s in lower_items]
     figure = None
     if not items.empty:
         figure = Figure(
@@ -813,9 +830,12 @@ def _focus_slide(context: _Context) -> Slide:
         "Lowest percent favorable in the latest wave: the conditions first, then single items, which are often "
         "easier to act on. Low is not the same as failing: read it with the stage bands and the trend.",
         "Lowest items in full: " + " ".join(item_words) if item_words else "",
-        ("Clear decreases (95% interval below zero after correction): " + " ".join(decrease_words))
+        ("Clear decreases (likely range below zero): " + " ".join(decrease_words))
         if decrease_words
         else (f"No clear decrease since {context.first}." if context.report is not None else ""),
+        ("Exploratory, items likely lower on their own range (not a verdict): " + " ".join(lower_words))
+        if lower_words
+        else "",
         "Pick one or two to explore rather than all of them.",
     ]
     return Slide(
@@ -925,8 +945,9 @@ def _about_slide(context: _Context) -> Slide:
             "reversed first). Don't know and N/A are not counted as answers.",
             "Leader identity: share answering Yes to “Do you consider yourself a leader in your school?” among "
             "valid answers.",
-            "A change is clear when its 95% interval excludes zero after accounting for every comparison shown; "
-            "relative changes (“x% more”) always come with their interval and n.",
+            "Leader identity is the main measure: its change is clear when its likely range stays on one side of "
+            "zero. The seven conditions are judged together, their ranges widened so that all hold at once. "
+            "Items, schools and groups are for exploring: shown with their range and n, never called clear.",
             f"Confidentiality: no figure describes fewer than {context.min_n} respondents.",
         ),
         notes=(

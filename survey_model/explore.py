@@ -29,6 +29,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from survey_model import intervals
 from survey_model.codebook import Attribute, Codebook
 from survey_model.privacy import COMPLEMENTARY, SUPPRESSED, hidden_message, hidden_waves, suppress
 from survey_model.release import LISTED_PREFIX, WITHHELD, crosses_role
@@ -706,6 +707,7 @@ def subgroup_view(
     groups["note"] = [hidden_reason(r, min_n) for r in groups[SUPPRESSED]]
     rank = {name: i for i, name in enumerate(order)}
     table = table.assign(_rank=table["group"].map(rank)).sort_values("_rank", kind="stable").drop(columns="_rank")
+    table = with_gap_intervals(table)
     return SubgroupView(
         attribute=attribute,
         label=info.label,
@@ -717,6 +719,49 @@ def subgroup_view(
         table=table.reset_index(drop=True),
         whole=whole,
     )
+
+
+def with_gap_intervals(table: pd.DataFrame, *, confidence: float = 0.95) -> pd.DataFrame:
+    """Add the likely range of each group's gap to the whole, and whether it could be no gap at all.
+
+    Subgroups are exploratory (the analysis plan, ``docs/rules.md``): a gap is shown with its range and n, and a
+    chart fades the gaps whose range includes zero. The range is the group's own interval minus the whole's
+    figure: for the mean a t interval (``mean ± t·sd/√n``); for percent favorable a Wilson interval on the group's
+    *respondents* (``n``), conservative for a pooled share when respondents answer the same number of items (a
+    respondent's favorable share lies in [0, 1], so its variance is at most p(1 − p); Bhatia & Davis 2000). The
+    whole's own uncertainty is left out: it is part of the group's, and a group that is a large share of the whole
+    moves with it.
+
+    Columns added (points for percent favorable, scale points for the mean; missing where hidden):
+    ``gap_favorable_low``, ``gap_favorable_high``, ``gap_mean_low``, ``gap_mean_high``, ``gap_favorable_unclear``
+    and ``gap_mean_unclear`` (True when the range includes 0).
+
+    >>> cells = pd.DataFrame({"n": [10, 400], "pct_favorable": [60.0, 52.0], "gap_favorable": [22.0, 14.0],
+    ...                       "mean": [3.5, 3.4], "sd": [0.8, 0.8], "gap_mean": [0.3, 0.2], "suppressed": ["", ""]})
+    >>> with_gap_intervals(cells)["gap_favorable_unclear"].tolist()
+    [True, False]
+    """
+    out = table.copy()
+    shown = (out[SUPPRESSED] == "").to_numpy() & out["n"].notna().to_numpy()
+    n = out["n"].to_numpy(dtype="float64", na_value=np.nan)
+    safe_n = np.where(shown & (n >= 2), n, 2.0)
+    share = np.clip(out["pct_favorable"].to_numpy(dtype="float64", na_value=np.nan) / 100, 0, 1)
+    low, high = intervals.wilson_interval(np.where(shown, share, 0.5) * safe_n, safe_n, confidence=confidence)
+    whole = out["pct_favorable"].to_numpy(dtype="float64", na_value=np.nan) - out["gap_favorable"].to_numpy(
+        dtype="float64", na_value=np.nan
+    )
+    out["gap_favorable_low"] = np.where(shown, 100 * np.asarray(low) - whole, np.nan)
+    out["gap_favorable_high"] = np.where(shown, 100 * np.asarray(high) - whole, np.nan)
+    mean = out["mean"].to_numpy(dtype="float64", na_value=np.nan)
+    sd = np.nan_to_num(out["sd"].to_numpy(dtype="float64", na_value=np.nan), nan=0.0)
+    m_low, m_high = intervals.mean_interval(np.where(shown, mean, 0.0), sd, safe_n, confidence=confidence)
+    whole_mean = mean - out["gap_mean"].to_numpy(dtype="float64", na_value=np.nan)
+    out["gap_mean_low"] = np.where(shown, np.asarray(m_low) - whole_mean, np.nan)
+    out["gap_mean_high"] = np.where(shown, np.asarray(m_high) - whole_mean, np.nan)
+    for name in ("favorable", "mean"):
+        lo, hi = out[f"gap_{name}_low"].to_numpy(), out[f"gap_{name}_high"].to_numpy()
+        out[f"gap_{name}_unclear"] = ~((lo > 0) | (hi < 0))
+    return out
 
 
 def subgroup_cells(view: SubgroupView) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
@@ -935,7 +980,6 @@ def items_table(detail: ConditionDetail, *, min_n: int) -> pd.DataFrame:
             "Mean (1–5)": items["mean"].map(lambda m: "" if pd.isna(m) else f"{m:.2f}"),
             "n": _count(items["n"]),
             "Don't know / N/A": _count(items["n_nonsubstantive"]),
-            "Fit with the other items (r)": items["item_rest"].map(lambda r: "" if pd.isna(r) else f"{r:.2f}"),
         }
     )
     if detail.compare is not None and "change" in items.columns:
@@ -951,6 +995,20 @@ def items_table(detail: ConditionDetail, *, min_n: int) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def item_fit_table(detail: ConditionDetail) -> pd.DataFrame:
+    """For analysts: each item's item–rest correlation (with the sum of the condition's other items, among complete
+    answer sets), as the Conditions page's analysts' expander shows it; empty when there are no items."""
+    items = detail.items
+    if items.empty:
+        return pd.DataFrame()
+    return pd.DataFrame(
+        {
+            "Item": items["item"],
+            "Item–rest correlation (r)": items["item_rest"].map(lambda r: "" if pd.isna(r) else f"{r:.2f}"),
+        }
+    ).reset_index(drop=True)
+
+
 def subgroup_table(view: SubgroupView, codebook: Codebook, *, metric: Metric = "pct_favorable") -> pd.DataFrame:
     """One row per group (the whole first): respondents, then each condition as "figure (gap)", and a note."""
     if view.hidden:
@@ -958,14 +1016,18 @@ def subgroup_table(view: SubgroupView, codebook: Codebook, *, metric: Metric = "
     percent = metric == "pct_favorable"
     gap_column = "gap_favorable" if percent else "gap_mean"
 
-    def cell(value: object, gap: object) -> str:
+    def cell(value: object, gap: object, low: object = None, high: object = None) -> str:
         if pd.isna(value):
             return ""
         figure = f"{value:.0f}%" if percent else f"{value:.2f}"
         if gap is None or pd.isna(gap):
             return figure
         rounded = round(float(gap), 0 if percent else 2) + 0.0  # + 0.0 turns a rounded -0 into 0
-        return f"{figure} ({rounded:+.0f})" if percent else f"{figure} ({rounded:+.2f})"
+        text = f"{rounded:+.0f}" if percent else f"{rounded:+.2f}"
+        if low is not None and not pd.isna(low):  # exploratory: the gap with its likely range
+            decimals = 0 if percent else 2
+            text = f"{text}; likely {signed(float(low), decimals)} to {signed(float(high), decimals)}"
+        return f"{figure} ({text})"
 
     conditions = [c for c in codebook.conditions if c.id in set(view.table["condition"])]
     whole = view.whole.set_index("condition")
@@ -987,7 +1049,9 @@ def subgroup_table(view: SubgroupView, codebook: Codebook, *, metric: Metric = "
                 continue
             record = table.loc[(group, c.id)]
             hidden_cells += record[SUPPRESSED] != ""
-            row[c.name] = cell(record[metric], record[gap_column])
+            row[c.name] = cell(
+                record[metric], record[gap_column], record.get(f"{gap_column}_low"), record.get(f"{gap_column}_high")
+            )
         if not note and hidden_cells:
             row["Note"] = "some conditions hidden to protect confidentiality"
         rows.append(row)
@@ -1049,6 +1113,7 @@ __all__ = [
     "hidden_reason",
     "identity_answers",
     "identity_table",
+    "item_fit_table",
     "items_table",
     "leader_table",
     "leader_view",
@@ -1059,4 +1124,5 @@ __all__ = [
     "subgroup_cells",
     "subgroup_table",
     "subgroup_view",
+    "with_gap_intervals",
 ]

@@ -245,7 +245,10 @@ def _footer(page, text: str, number: int) -> None:
 
 
 def workbook_xlsx(workbook: ResultsWorkbook) -> bytes:
-    """The results workbook as an ``.xlsx`` file: one sheet per view, filters on top, readable formatting.
+    """The results workbook as an ``.xlsx`` file: one sheet per view, readable formatting.
+
+    Each sheet starts with its table's header row, the only frozen row; the sheet's title, its note and the
+    filters follow the table (and the title is the printed page header).
 
     Text cells (titles, filters, headers, group names, notes) are passed through
     :func:`~survey_model.exports.escape_formula`, so text from user data such as a school named ``=1+1`` is
@@ -261,16 +264,9 @@ def workbook_xlsx(workbook: ResultsWorkbook) -> bytes:
     header_fill = PatternFill("solid", fgColor="E7E1EF")
     for sheet in workbook.sheets:
         ws = book.create_sheet(_sheet_name(sheet.name))
-        ws.append([_safe(sheet.title)])
-        ws.cell(row=1, column=1).font = title_font
-        for name, value in workbook.filters:
-            ws.append([_safe(name), _safe(value)])
-            ws.cell(row=ws.max_row, column=1).font = bold
-        if sheet.note:
-            ws.append([_safe(sheet.note)])
-            ws.cell(row=ws.max_row, column=1).font = Font(italic=True)
-        ws.append([])
-        header_row = ws.max_row + 1
+        # The header row first and the only row frozen, so the table keeps most of the window; what the sheet
+        # shows (title, note, the filters) follows the table.
+        header_row = 1
         ws.append([_safe(str(column)) for column in sheet.table.columns])
         for cell in ws[header_row]:
             cell.font, cell.fill = bold, header_fill
@@ -280,8 +276,19 @@ def workbook_xlsx(workbook: ResultsWorkbook) -> bytes:
         shown = sheet.table if getattr(sheet, "exact", False) else as_displayed(sheet.table, formats=sheet.formats)
         for values in _rows(shown):
             ws.append(values)
+        last_row = ws.max_row
         ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
-        _format_columns(ws, sheet, header_row, get_column_letter)
+        _format_columns(ws, sheet, header_row, get_column_letter, last_row=last_row)
+        ws.append([])
+        ws.append([_safe(sheet.title)])
+        ws.cell(row=ws.max_row, column=1).font = title_font
+        if sheet.note:
+            ws.append([_safe(sheet.note)])
+            ws.cell(row=ws.max_row, column=1).font = Font(italic=True)
+        for name, value in workbook.filters:
+            ws.append([_safe(name), _safe(value)])
+            ws.cell(row=ws.max_row, column=1).font = bold
+        ws.oddHeader.center.text = _safe(sheet.title).replace("&", "&&")  # printed on every page
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -311,7 +318,7 @@ def _rows(table: pd.DataFrame):
     return zip(*columns, strict=True) if columns else iter(())
 
 
-def _format_columns(ws, sheet: Sheet, header_row: int, letter) -> None:
+def _format_columns(ws, sheet: Sheet, header_row: int, letter, *, last_row: int) -> None:
     from openpyxl.styles import Alignment
 
     for index, name in enumerate(sheet.table.columns, start=1):
@@ -321,7 +328,7 @@ def _format_columns(ws, sheet: Sheet, header_row: int, letter) -> None:
         longest = max([len(str(name)) // 2 + 2, *(len(t) for t in texts.head(500))], default=10)
         wide = longest > 60
         ws.column_dimensions[column].width = min(max(10, longest + 2), 70)
-        for row in ws.iter_rows(min_row=header_row + 1, min_col=index, max_col=index):
+        for row in ws.iter_rows(min_row=header_row + 1, max_row=last_row, min_col=index, max_col=index):
             cell = row[0]
             if fmt and isinstance(cell.value, int | float):
                 cell.number_format = fmt

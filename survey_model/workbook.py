@@ -7,7 +7,7 @@ writes it to ``.xlsx``. Every sheet:
 * starts with the active filters, so a printed or forwarded sheet still says what it describes;
 * comes from tables passed through :func:`survey_model.privacy.suppress` (or :mod:`survey_model.shifts`): a hidden
   group keeps its name and a note saying why, and every one of its figures, its count included, is left empty;
-* holds numbers as numbers (percent 0–100, shares as percent, means in scale points) and text as text; the
+* holds numbers as numbers (every percent on the 0–100 scale, means in scale points) and text as text; the
   writer escapes any text a spreadsheet would run as a formula.
 """
 
@@ -26,7 +26,15 @@ from survey_model.reliability import condition_reliability
 from survey_model.responses import WAVE
 from survey_model.scoring import condition_summary, index_summary, item_summary, leader_identity, with_condition_names
 from survey_model.settings import Settings
-from survey_model.shifts import CLEAR_DECREASE, CLEAR_INCREASE, compare_waves, displayed_change, round_half_away
+from survey_model.shifts import (
+    CLEAR_DECREASE,
+    CLEAR_INCREASE,
+    CONDITIONS,
+    compare_waves,
+    displayed_change,
+    round_half_away,
+)
+from survey_model.shifts.display import ROLE_WORDS
 
 __all__ = [
     "ALL",
@@ -45,7 +53,7 @@ NOTE = "Note"
 COMPLEMENTARY_NOTE = "hidden so that a smaller group cannot be worked out by subtraction"
 
 #: Number formats by kind of column (Excel format codes).
-PERCENT, SHARE, MEAN, COUNT, P_VALUE = "0", "0%", "0.00", "#,##0", "0.000"
+PERCENT, MEAN, COUNT, P_VALUE = "0", "0.00", "#,##0", "0.000"
 
 
 @dataclass(frozen=True, eq=False)
@@ -197,16 +205,16 @@ def _rates(
                     "School": name,
                     "Respondents": rate.respondents,
                     "Educators": rate.staff,
-                    "Response rate": rate.rate,
+                    "Response rate (%)": 100 * rate.rate,
                     NOTE: note,
                 }
             )
-    table = pd.DataFrame(rows, columns=["Wave", "School", "Respondents", "Educators", "Response rate", NOTE])
+    table = pd.DataFrame(rows, columns=["Wave", "School", "Respondents", "Educators", "Response rate (%)", NOTE])
     return Sheet(
         name="Response rates",
         title="Response rates: respondents over the educators on each wave's roster",
-        table=table.astype({"Response rate": float}),
-        formats={"Respondents": COUNT, "Educators": COUNT, "Response rate": SHARE},
+        table=table.astype({"Response rate (%)": float}),
+        formats={"Respondents": COUNT, "Educators": COUNT, "Response rate (%)": PERCENT},
         note=f"Under {round(100 * threshold)}% the people who answered may not speak for the rest: read with care. "
         "Schools pooled with other small schools have no rate of their own (it would give their count away).",
     )
@@ -332,10 +340,11 @@ def _overview(selected: pd.DataFrame, context: _Context, waves: Sequence[str]) -
     if codebook.leader is not None and codebook.leader.item in selected.columns:
         leader = suppress(leader_identity(selected, codebook, by=[WAVE]), keys=[WAVE], min_n=min_n)
         leader = _in_wave_order(leader, waves).set_index(WAVE)
-        table["Leaders: % Yes"] = table["Wave"].map(leader["share_yes"]).astype("Float64")
-        table["Leaders: % Not sure"] = table["Wave"].map(leader["share_unsure"]).astype("Float64")
+        # Percent on the 0–100 scale, as on every sheet (not Excel's 0%-of-a-fraction format).
+        table["Leaders: % Yes"] = (100 * table["Wave"].map(leader["share_yes"])).astype("Float64")
+        table["Leaders: % Not sure"] = (100 * table["Wave"].map(leader["share_unsure"])).astype("Float64")
         table["Leaders: n (valid answers)"] = table["Wave"].map(leader["n"]).astype("Float64")
-        formats.update({"Leaders: % Yes": SHARE, "Leaders: % Not sure": SHARE, "Leaders: n (valid answers)": COUNT})
+        formats.update({"Leaders: % Yes": PERCENT, "Leaders: % Not sure": PERCENT, "Leaders: n (valid answers)": COUNT})
     table[NOTE] = _notes(index, min_n).to_numpy()
     return Sheet(
         name="Overview",
@@ -505,10 +514,10 @@ def _leader(selected: pd.DataFrame, snapshot: pd.DataFrame, context: _Context, w
             "Breakdown": table["breakdown"],
             "Group": table["group"],
             "n (valid answers)": table["n"].astype("Float64"),
-            "% Yes": table["share_yes"].astype("Float64"),
-            "% Not sure": table["share_unsure"].astype("Float64"),
-            "% No": table["share_no"].astype("Float64"),
-            "% informal leaders": table["share_informal"].astype("Float64"),
+            "% Yes": (100 * table["share_yes"]).astype("Float64"),
+            "% Not sure": (100 * table["share_unsure"]).astype("Float64"),
+            "% No": (100 * table["share_no"]).astype("Float64"),
+            "% informal leaders": (100 * table["share_informal"]).astype("Float64"),
             NOTE: _notes(table, min_n),
         }
     )
@@ -518,10 +527,10 @@ def _leader(selected: pd.DataFrame, snapshot: pd.DataFrame, context: _Context, w
         table=out,
         formats={
             "n (valid answers)": COUNT,
-            "% Yes": SHARE,
-            "% Not sure": SHARE,
-            "% No": SHARE,
-            "% informal leaders": SHARE,
+            "% Yes": PERCENT,
+            "% Not sure": PERCENT,
+            "% No": PERCENT,
+            "% informal leaders": PERCENT,
         },
         note="Shares of valid answers to the headline item. Informal leaders: Yes without a formal leadership role.",
     )
@@ -533,12 +542,12 @@ CHANGE_COLUMNS = [
     "Before",
     "After",
     "Change",
-    "95% CI from",
-    "95% CI to",
+    "Likely from",
+    "Likely to",
     "Unit",
     "Relative change (%)",
-    "Relative 95% CI from (%)",
-    "Relative 95% CI to (%)",
+    "Relative, likely from (%)",
+    "Relative, likely to (%)",
     "n before",
     "n after",
     "Statement",
@@ -548,7 +557,8 @@ ANALYST_COLUMNS = [
     "Effect size",
     "Effect size measure",
     "p",
-    "Adjusted p (FDR)",
+    "Adjusted p (conditions)",
+    "Judged as",
     "Method",
 ]
 ANALYSTS_SHEET = "Changes (analysts)"
@@ -581,7 +591,7 @@ def _changes(selected: pd.DataFrame, context: _Context, *, wave: str, compare: s
     rows = report.to_frame()
     proportion = (rows["kind"] == "proportion").to_numpy()
     scale = np.where(proportion, 100.0, 1.0)
-    family = report.shifts[0].family_size if report.shifts else 0
+    family = next((s.family_size for s in report.shifts if s.role == CONDITIONS), 0)
 
     def scaled(column: str) -> pd.Series:
         return pd.Series(rows[column].to_numpy(dtype=np.float64, na_value=np.nan) * scale).astype("Float64")
@@ -600,12 +610,12 @@ def _changes(selected: pd.DataFrame, context: _Context, *, wave: str, compare: s
         "Before": scaled("estimate1"),
         "After": scaled("estimate2"),
         "Change": scaled("diff"),
-        "95% CI from": scaled("diff_lo"),
-        "95% CI to": scaled("diff_hi"),
+        "Likely from": scaled("diff_lo"),
+        "Likely to": scaled("diff_hi"),
         "Unit": unit,
         "Relative change (%)": relative("ratio"),
-        "Relative 95% CI from (%)": relative("ratio_lo"),
-        "Relative 95% CI to (%)": relative("ratio_hi"),
+        "Relative, likely from (%)": relative("ratio_lo"),
+        "Relative, likely to (%)": relative("ratio_hi"),
         "n before": rows["n1"].astype("Float64"),
         "n after": rows["n2"].astype("Float64"),
     }
@@ -615,7 +625,8 @@ def _changes(selected: pd.DataFrame, context: _Context, *, wave: str, compare: s
             "Effect size": rows["effect_size"].astype("Float64"),
             "Effect size measure": rows["effect_size_name"].where(rows["verdict"] != "too few", ""),
             "p": rows["p_value"].astype("Float64"),
-            "Adjusted p (FDR)": rows["p_adjusted"].astype("Float64"),
+            "Adjusted p (conditions)": rows["p_adjusted"].astype("Float64"),
+            "Judged as": rows["role"].map(ROLE_WORDS).where(rows["verdict"] != "too few", ""),
             "Method": rows["method"].where(rows["verdict"] != "too few", ""),
         }
     )
@@ -627,8 +638,8 @@ def _changes(selected: pd.DataFrame, context: _Context, *, wave: str, compare: s
             continue
         shown = displayed_change(row["estimate1"], row["estimate2"], row["diff_lo"], row["diff_hi"], kind=row["kind"])
         partners.loc[index, ["Before", "After", "Change"]] = [shown.before, shown.after, shown.change]
-        partners.loc[index, ["95% CI from", "95% CI to"]] = [shown.bound(shown.low), shown.bound(shown.high)]
-    for column in ("Relative change (%)", "Relative 95% CI from (%)", "Relative 95% CI to (%)"):
+        partners.loc[index, ["Likely from", "Likely to"]] = [shown.bound(shown.low), shown.bound(shown.high)]
+    for column in ("Relative change (%)", "Relative, likely from (%)", "Relative, likely to (%)"):
         partners[column] = partners[column].map(round_half_away, na_action="ignore").astype("Float64")
     signed_format = "+0.000;-0.000;0.000"
     return [
@@ -638,16 +649,18 @@ def _changes(selected: pd.DataFrame, context: _Context, *, wave: str, compare: s
             table=partners,
             formats={
                 "Relative change (%)": "+0;-0;0",
-                "Relative 95% CI from (%)": "+0;-0;0",
-                "Relative 95% CI to (%)": "+0;-0;0",
+                "Relative, likely from (%)": "+0;-0;0",
+                "Relative, likely to (%)": "+0;-0;0",
                 "n before": COUNT,
                 "n after": COUNT,
             },
             note=f"Figures as shown in the app: percentages in whole numbers, means to two decimals, and the change "
-            "is After − Before of those figures, so every row adds up. The interval and the verdict were worked out "
-            f"before rounding, and {family} comparisons form one false-discovery-rate family. Shares in percent and "
-            "percentage points; means in scale points. A change is clear only when the verdict says so; a relative "
-            f"change is given only for a clear change of a share. Effect sizes and p-values: sheet {ANALYSTS_SHEET}.",
+            "is After − Before of those figures, so every row adds up. The likely range and the verdict were worked "
+            "out before rounding. Leader identity is the main measure, judged on its own range; the "
+            f"{family} condition comparisons are judged together (their ranges widened so all hold at once); items "
+            "are exploratory: likely higher, likely lower or could be no change, never clear. Shares in percent and "
+            "percentage points; means in scale points. A relative change is given only for a clear change of a "
+            f"share. Effect sizes and p-values: sheet {ANALYSTS_SHEET}.",
         ),
         Sheet(
             name=ANALYSTS_SHEET,
@@ -658,21 +671,21 @@ def _changes(selected: pd.DataFrame, context: _Context, *, wave: str, compare: s
                 "Before": "0.000",
                 "After": "0.000",
                 "Change": signed_format,
-                "95% CI from": signed_format,
-                "95% CI to": signed_format,
+                "Likely from": signed_format,
+                "Likely to": signed_format,
                 "Relative change (%)": "+0.0;-0.0;0.0",
-                "Relative 95% CI from (%)": "+0.0;-0.0;0.0",
-                "Relative 95% CI to (%)": "+0.0;-0.0;0.0",
+                "Relative, likely from (%)": "+0.0;-0.0;0.0",
+                "Relative, likely to (%)": "+0.0;-0.0;0.0",
                 "n before": COUNT,
                 "n after": COUNT,
                 "Effect size": MEAN,
                 "p": P_VALUE,
-                "Adjusted p (FDR)": P_VALUE,
+                "Adjusted p (conditions)": P_VALUE,
             },
             note=f"The comparisons of sheet Changes, unrounded. Effect size: Cohen's h for shares, Hedges' g for "
-            "means (about 0.2 small, 0.5 medium, 0.8 large). Adjusted p: Benjamini–Hochberg false-discovery rate "
-            f"over the {family} comparisons; a change is clear when its interval excludes zero and its adjusted p is "
-            "below 0.05.",
+            "means (about 0.2 small, 0.5 medium, 0.8 large). Intervals: 95% for leader identity (primary) and items "
+            f"(exploratory); Bonferroni-widened (1 − 0.05/{family or 1}) for the {family} condition comparisons, whose "
+            f"adjusted p is min(1, {family or 1} × p). The verdict is read from the interval.",
         ),
     ]
 
@@ -687,8 +700,8 @@ def _reliability(snapshot: pd.DataFrame, context: _Context) -> Sheet:
             "Items": table["n_items"].astype("Float64"),
             "n (complete answers)": table["n"].astype("Float64"),
             "Cronbach's alpha": table["alpha"].astype("Float64"),
-            "95% CI from": table["ci_lo"].astype("Float64"),
-            "95% CI to": table["ci_hi"].astype("Float64"),
+            "Likely from": table["ci_lo"].astype("Float64"),
+            "Likely to": table["ci_hi"].astype("Float64"),
             NOTE: [
                 note if reason == "" else words
                 for note, reason, words in zip(
@@ -708,8 +721,8 @@ def _reliability(snapshot: pd.DataFrame, context: _Context) -> Sheet:
             "Items": COUNT,
             "n (complete answers)": COUNT,
             "Cronbach's alpha": MEAN,
-            "95% CI from": MEAN,
-            "95% CI to": MEAN,
+            "Likely from": MEAN,
+            "Likely to": MEAN,
         },
         note="Alpha below 0.70 is flagged. Only respondents who answered every item of a condition count.",
     )

@@ -101,18 +101,16 @@ def test_deck_walks_from_title_to_dialogue(demo):
     assert [point.split(":")[0] for point in deck.slide("dialogue").points] == [step for step, _ in PROTOCOL]
 
 
-def test_a_reverse_worded_gain_says_it_is_reversed(demo):
-    """Cedar Valley 2024 -> 2026 gains on SI4 ("decisions are made by administrators", reverse-worded): fewer agree.
-    Without a marker the slide would read as more top-down decisions; chart, points and notes say "reversed"."""
+def test_a_reverse_worded_item_says_it_is_reversed(demo):
+    """Cedar Valley 2024 -> 2026: SI4 ("decisions are made by administrators", reverse-worded) is likely higher:
+    fewer agree. Items are exploratory, so it is not a gain on the chart; the notes list it, marked "reversed"."""
     frame, codebook = demo
     slide = build_deck(frame, codebook, org_name="Cedar Valley", waves=["2024 Spring", "2026 Spring"]).slide("gains")
     reversed_ids = {item.id for item in codebook.items if item.reverse}
     labels = slide.figure.table["label"].tolist()
-    shown = [label for label in labels if label.split(" ")[0] in reversed_ids]
-    assert shown, labels  # the demo's planted gains include a reverse-worded item
-    assert all("(reversed)" in label for label in shown)
-    assert all("reversed: favorable means disagreeing" in point for point in slide.points if "SI4" in point)
-    assert "SI4, reversed" in slide.notes
+    assert not [label for label in labels if label.split(" ")[0] in reversed_ids], labels  # conditions only
+    assert "Exploratory, not counted as gains" in slide.notes
+    assert "SI4, reversed: favorable means disagreeing" in slide.notes
 
 
 def test_leader_headline_and_relative_change_carry_interval_and_n(demo):
@@ -129,7 +127,7 @@ def test_leader_headline_and_relative_change_carry_interval_and_n(demo):
     )
     change = slide.points[0]
     assert "clear increase" in change
-    relative = re.search(r"(\d+)% more educators, 95% CI (\d+)% to (\d+)% more", change)
+    relative = re.search(r"(\d+)% more educators, likely between (\d+)% and (\d+)% more", change)
     assert relative is not None, change
     assert f"n = {len(valid['2024 Spring'])} and {len(valid['2026 Spring'])}." in change
 
@@ -144,7 +142,7 @@ def test_gains_are_clear_increases_biggest_first():
     assert (table["diff_lo"] > 0).all()
     assert table["diff"].is_monotonic_decreasing
     assert all("clear increase" in point for point in slide.points)
-    assert all(re.search(r"95% CI \+\d+ to \+\d+\)\. n = \d+ and \d+\.", point) for point in slide.points)
+    assert all(re.search(r"likely between \+\d+ and \+\d+\)\. n = \d+ and \d+\.", point) for point in slide.points)
 
 
 def test_gains_add_up_on_the_slide_and_in_its_chart():
@@ -170,7 +168,7 @@ def test_no_clear_gain_is_said_plainly():
     frame["wave"] = pd.Categorical(frame["wave"].astype(str), categories=list(WAVES), ordered=True)
     deck = build_deck(frame, CODEBOOK, org_name="Test district", waves=list(WAVES))
     slide = deck.slide("gains")
-    assert slide.headline == "No clear gains between 2024 Spring and 2026 Spring."
+    assert slide.headline == "No condition clearly gained between 2024 Spring and 2026 Spring."
     assert slide.figure is None
     assert "clear increase" not in " ".join([slide.headline, *slide.points])
 
@@ -240,3 +238,16 @@ def test_unknown_wave_or_bare_string_is_a_value_error():
         build_deck(frame, CODEBOOK, org_name="x", waves=["2030 Fall"])
     with pytest.raises(ValueError, match="sequence of wave labels"):
         build_deck(frame, CODEBOOK, org_name="x", waves="2026 Spring")
+
+
+def test_the_gains_slide_counts_the_same_gains_in_its_headline_chart_and_points(demo):
+    """Cedar Valley 2024 -> 2026: the headline's count, the chart's rows and the points name the same conditions
+    (shared influence and relationships, the planted ones), each 'clear increase'; items are not counted."""
+    frame, codebook = demo
+    slide = build_deck(frame, codebook, org_name="Cedar Valley", waves=["2024 Spring", "2026 Spring"]).slide("gains")
+    count = int(re.match(r"(\d+) conditions? clearly gained", slide.headline).group(1))
+    charted = [label.removesuffix(" (condition)") for label in slide.figure.table["label"]]
+    pointed = [point.split(", percent favorable:")[0] for point in slide.points]
+    assert count == len(charted) == len(pointed)
+    assert set(charted) == set(pointed) >= {"Shared influence", "Relationships and social norms"}
+    assert all(": clear increase," in point for point in slide.points)

@@ -197,8 +197,30 @@ def test_each_group_shows_its_gap_to_the_whole_selection():
     assert ws["gap_favorable"].to_dict() == {"Teacher": 50.0, "Instructional coach or specialist": -50.0}
     assert ws["gap_mean"].to_dict() == {"Teacher": 1.0, "Instructional coach or specialist": -1.0}
     table = explore.subgroup_table(view, CB).set_index("Group")
-    assert table.loc["Teacher", "Work structures"] == "100% (+50)"
+    # The gap's likely range: the Wilson interval of 6 of 6 respondents is 6 / (6 + 1.96²) = 0.610 to 1, so the
+    # gap is likely between 61 − 50 = +11 and 100 − 50 = +50 points (worked by hand).
+    assert table.loc["Teacher", "Work structures"] == "100% (+50; likely +11 to +50)"
     assert table.loc[explore.WHOLE, "Work structures"] == "50%"
+
+
+def test_a_small_groups_large_gap_could_be_no_gap_and_is_faded():
+    """'Not answered', n = 10, 70% favorable against a whole of 48% (+22): Wilson 7/10 is 39.7% to 89.2% (by
+    hand), which holds 48%, so the gap could be 0; 400 at 62% (+14): 57.2% to 66.6%, clear of 48%."""
+    cells = pd.DataFrame(
+        {
+            "n": [10, 400],
+            "pct_favorable": [70.0, 62.0],
+            "gap_favorable": [22.0, 14.0],
+            "mean": [3.6, 3.5],
+            "sd": [0.9, 0.8],
+            "gap_mean": [0.3, 0.2],
+            SUPPRESSED: ["", ""],
+        }
+    )
+    out = explore.with_gap_intervals(cells)
+    assert out["gap_favorable_unclear"].tolist() == [True, False]
+    assert out["gap_favorable_low"].tolist() == pytest.approx([39.7 - 48, 57.2 - 48], abs=0.05)
+    assert out["gap_favorable_high"].tolist() == pytest.approx([89.2 - 48, 66.6 - 48], abs=0.05)
 
 
 def test_a_role_of_three_is_hidden_with_the_next_smallest_role():

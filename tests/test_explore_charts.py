@@ -149,7 +149,36 @@ def test_gap_heatmap_colours_below_orange_above_purple_and_labels_the_reference_
     labels = {(row["group"], row["condition_name"]): row["value_label"] for row in data_of(spec, rect)}
     assert labels[("Teacher", "Work structures")] == "100% (+50)"
     assert labels[(explore.WHOLE, "Work structures")] == "50%"
-    assert {"n", "gap_favorable"} <= tooltip_fields(rect)
+    assert {"n", "gap_favorable", "gap_range"} <= tooltip_fields(rect)
+
+
+def test_gap_heatmap_fades_a_gap_that_could_be_zero():
+    """Subgroups are exploratory: a small group's gap whose likely range includes 0 is drawn faded, never with
+    white-on-dark text; a gap clear of 0 keeps full colour."""
+    frame = responses(
+        people(30, role="Teacher", WS1=4.0, WS2=4.0, WS3=2.0, WS4=2.0)
+        + people(6, role="Other", WS1=4.0, WS2=4.0, WS3=2.0, WS4=2.0)
+        + people(30, role="Instructional coach or specialist", WS1=2.0, WS2=2.0, WS3=2.0, WS4=2.0)
+    )
+    view = explore.subgroup_view(frame, CB, attribute="role", wave="W1")
+    shown, hidden, rows = explore.subgroup_cells(view)
+    spec = explore_charts.condition_heatmap(
+        shown,
+        row="group",
+        row_title="Role",
+        rows=rows,
+        columns=[c.name for c in CB.conditions],
+        colour_by="gap",
+        hidden=hidden,
+        reference=explore.WHOLE,
+        title="Conditions by role",
+    ).to_dict()
+    rect = layers(spec)[0]
+    assert rect["encoding"]["opacity"]["condition"]["test"] == "datum.unclear"
+    faded = {row["group"]: row["unclear"] for row in data_of(spec, rect) if row["condition_name"] == "Work structures"}
+    # By hand: whole 72 of 264 answers = 27% favorable. Other: 50% (+23), n = 6, Wilson 3/6 = 19% to 81% holds 27%:
+    # faded. Coaches: 0% (−27), n = 30, Wilson 0/30 = 0% to 11%: full colour.
+    assert faded["Other"] is True and faded["Instructional coach or specialist"] is False
 
 
 def test_identity_bars_stack_to_one_hundred_with_yes_in_purple():

@@ -84,29 +84,33 @@ def test_conditions_figures_follow_the_condition_the_wave_and_the_order(app):
     assert not at.exception and text_of(at) != before
 
 
+ANALYSTS = "For analysts: do the items agree with each other? (Cronbach's α)"
+
+
 def test_conditions_page_says_in_plain_words_whether_the_items_agree(app):
-    """'Items agree with each other: Yes/Weakly', the flag in words below 0.70; Cronbach's alpha, its interval
-    and the 0.70 rule only in the "How these numbers are calculated" expander. VS and SI give both answers."""
+    """Partners read advice in words (read the items one by one) below 0.70; 'Items agree with each other',
+    Cronbach's alpha, its interval and the 0.70 rule only in the analysts' expander. VS and SI give both answers."""
     at = open_page(app, "views/conditions.py")
     seen = set()
     for condition in ("VS", "SI"):
         at.selectbox(key="conditions_condition").set_value(condition).run()
-        agree = next(m for m in at.metric if m.label == "Items agree with each other")
-        how = next(e for e in at.expander if e.label == "How these numbers are calculated")
-        detail = " ".join(texts(how))
+        assert not [m for m in at.metric if "agree" in m.label.casefold()]
+        analysts = next(e for e in at.expander if e.label == ANALYSTS)
+        detail = " ".join(texts(analysts))
         found = re.search(r"Cronbach's α = (0\.\d+), 95% interval (0\.\d+) to (0\.\d+), from [\d,]+", detail)
         assert found, detail
         alpha, low, high = (float(found.group(i)) for i in (1, 2, 3))
         assert 0 < low < alpha < high < 1
-        flagged = any("agree with each other only weakly" in w.value for w in at.warning)
+        flagged = any("Read this condition's items one by one." in w.value for w in at.warning)
         borderline = any("a little less than usual" in i.value for i in at.info)
-        assert agree.value == ("Weakly" if alpha < 0.70 else "Yes")
+        agree = "Weakly" if alpha < 0.70 else "Yes"
         # Below 0.70 the page flags it: a warning, or a milder note when the interval reaches 0.70 (VS: 0.65-0.74).
         assert flagged == (alpha < 0.70 and high < 0.70) and borderline == (alpha < 0.70 <= high)
-        assert f"the page says *{agree.value}*" in detail
-        partner = "\n".join(texts(at.main, skip="How these numbers are calculated"))
-        assert "Cronbach" not in partner and "α" not in partner and "Reliability" not in partner
-        seen.add(agree.value)
+        assert f"the page says *{agree}*" in detail
+        partner = "\n".join(texts(at.main, skip=ANALYSTS))
+        for jargon in ("Cronbach", "α", "Reliability", "Items agree with each other", "Fit with the other items"):
+            assert jargon not in partner, jargon
+        seen.add(agree)
     assert seen == {"Yes", "Weakly"}
 
 
@@ -115,9 +119,11 @@ def test_conditions_page_flags_weak_agreement_for_partners(app):
     flag is shown in words, as a note rather than an alarm since the interval reaches 0.70."""
     at = open_page(app, "views/conditions.py")
     assert at.selectbox(key="conditions_condition").value == "VS"
-    assert next(m for m in at.metric if m.label == "Items agree with each other").value == "Weakly"
+    assert "Items agree with each other: Weakly." in " ".join(
+        texts(next(e for e in at.expander if e.label == ANALYSTS))
+    )
     note = next(i.value for i in at.info if "a little less than usual" in i.value)
-    assert "the items one by one" in note and not any("only weakly" in w.value for w in at.warning)
+    assert "items one by one" in note and not any("Read this condition" in w.value for w in at.warning)
 
 
 def test_schools_grid_follows_the_level_filter_and_the_metric_control(app):

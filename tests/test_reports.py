@@ -141,14 +141,17 @@ def test_workbook_reopens_with_the_filters_on_every_sheet(planted, tmp_path):
     assert reopened.sheetnames == [sheet.name for sheet in book.sheets]
     assert {"About", "Overview", "Conditions", "Items", "Schools", "Changes"} <= set(reopened.sheetnames)
     for ws in reopened.worksheets:
-        filters = {row[0]: row[1] for row in ws.iter_rows(min_row=2, max_row=10, max_col=2, values_only=True)}
+        rows = list(ws.iter_rows(max_col=2, values_only=True))
+        after_table = next(i for i, row in enumerate(rows) if row == (None, None))  # the filters follow the table
+        filters = {row[0]: row[1] for row in rows[after_table + 1 :]}
         assert filters["Organization"] == "Test district"
         assert filters["Wave"] == "2026 Spring"
         assert filters["Compared with"] == "2024 Spring"
         assert filters["School level"] == "Elementary"
         assert filters["School"] == "All" and filters["Role"] == "All"
         assert filters["Created"] == "2026-05-01"
-        assert ws.freeze_panes is not None  # the header row stays in view
+        assert ws.freeze_panes == "A2"  # the header row, and only it, stays in view
+        assert ws.cell(row=1, column=1).font.bold
 
 
 def test_workbook_never_holds_a_hidden_groups_figures(planted_book, tmp_path):
@@ -193,7 +196,8 @@ def test_workbook_text_from_the_data_never_runs_as_a_formula(tmp_path):
     assert "'=cmd|' /C calc'!A0" in texts  # the organization name printed with the filters
     rows = list(load_workbook(path)["Schools"].iter_rows(values_only=True))
     header = next(i for i, row in enumerate(rows) if row[:3] == ("Wave", "School", "n"))
-    counts = [row[2] for row in rows[header + 1 :]]
+    end = next(i for i, row in enumerate(rows) if i > header and all(value is None for value in row))
+    counts = [row[2] for row in rows[header + 1 : end]]
     assert len(counts) == len(RISKY) and all(isinstance(n, int) and n >= 5 for n in counts)  # figures stay numbers
 
 
@@ -204,7 +208,7 @@ def test_workbook_changes_sheet_gives_relative_change_only_when_clear(planted_bo
     assert relative.any()
     assert changes.loc[relative, "Verdict"].isin(["clear increase", "clear decrease"]).all()
     assert (
-        changes.loc[relative, ["Relative 95% CI from (%)", "Relative 95% CI to (%)", "n before", "n after"]]
+        changes.loc[relative, ["Relative, likely from (%)", "Relative, likely to (%)", "n before", "n after"]]
         .notna()
         .all()
         .all()
@@ -218,15 +222,15 @@ def test_workbook_changes_add_up_for_partners_and_keep_the_statistics_for_analys
     points are the sheet's). Effect sizes and p-values are only on Changes (analysts), unrounded, row for row."""
     changes = planted_book.sheet("Changes").table
     analysts = planted_book.sheet("Changes (analysts)").table
-    assert not {"Effect size", "p", "Adjusted p (FDR)"} & set(changes.columns)
-    assert {"Effect size", "Effect size measure", "p", "Adjusted p (FDR)"} <= set(analysts.columns)
+    assert not {"Effect size", "p", "Adjusted p (conditions)"} & set(changes.columns)
+    assert {"Effect size", "Effect size measure", "p", "Adjusted p (conditions)"} <= set(analysts.columns)
     assert changes["What"].tolist() == analysts["What"].tolist()
     shown = changes["Before"].notna()
     assert shown.sum() > 10
     for (_, row), (_, raw) in zip(changes[shown].iterrows(), analysts[shown].iterrows(), strict=True):
         assert row["After"] - row["Before"] == pytest.approx(row["Change"], abs=1e-12)
         assert abs(row["Before"] - raw["Before"]) <= 0.5 and abs(row["After"] - raw["After"]) <= 0.5
-        assert raw["95% CI from"] <= row["Change"] <= raw["95% CI to"]  # the rounded change stays in its interval
+        assert raw["Likely from"] <= row["Change"] <= raw["Likely to"]  # the rounded change stays in its interval
         if row["Unit"].startswith("%"):
             assert float(row["Before"]).is_integer() and float(row["After"]).is_integer()
             words = "no change in points" if row["Change"] == 0 else f"{row['Change']:+.0f} point".replace("-", "−")

@@ -380,7 +380,7 @@ def test_the_deck_title_slide_and_the_workbook_carry_the_rates(store):
     sheet = book.sheet("Response rates").table.set_index("School")
     assert sheet.index.tolist() == ["Whole organization", "Fir", "Oak"]
     assert sheet.loc["Oak", ["Respondents", "Educators"]].tolist() == [40, 100]
-    assert sheet.loc["Oak", "Response rate"] == pytest.approx(0.4)
+    assert sheet.loc["Oak", "Response rate (%)"] == pytest.approx(40)  # 40 of 100, on the 0-100 scale
     assert sheet.loc["Oak", "Note"] == LOW_RESPONSE_WARNING and sheet.loc["Fir", "Note"] == ""
     assert "Response rates" not in [s.name for s in results_workbook(frame, CODEBOOK, org_name="D7").sheets]
 

@@ -202,7 +202,7 @@ def test_relative_change_of_the_leader_share_in_the_shift_report():
 def test_relative_change_in_the_workbook_changes_sheets():
     """Changes: whole percent (+150, +61, +288); Changes (analysts): unrounded."""
     book = results_workbook(leader_waves(), CODEBOOK, org_name="Test", wave="W2", compare="W1")
-    columns = ["Relative change (%)", "Relative 95% CI from (%)", "Relative 95% CI to (%)"]
+    columns = ["Relative change (%)", "Relative, likely from (%)", "Relative, likely to (%)"]
     shown = book.sheet("Changes").table
     row = shown[shown["Unit"].str.startswith("%") & shown["What"].str.contains("leader", case=False)].iloc[0]
     assert [row[c] for c in columns] == [150, 61, 288]
@@ -219,4 +219,4 @@ def test_relative_change_in_the_shifts_page_statistics_table():
 
     rows = compare_waves(leader_waves(), CODEBOOK, from_wave="W1", to_wave="W2", min_n=5).to_frame()
     table = shift_statistics(rows, measures=("leader_identity",))
-    assert table["Relative change (95% CI)"].iloc[0] == "+150% (+61% to +288%)"
+    assert table["Relative change (interval)"].iloc[0] == "+150% (+61% to +288%)"

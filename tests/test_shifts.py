@@ -63,17 +63,17 @@ def test_minimum_n_is_configurable_upward():
 STATEMENTS = [
     (
         (120, 400, 188, 400),
-        "Educators who consider themselves leaders: clear increase, 30% → 47% (+17 points, 95% CI +10 to +24; "
-        "57% more educators, 95% CI 31% to 88% more). n = 400 and 400.",
+        "Educators who consider themselves leaders: clear increase, 30% → 47% (+17 points, likely between +10 and +24; "
+        "57% more educators, likely between 31% and 88% more). n = 400 and 400.",
     ),
     (
         (188, 400, 120, 400),
-        "Educators who consider themselves leaders: clear decrease, 47% → 30% (−17 points, 95% CI −24 to −10; "
-        "36% fewer educators, 95% CI 23% to 47% fewer). n = 400 and 400.",
+        "Educators who consider themselves leaders: clear decrease, 47% → 30% (−17 points, likely between −24 and −10; "
+        "36% fewer educators, likely between 23% and 47% fewer). n = 400 and 400.",
     ),
     (
         (120, 400, 128, 400),
-        "Educators who consider themselves leaders: no clear change, 30% → 32% (+2 points, 95% CI −4 to +8). "
+        "Educators who consider themselves leaders: no clear change, 30% → 32% (+2 points, likely between −4 and +8). "
         "n = 400 and 400.",
     ),
     (
@@ -95,7 +95,7 @@ def test_relative_change_never_appears_without_its_interval_and_n():
         text = impact_statement(proportion_shift(*counts, label=LEADERS), unit="educators")
         if "% more educators" in text or "% fewer educators" in text:
             relative = text.split(";")[1]
-            assert "95% CI" in relative and " n = " in text
+            assert "likely between" in relative and " n = " in text
 
 
 def test_no_clear_change_gives_no_relative_change():
@@ -124,11 +124,11 @@ def test_mean_shift_statement_gives_effect_size_to_analysts():
     assert (s.diff, *s.diff_ci, s.p_value) == pytest.approx((5 / 6, ci.low, ci.high, result.pvalue))
     lo, hi = f"{ci.low:+.2f}", f"{ci.high:+.2f}"
     assert impact_statement(s, analysts=True) == (
-        f"Shared influence, mean score: clear increase, 3.17 → 4.00 (+0.83, 95% CI {lo} to {hi}; "
+        f"Shared influence, mean score: clear increase, 3.17 → 4.00 (+0.83, likely between {lo} and {hi}; "
         "Hedges' g = 1.59). n = 6 and 6."
     )
     assert impact_statement(s) == (
-        f"Shared influence, mean score: clear increase, 3.17 → 4.00 (+0.83, 95% CI {lo} to {hi}). n = 6 and 6."
+        f"Shared influence, mean score: clear increase, 3.17 → 4.00 (+0.83, likely between {lo} and {hi}). n = 6 and 6."
     )
 
 
@@ -173,12 +173,12 @@ def test_change_that_does_not_survive_fdr_is_not_called_clear():
     assert first.verdict == NO_CLEAR_CHANGE and first.p_adjusted > 0.05
     assert impact_statement(first, unit="educators", analysts=True) == (
         "Educators who consider themselves leaders: no clear change once the 10 comparisons shown are taken into "
-        "account, 30% → 37% (+7 points, 95% CI +0.5 to +13 for this comparison alone; "
+        "account, 30% → 37% (+7 points, likely between +0.5 and +13 for this comparison alone; "
         f"adjusted p = {first.p_adjusted:.2f}). n = 400 and 400."
     )
     assert impact_statement(first, unit="educators") == (
         "Educators who consider themselves leaders: no clear change once the 10 comparisons shown are taken into "
-        "account, 30% → 37% (+7 points, 95% CI +0.5 to +13 for this comparison alone). n = 400 and 400."
+        "account, 30% → 37% (+7 points, likely between +0.5 and +13 for this comparison alone). n = 400 and 400."
     )
     # Alone, the same comparison is clear and its interval needs no such label.
     assert "for this comparison alone" not in impact_statement(borderline, unit="educators")
@@ -233,8 +233,8 @@ def test_matched_leader_identity_uses_mcnemar_on_linked_pairs():
     assert s.verdict == CLEAR_INCREASE
     assert impact_statement(s, unit="educators") == (
         "Educators who consider themselves leaders, same educators in both waves: clear increase, 34% → 46% "
-        f"(+12 points, 95% CI +{100 * s.diff_ci[0]:.0f} to +{100 * s.diff_ci[1]:.0f}; 35% more educators, "
-        f"95% CI {100 * (s.ratio_ci[0] - 1):.0f}% to {100 * (s.ratio_ci[1] - 1):.0f}% more). "
+        f"(+12 points, likely between +{100 * s.diff_ci[0]:.0f} and +{100 * s.diff_ci[1]:.0f}; 35% more educators, "
+        f"likely between {100 * (s.ratio_ci[0] - 1):.0f}% and {100 * (s.ratio_ci[1] - 1):.0f}% more). "
         "n = 100 educators linked across the two waves."
     )
 

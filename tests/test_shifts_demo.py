@@ -37,10 +37,11 @@ def test_cohort_leader_identity_rise_is_a_clear_increase_of_the_planted_size(by_
 
 @pytest.mark.parametrize("condition", ["SI", "RN"])
 def test_cohort_shared_influence_and_relationships_rise_clearly(by_group, condition):
-    """Shared influence and relationships rise in cohort schools by roughly the planted number of points."""
+    """Shared influence and relationships rise in cohort schools by roughly the planted number of points; a
+    condition within a school group is exploratory (the analysis plan), so it reads 'likely higher', not 'clear'."""
     planted = TRUTH["cohort"][f"{condition}_pct_favorable_change"]
     row = by_group[("cohort", "condition_favorable", condition)]
-    assert row.verdict == "clear increase"
+    assert row.verdict == "likely higher" and row.role == "exploratory"
     assert abs(100 * row.diff - planted) <= 6
 
 
@@ -48,5 +49,7 @@ def test_cohort_shared_influence_and_relationships_rise_clearly(by_group, condit
     ("measure", "target"), [("leader_identity", "LI1"), ("condition_favorable", "SI"), ("condition_favorable", "RN")]
 )
 def test_flat_comparison_schools_are_not_reported_as_changing(by_group, measure, target):
-    """Comparison schools had nothing planted: no clear change is claimed."""
-    assert by_group[("comparison", measure, target)].verdict == "no clear change"
+    """Comparison schools had nothing planted: no change is claimed (leader identity is primary and judged; the
+    conditions within a group are exploratory and read 'could be no change')."""
+    expected = "no clear change" if measure == "leader_identity" else "could be no change"
+    assert by_group[("comparison", measure, target)].verdict == expected

@@ -4,6 +4,10 @@
 ``ui/tables.py`` (``displayed_rows``, ``shift_table``, ``shift_statistics``, built one row at a time) on the demo
 data and on hand-made report rows; the edge rows' figures are also worked out by hand below. Nothing here is
 recomputed by the code under test.
+
+The analysis plan of issue 14 changed what a verdict and an interval mean (conditions widened together, items
+exploratory), so the verdict, interval and analysts' columns were re-captured once then, after checking that every
+measure, level, shown change, n, effect size and p was exactly as the old fixtures pinned it.
 """
 
 from __future__ import annotations

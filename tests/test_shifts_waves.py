@@ -1,5 +1,7 @@
 """Shifts and trends over whole responses frames agree with the scoring tables and respect the privacy rules."""
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,7 +12,7 @@ from survey_model.codebook import load_codebook
 from survey_model.intervals import mean_interval, wilson_interval
 from survey_model.responses import NONSUBSTANTIVE, RESPONDENT_KEY, WAVE
 from survey_model.scoring import condition_summary, item_summary, leader_identity, score_respondents
-from survey_model.shifts import TOO_FEW, compare_waves, trend
+from survey_model.shifts import CONDITIONS, EXPLORATORY, PRIMARY, TOO_FEW, compare_waves, trend
 
 CB = load_codebook()
 CONDITION_ITEMS = [item.id for item in CB.condition_items]
@@ -119,19 +121,38 @@ def test_school_below_minimum_n_and_its_complement_show_nothing(by_school):
     assert "not shown, so that a smaller group's figures cannot be worked out" in statements["ElmLI1"]
 
 
-def test_fdr_family_is_every_comparison_in_the_report(by_school):
-    """Adjusted p-values equal statsmodels fdr_bh over all shown comparisons (hidden ones are not tested)."""
+def test_a_breakdown_by_school_is_exploratory_and_never_clear(by_school):
+    """By school every comparison is exploratory: worded from its own 95% interval, never 'clear', no family."""
     tested = [s for s in by_school.shifts if s.verdict != TOO_FEW]
-    expected = multipletests([s.p_value for s in tested], method="fdr_bh")[1]
-    assert [s.p_adjusted for s in tested] == pytest.approx(expected)
-    assert {s.family_size for s in tested} == {len(tested)} and len(tested) == 1 + 7 * 2 + 28
+    assert tested and {s.role for s in tested} == {EXPLORATORY}
+    for s in tested:
+        lo, hi = s.diff_ci
+        expected = "likely higher" if lo > 0 else "likely lower" if hi < 0 else "could be no change"
+        assert s.verdict == expected and s.family_size == 1 and math.isnan(s.p_adjusted)
+    verdicts = ("clear increase", "clear decrease", "no clear change")
+    assert not any(v in text for text in by_school.statements() for v in verdicts)
 
 
-def test_leaving_items_out_shrinks_the_family(network):
-    """Without items, the report holds leader identity and the conditions only."""
+def test_the_conditions_are_one_family_widened_together(network):
+    """Whole selection: leader identity on its own 95% interval; the 14 condition comparisons Bonferroni-widened."""
     report = compare_waves(network, CB, from_wave="2024 Spring", to_wave="2025 Spring", items=False)
     assert [s.measure for s in report.shifts][:3] == ["leader_identity", "condition_mean", "condition_favorable"]
-    assert len(report.shifts) == 15 and report.shifts[0].family_size == 15
+    leader, *conditions = report.shifts
+    assert leader.role == PRIMARY and leader.family_size == 1 and leader.confidence == 0.95
+    assert len(conditions) == 14 and {s.role for s in conditions} == {CONDITIONS}
+    assert {s.family_size for s in conditions} == {14}
+    expected = multipletests([s.p_value for s in conditions], method="bonferroni")[1]
+    assert [s.p_adjusted for s in conditions] == pytest.approx(expected)
+    # An independent check of one widened interval: Welch's t interval at 1 - 0.05/14 from scipy.
+    si = next(s for s in conditions if s.measure == "condition_mean" and s.target == "SI")
+    scores = score_respondents(network, CB)["SI"]
+    before = scores[(network[WAVE] == "2024 Spring").to_numpy()].dropna()
+    after = scores[(network[WAVE] == "2025 Spring").to_numpy()].dropna()
+    ci = stats.ttest_ind(after, before, equal_var=False).confidence_interval(confidence_level=1 - 0.05 / 14)
+    assert si.diff_ci == pytest.approx((ci.low, ci.high))
+    for s in conditions:
+        lo, hi = s.diff_ci
+        assert s.verdict == ("clear increase" if lo > 0 else "clear decrease" if hi < 0 else "no clear change")
 
 
 def test_statements_follow_report_order_and_name_the_leader_unit(by_school):
@@ -208,7 +229,8 @@ def test_matched_condition_shifts_are_paired_tests_on_respondents():
     }
     before, after = pick["W1"].loc[keys], pick["W2"].loc[keys]
     result = stats.ttest_rel(after, before)
-    ci = result.confidence_interval()
+    # The matched condition comparisons are a family of their own, widened together (Bonferroni).
+    ci = result.confidence_interval(confidence_level=1 - 0.05 / shift.family_size)
     assert shift.n1 == 13
     assert (shift.diff, *shift.diff_ci, shift.p_value) == pytest.approx(
         ((after - before).mean(), ci.low, ci.high, result.pvalue)

@@ -1,5 +1,6 @@
 """Staff upload a wave through the page: check, confirm, and find it on the Overview; duplicates are refused."""
 
+import datetime as dt
 import hashlib
 from pathlib import Path
 
@@ -7,6 +8,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 STORED_EXPORT = ROOT / "data_samples" / "cedar-valley_2026-spring_qualtrics.csv"
+CLOSED = dt.date(2026, 4, 20)
 
 
 @pytest.fixture(scope="module")
@@ -19,10 +21,12 @@ def new_export(tmp_path_factory) -> bytes:
     return next(p for p in paths if p.name == STORED_EXPORT.name).read_bytes()
 
 
-def _upload(at, name: str, data: bytes, label: str):
+def _upload(at, name: str, data: bytes, label: str, *, date: dt.date | None = CLOSED):
     at.switch_page("views/upload.py").run()
     at.selectbox(key="upload_org").set_value("cedar-valley")
     at.text_input(key="upload_wave").set_value(label)
+    if date is not None:
+        at.date_input(key="upload_date").set_value(date)
     at.file_uploader(key="upload_file").set_value((name, data, "text/csv")).run()
     assert not at.exception, at.exception
     return at
@@ -53,11 +57,23 @@ def test_uploaded_wave_appears_on_the_overview(app, new_export):
 
 
 def test_uploading_a_stored_file_again_is_refused(app):
-    """The same file under another label is recognised by its hash and not stored twice."""
+    """The same file under another label is recognised by its hash before Confirm: the page says where it is stored
+    (the organization by its name) and Confirm stays off."""
     at = _upload(app().run(), STORED_EXPORT.name, STORED_EXPORT.read_bytes(), "2026 Spring again")
-    _confirm(at)
-    messages = [w.value for w in at.warning] + [s.value for s in at.success]
-    assert any("already" in message for message in messages), messages
+    warning = next(w.value for w in at.warning if "already stored" in w.value)
+    assert "wave “2026 Spring” of Cedar Valley School District" in warning and "cedar-valley" not in warning
+    assert next(b for b in at.button if b.label == "Confirm and store this wave").disabled
+    assert any("already stored" in c.value for c in at.caption)
+
+
+def test_the_survey_date_is_asked_for_not_assumed(app, new_export):
+    """No date given: the page asks for it and Confirm stays off; with a date, Confirm is on."""
+    at = _upload(app().run(), "cedar-valley_2027-spring_qualtrics.csv", new_export, "2027 Spring", date=None)
+    assert at.date_input(key="upload_date").value is None
+    assert any("date the survey closed" in i.value for i in at.info)
+    assert next(b for b in at.button if b.label == "Confirm and store this wave").disabled
+    at.date_input(key="upload_date").set_value(CLOSED).run()
+    assert not next(b for b in at.button if b.label == "Confirm and store this wave").disabled
     at.switch_page("views/overview.py").run()
     assert "2026 Spring again" not in at.selectbox(key="filter_wave").options
 
@@ -138,13 +154,17 @@ def test_a_label_that_could_be_either_of_two_case_twins_is_refused(app, data_dir
     assert not [w for w in at.warning if "differ only in case" in w.value]
 
 
-def test_another_networks_export_is_flagged_before_it_can_be_stored(app):
-    """Harbor Point's export chosen for Cedar Valley: not one school matches, so Confirm waits for a tick."""
-    export = ROOT / "data_samples" / "harbor-point_2025-spring_surveymonkey.xlsx"
+def test_another_networks_export_is_flagged_before_it_can_be_stored(app, tmp_path):
+    """Harbor Point's export (a new one, not the stored demo file) chosen for Cedar Valley: not one school matches,
+    so Confirm waits for a tick."""
+    from survey_model.demo import generate, write_exports
+
+    export = next(p for p in write_exports(generate(seed=7), tmp_path) if p.name.startswith("harbor-point_2025"))
     at = app().run()
     at.switch_page("views/upload.py").run()
     at.selectbox(key="upload_org").set_value("cedar-valley")
     at.text_input(key="upload_wave").set_value("2027 Spring")
+    at.date_input(key="upload_date").set_value(CLOSED)
     mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     at.file_uploader(key="upload_file").set_value((export.name, export.read_bytes(), mime)).run()
     assert not at.exception, at.exception
@@ -171,6 +191,7 @@ def test_a_new_organization_with_a_seventy_character_name_is_stored_without_a_tr
     at.selectbox(key="upload_org").set_value("+ New organization").run()
     at.text_input(key="upload_new_org").set_value(name)
     at.text_input(key="upload_wave").set_value("2027 Spring")
+    at.date_input(key="upload_date").set_value(CLOSED)
     at.file_uploader(key="upload_file").set_value(("lakeside.csv", new_export, "text/csv")).run()
     assert not at.exception, at.exception
     _confirm(at)

@@ -7,6 +7,7 @@ given to ``st.download_button``), so opening the page never waits for PowerPoint
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -33,10 +34,12 @@ PRESENTATION_CSS = """
 <style>
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
 [data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
-.block-container { padding-top: 1.5rem !important; max-width: 100% !important; }
-[data-testid="stMarkdownContainer"] h1 { font-size: 3.4rem !important; }
-[data-testid="stMarkdownContainer"] h3 { font-size: 2.1rem !important; }
-[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.7rem !important; }
+.block-container { padding-top: 1.5rem !important; padding-bottom: 1rem !important; max-width: 100% !important; }
+.block-container { --cld-text: 1; }
+[data-testid="stMarkdownContainer"] h1 { font-size: calc(var(--cld-text) * 3.4rem) !important; }
+[data-testid="stMarkdownContainer"] h3 { font-size: calc(var(--cld-text) * 2.1rem) !important; }
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {
+  font-size: calc(var(--cld-text) * 1.7rem) !important; }
 </style>
 """
 #: Large type for the slide even outside presentation mode.
@@ -47,6 +50,11 @@ SLIDE_CSS = """
 </style>
 """
 _MARKDOWN = re.compile(r"([\\`*_\[\]<>#|~$])")
+
+
+def escape_attribute(text: str) -> str:
+    """Text safe inside an HTML attribute value."""
+    return html.escape(text, quote=True)
 
 
 def escape(text: str) -> str:
@@ -128,9 +136,58 @@ def _step(delta: int, count: int) -> None:
     st.session_state[SLIDE] = min(max(st.session_state.get(SLIDE, 0) + delta, 0), count - 1)
 
 
-def navigation(current: Deck, number: int) -> None:
-    """Previous / next (also the ← and → keys) and where we are."""
+#: Run once per slide shown (and when Present is switched): Streamlit keeps the scroll position across reruns, so
+#: without it the next slide opens part-way down with its title out of view (Streamlit scrolls its main section,
+#: not the document). In Present mode the slide's type is then made smaller, in steps (down to 55%), until the
+#: slide and the Next button fit the window; again when the window is resized or a chart finishes drawing. (Charts
+#: are never scaled: a zoomed or transformed container makes Vega redraw them into a sliver.)
+SLIDE_SCRIPT = """<script data-slide="{identity}">
+(() => {{
+  const w = window;
+  w.__cldPresent = {present};
+  const boxes = () => ['[data-testid="stMain"]', '[data-testid="stAppViewContainer"]']
+    .map(selector => document.querySelector(selector)).filter(Boolean);
+  for (const box of boxes()) box.scrollTo({{top: 0}});
+  w.scrollTo({{top: 0}});
+  if (!w.__cldFit) {{
+    w.__cldFit = () => {{
+      const slide = document.querySelector('.st-key-workshop_slide_view');
+      const main = document.querySelector('[data-testid="stMain"]');
+      const page = document.querySelector('.block-container');
+      if (!slide || !main || !page) return;
+      if (!w.__cldPresent) {{ w.__cldReset(); return; }}
+      // The slide and the Next button must show whole; the facilitator notes below them may scroll.
+      const next = document.querySelector('.st-key-workshop_next');
+      const over = () => (next ? next.getBoundingClientRect().bottom : slide.getBoundingClientRect().bottom)
+        > main.getBoundingClientRect().bottom - 4;
+      let text = parseFloat(page.style.getPropertyValue('--cld-text') || '1');
+      while (over() && text > 0.56) {{ text -= 0.05; page.style.setProperty('--cld-text', text.toFixed(2)); }}
+    }};
+    let timer = null;
+    const later = () => {{ clearTimeout(timer); timer = setTimeout(w.__cldFit, 120); }};
+    new MutationObserver(later).observe(document.body, {{subtree: true, childList: true}});
+    w.__cldReset = () => {{
+      const page = document.querySelector('.block-container');
+      if (page) page.style.removeProperty('--cld-text');
+    }};
+    w.addEventListener('resize', () => {{ w.__cldReset(); later(); }});
+  }}
+  w.__cldReset();
+  w.__cldFit();
+  setTimeout(w.__cldFit, 300);
+}})();
+</script>"""
+
+
+def navigation(current: Deck, number: int, *, present: bool = False) -> None:
+    """Previous / next (also the ← and → keys) and where we are; each slide opens at its top (and, in Present
+    mode, fits the window)."""
     count = len(current.slides)
+    identity = f"{current.org_name}|{count}|{number}|{present}"
+    if st.session_state.get("workshop_scrolled") != identity:  # only on a new slide: reading further is allowed
+        st.session_state["workshop_scrolled"] = identity
+        script = SLIDE_SCRIPT.format(identity=escape_attribute(identity), present="true" if present else "false")
+        st.html(script, unsafe_allow_javascript=True, width="content")
     left, middle, right = st.columns([1, 2, 1], vertical_alignment="center")
     left.button(
         "Previous",
@@ -180,6 +237,12 @@ def draw_slide(slide: Slide, *, present: bool) -> None:
             st.markdown(points)
         if slide.prompt:
             st.info(escape(slide.prompt), icon=":material/forum:")
+    if not present:  # in Present mode the notes come after Previous / Next (see notes)
+        notes(slide, present=False)
+
+
+def notes(slide: Slide, *, present: bool) -> None:
+    """The facilitator notes, open outside Present mode."""
     with st.expander("Facilitator notes", expanded=not present, icon=":material/sticky_note_2:"):
         st.markdown(escape(slide.notes) if slide.notes else "No notes for this slide.")
 

@@ -4,10 +4,12 @@ import streamlit as st
 
 from survey_model import privacy
 from survey_model.charts import explore as explore_charts
-from survey_model.explore import items_table
+from survey_model.explore import item_fit_table, items_table
 from survey_model.privacy import hidden_message, is_shown, selection_hidden_message
 from survey_model.reliability import ALPHA_FLOOR
 from ui import data, display, explore_data, network, rates, state
+
+ANALYSTS = "For analysts: do the items agree with each other? (Cronbach's α)"
 
 filters = state.current()
 st.title("Conditions")
@@ -43,7 +45,7 @@ network.show_condition(filters, condition, view.name)
 
 summary = view.summary.iloc[0]
 shown = is_shown(summary)
-columns = st.columns(4)
+columns = st.columns(3)
 columns[0].metric(
     "% favorable",
     f"{summary['pct_favorable']:.0f}%" if shown else "—",
@@ -58,36 +60,24 @@ columns[1].metric(
 )
 columns[2].metric("Respondents with a score", f"{summary['n']:,}" if shown else "—")
 alpha = view.reliability
+# Whether the items hang together (Cronbach's alpha): partners read advice in words; the figure and its name are in
+# the analysts' expander below.
 agree = None if alpha is None or alpha.alpha is None else ("Weakly" if alpha.below_floor else "Yes")
-columns[3].metric(
-    "Items agree with each other",
-    agree or "—",
-    help="Whether people who agree with one of this condition's statements tend to agree with the others, so that "
-    "the condition's overall figures can be read as one score. *Weakly* means: read the items one by one.",
-)
 borderline = agree == "Weakly" and alpha.ci is not None and alpha.ci[1] >= ALPHA_FLOOR
 if borderline:
     st.info(
-        "**The items of this condition agree with each other a little less than usual here** (just under the "
-        "conventional line, within the margin of error). The overall figures are usable; the items one by one in "
-        "the chart and table below show where the agreement is weaker.",
+        "**Read this condition's items one by one as well.** People who agreed with one of its statements agreed "
+        "with the others a little less than usual here. The overall figures are usable; the chart and table below "
+        "show each item.",
         icon=":material/info:",
     )
 elif agree == "Weakly":
     st.warning(
-        "**The items of this condition agree with each other only weakly here.** People who agreed with one "
-        "statement often did not agree with the others, so the condition's overall % favorable and mean may mix "
-        "different things: read the items one by one in the chart and table below.",
+        "**Read this condition's items one by one.** People who agreed with one statement often did not agree with "
+        "the others, so the condition's overall % favorable and mean may mix different things: see each item in "
+        "the chart and table below.",
         icon=":material/warning:",
     )
-elif alpha is not None and alpha.alpha is None:
-    if alpha.k < 2:
-        why = "this condition has a single item"
-    elif alpha.n is None:
-        why = alpha.note  # the confidentiality rule, in words
-    else:
-        why = "everyone answered these items the same way"
-    st.caption(f"Whether the items agree with each other is not shown: {why}.")
 
 shown_items = privacy.shown(view.items)
 if shown_items.empty:
@@ -117,26 +107,43 @@ if view.compare:
     )
 
 with st.expander("How these numbers are calculated"):
-    if agree is not None:
-        interval = (
-            f", 95% interval {alpha.formatted(alpha.ci[0])} to {alpha.formatted(alpha.ci[1])}" if alpha.ci else ""
-        )
-        floor = "below the conventional 0.70, so" if alpha.below_floor else "at or above the conventional 0.70, so"
-        st.markdown(
-            f"**Items agree with each other** is Cronbach's α = {alpha.formatted()}{interval}, from {alpha.n:,} "
-            f"respondents who answered all {alpha.k} items: {floor} the page says *{agree}*."
-        )
-    elif alpha is not None and alpha.note:
-        st.markdown(f"**Items agree with each other** (Cronbach's α): not shown, {alpha.note}.")
     st.markdown(
         "- **Percent favorable**: share of valid answers that are *Agree* or *Strongly agree*; for a "
         "reverse-worded item (R), *Disagree* or *Strongly disagree* is favorable, and its answers are shown flipped.\n"
         "- **Don't know / N/A** answers are not counted as valid answers; the labels at the right of the chart say "
         "how many there were, as a share of everyone who answered the item at all.\n"
-        "- **Cronbach's α** (internal consistency, 0–1) uses the respondents who answered every item of the "
-        "condition, with a 95% interval (Feldt); below 0.70, the conventional floor (Nunnally 1978), the page says "
-        "the items agree only *weakly*. **Fit with the other items (r)** is each "
-        "item's correlation with the sum of the other items: a low or negative value marks an item that does not "
-        "go with the rest.\n"
+        "- **Do the items go together?** When people who agree with one of a condition's statements tend to agree "
+        "with the others, its overall figures can be read as one score; when they do not, the page says so and "
+        "suggests reading the items one by one.\n"
         f"- **Confidentiality**: no figure describes fewer than {min_n} respondents."
     )
+
+with st.expander(ANALYSTS):
+    if agree is not None:
+        interval = (
+            f", 95% interval {alpha.formatted(alpha.ci[0])} to {alpha.formatted(alpha.ci[1])}" if alpha.ci else ""
+        )
+        floor = "below the conventional 0.70, so" if alpha.below_floor else "at or above the conventional 0.70, so"
+        advice = "suggests reading the items one by one" if agree == "Weakly" else "reads the condition as one score"
+        st.markdown(
+            f"**Items agree with each other: {agree}.** Cronbach's α = {alpha.formatted()}{interval}, from "
+            f"{alpha.n:,} respondents who answered all {alpha.k} items: {floor} the page {advice} "
+            f"(the page says *{agree}*)."
+        )
+    elif alpha is not None:
+        if alpha.k < 2:
+            why = "this condition has a single item"
+        elif alpha.n is None:
+            why = alpha.note  # the confidentiality rule, in words
+        else:
+            why = "everyone answered these items the same way"
+        st.markdown(f"**Items agree with each other** (Cronbach's α): not shown, {why}.")
+    st.markdown(
+        "**Cronbach's α** (internal consistency, 0–1) uses the respondents who answered every item of the "
+        "condition, with a 95% interval (Feldt); below 0.70, the conventional floor (Nunnally 1978), the items "
+        "agree only *weakly*. **Item–rest correlation (r)**: each item's correlation with the sum of the other "
+        "items; a low or negative value marks an item that does not go with the rest."
+    )
+    fit = item_fit_table(view)
+    if not fit.empty:
+        st.dataframe(fit, hide_index=True)

@@ -22,9 +22,29 @@ org = st.selectbox(
     key="manage_org",
 )
 
+with st.expander("Rename this organization", icon=":material/edit:"):
+    st.caption(
+        "The name pages, decks and workbooks show (its id, used by the command line, stays the same). "
+        "The change is recorded in the audit log."
+    )
+    new_name = st.text_input("Display name", value=organizations[org], key=f"manage_name_{org}", max_chars=200)
+    unchanged = not new_name.strip() or new_name.strip() == organizations[org]
+    if st.button("Rename", key="manage_rename", disabled=unchanged):
+        before = organizations[org]
+        store.ensure_organization(org, new_name.strip(), user=staff.user())
+        st.session_state["manage_renamed"] = f"Renamed “{before}” to “{new_name.strip()}”."
+        st.rerun()
+if "manage_renamed" in st.session_state:
+    st.success(st.session_state.pop("manage_renamed"))
+
 st.subheader("Stored waves")
 waves = store.waves(org)
-st.dataframe(staff.waves_table(waves), hide_index=True, width="stretch")
+st.dataframe(
+    staff.waves_table(waves),
+    hide_index=True,
+    width="stretch",
+    column_config={"Codebook": st.column_config.TextColumn(width=190), "By": st.column_config.TextColumn(width=170)},
+)
 st.caption("To replace a wave, upload the new export on **Upload a wave** with the same label and tick *Replace*.")
 
 if waves:
@@ -85,4 +105,18 @@ st.subheader("Codebooks")
 staff.codebook_section(store)
 
 st.subheader("Audit log")
-st.dataframe(staff.audit_table(store.audit_log(org)), hide_index=True, width="stretch")
+st.dataframe(
+    staff.audit_table(store.audit_log(org), names=organizations).drop(columns=["Organization"], errors="ignore"),
+    hide_index=True,
+    width="stretch",
+    row_height=90,  # taller than 4rem: counts and details wrap instead of running off the right edge
+    column_config={  # about 820 px in all: the main column at 1280 px with the sidebar open
+        "When (UTC)": st.column_config.TextColumn(width=125),
+        "Who": st.column_config.TextColumn(width=105),
+        "Action": st.column_config.TextColumn(width=105),
+        "Wave": st.column_config.TextColumn(width=90),
+        "File SHA-256": st.column_config.TextColumn(width=100),
+        "Counts": st.column_config.TextColumn(width=170),
+        "Details": st.column_config.TextColumn(width=120),
+    },
+)

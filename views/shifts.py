@@ -78,13 +78,21 @@ with st.expander("Plain-language statements for reports"):
     st.markdown("\n".join(f"- {line}" for line in page.statements))
 with st.expander("How changes are judged"):
     st.markdown(
-        "- A change is **clear** when it is larger than the differences that can come from who happened to answer "
-        "each time, even after allowing for the number of comparisons on this page; otherwise it is reported as "
-        "**no clear change**. The 95% interval is the range of changes the answers are consistent with.\n"
+        "- **Leader identity is the main measure.** Its change is **clear** when its likely range (the changes the "
+        "answers are consistent with, a 95% interval) lies wholly above or below zero; otherwise it is **no clear "
+        "change**. The same holds in cohort and in comparison schools.\n"
+        "- **The seven conditions are judged together.** Because seven conditions (their percent favorable and "
+        "their mean score) are looked at at once, their likely ranges are widened so that all of them hold "
+        "together; a condition's change is clear when its widened range lies on one side of zero.\n"
+        "- **Items, schools and groups are for exploring.** They are shown with their own likely range and n, "
+        "worded *likely higher*, *likely lower* or *could be no change*, and never called clear: with this many "
+        "comparisons, a few look different by chance. On the heatmap, faded cells could be no change.\n"
+        "- One figure has one verdict, the same on every page, slide, sheet and command, and it always agrees "
+        "with the range shown beside it.\n"
         "- **Rounding**: percentages are shown as whole numbers and means to two decimals, and the change is the "
         "difference of the numbers shown: from 32% to 43% reads +11 points. A change shown as 0 reads *no change "
-        "in points*. Intervals and verdicts are worked out before rounding. In a very large group, whose interval "
-        "is narrower than one point, figures get a decimal so the change stays inside its interval. A relative "
+        "in points*. Ranges and verdicts are worked out before rounding. In a very large group, whose range "
+        "is narrower than one point, figures get a decimal so the change stays inside its range. A relative "
         'change ("32% more educators") is worked out before rounding, so it can differ by a point or two from '
         "dividing the rounded percentages.\n"
         "- Educators linked across waves by their (hashed) ID are also compared with themselves.\n"
@@ -95,10 +103,12 @@ if not page.all_hidden:
         st.markdown(
             "**Effect size** puts a change on a common scale, so that changes in different measures can be "
             "compared (Cohen's *h* for shares, Hedges' *g* for means; about 0.2 is small, 0.5 medium, 0.8 large). "
-            "**p** is the chance of a change at least this large if nothing had changed; the **adjusted p** "
-            f"corrects it for the {page.family_size} comparisons on "
-            "this page (Benjamini–Hochberg false-discovery rate). A change is clear when its interval excludes zero "
-            "and its adjusted p is below 0.05."
+            "**p** is the chance of a change at least this large if nothing had changed. Leader identity is the "
+            "primary measure, judged on its own 95% interval. The "
+            f"{page.family_size} condition comparisons form one family: each interval is a Bonferroni-widened "
+            f"interval at 1 − 0.05/{page.family_size or 1}, and the **adjusted p** is min(1, {page.family_size or 1}"
+            " × p). Items are exploratory (own 95% interval, no verdict of clear). A verdict is read from the "
+            "interval shown; near the boundary the test may disagree slightly."
         )
         st.dataframe(page.statistics, hide_index=True, width="stretch")
         st.caption(

@@ -75,8 +75,10 @@ display.chart(
     ),
 )
 st.caption(
-    "Purple: above everyone in the selection; orange: below; grey: hidden to protect confidentiality. "
-    "The table is the chart's text view: each condition as the group's figure (gap to the whole)."
+    "Purple: above everyone in the selection; orange: below; faded: the gap could be zero (its likely range "
+    "includes 0, often in a small group); grey: hidden to protect confidentiality. Groups are for exploring, "
+    "not verdicts. The table is the chart's text view: each condition as the group's figure (its gap to the "
+    "whole; the gap's likely range), with n under Respondents."
 )
 st.dataframe(subgroup_table(view, codebook, metric=metric), hide_index=True, width="stretch")
 hidden = privacy.hidden(view.groups)
@@ -87,8 +89,10 @@ st.caption(WITHHELD_NOTE)
 with st.expander("How these numbers are calculated"):
     st.markdown(
         "- **Gap**: the group's figure minus the figure of everyone in the selection (points of % favorable, "
-        "or scale points of the mean). These gaps carry no interval: a gap of a few points in a small group "
-        "(n in the table) can come from who happened to answer, so read small groups with care.\n"
+        "or scale points of the mean), with its **likely range**: the group's own 95% interval less the whole's "
+        "figure. A small group's range is wide: a gap whose range includes 0 could come from who happened to "
+        "answer, and is faded in the chart. Subgroups are exploratory: with many groups and conditions, a few "
+        "gaps look large by chance, so none is called clear.\n"
         "- **Not answered** gathers respondents who left this question blank, so the groups add up to the whole.\n"
         f"- **Confidentiality**: no group of fewer than {settings.min_n} respondents is shown "
         f"({settings.min_n_sensitive} for sensitive attributes such as gender or race and ethnicity). When one "

@@ -1,12 +1,14 @@
 """Staff: upload a new survey wave — check the file, fix the mapping, see what will be stored, confirm."""
 
 import datetime as dt
+import hashlib
 
 import streamlit as st
 
 from survey_model.access import EVERY, STAFF
 from survey_model.codebook import available_codebooks
 from survey_model.organizations import organization_id
+from survey_model.plurals import counted
 from survey_model.store.codebooks import codebook_choices, codebook_from_key
 from survey_model.store.labels import label_match
 from ui import auth, data, staff, state
@@ -38,7 +40,14 @@ if choice == NEW:
 else:
     org_id, org_name = choice, organizations[choice]
 label = right.text_input("Wave label", key="upload_wave", placeholder="e.g. 2027 Spring")
-date = right.date_input("Date the survey closed", value=dt.date.today(), key="upload_date")
+date = right.date_input(
+    "Date the survey closed",
+    value=None,  # asked, never assumed: today's date would silently misdate an old export
+    max_value=dt.date.today(),
+    format="YYYY-MM-DD",
+    key="upload_date",
+    help="The last day answers were collected; it orders the waves and is printed with them.",
+)
 codebook_names = codebook_choices(store, org_id if choice != NEW else None)
 codebook_name = left.selectbox(
     "Instrument (codebook)",
@@ -63,6 +72,18 @@ if not org_id or not label.strip():
 
 codebook = codebook_from_key(store, codebook_name)
 raw = upload.getvalue()
+# A file already stored is said before anything else (and Confirm stays off), not only after a click.
+stored_as = store.find_file(hashlib.sha256(raw).hexdigest())
+if stored_as is not None:
+    holder = organizations.get(stored_as.org_id, stored_as.org_id)
+    st.warning(
+        f"**This file is already stored**, as wave “{stored_as.label}” of {holder} "
+        f"({counted(stored_as.n_respondents, 'respondent')}, imported "
+        f"{stored_as.imported_at:%Y-%m-%d} by {stored_as.imported_by}). Storing it again would add nothing. "
+        "To correct that wave, upload a new export of it with the same label and tick *Replace*; to remove it, "
+        "use **Manage data**.",
+        icon=":material/content_copy:",
+    )
 edits = st.session_state.get(staff.overrides_key(raw), {})
 saved_profile = None if profile == profiles[0] else store.mapping_profile(profile)
 outcome = staff.read_upload(raw, upload.name, codebook, saved_profile, edits)
@@ -114,7 +135,11 @@ belongs = True
 if foreign:
     st.warning(foreign)
     belongs = st.checkbox(f"This file is from {org_name}", key="upload_belongs")
-blocked = not result.report.ok or (bool(match.stored) and not replace) or not belongs
+if date is None:
+    st.info("Give the **date the survey closed** (above, beside the wave label) to store this wave.")
+blocked = (
+    not result.report.ok or (bool(match.stored) and not replace) or not belongs or stored_as is not None or date is None
+)
 if st.button("Confirm and store this wave", type="primary", disabled=blocked):
     with st.status("Storing the wave…", expanded=True) as status:
         progress = st.progress(0.0, text="Saving responses")
@@ -134,3 +159,5 @@ if st.button("Confirm and store this wave", type="primary", disabled=blocked):
     (st.success if saved.ok else st.warning)(saved.message)
 elif blocked and not result.report.ok:
     st.caption("Fix the errors above (or the mapping) before the wave can be stored.")
+elif stored_as is not None:
+    st.caption("Confirm is off: this file is already stored (see the note above the report).")

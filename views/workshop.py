@@ -32,7 +32,9 @@ deck = workshop.deck(filters.org, choice)
 number = workshop.slide_number(deck, choice)
 slide = deck.slides[number]
 workshop.draw_slide(slide, present=present)
-workshop.navigation(deck, number)
+workshop.navigation(deck, number, present=present)
+if present:
+    workshop.notes(slide, present=True)
 
 if not present:
     st.subheader("Take it with you")

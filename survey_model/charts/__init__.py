@@ -21,6 +21,7 @@ __all__ = [
     "CONFIG",
     "FONT_SIZE",
     "FRAME_HEIGHT",
+    "HEATMAP_LIGHT",
     "LIKERT",
     "STAGE_COLOURS",
     "TITLE_SIZE",
@@ -40,6 +41,8 @@ __all__ = [
 CATEGORICAL = ("#0072B2", "#009E73", "#000000", "#56B4E9", "#CC79A7", "#F0E442", "#999999", "#D55E00")
 #: Unfavorable → neutral → favorable (PuOr, orange side unfavorable).
 UNFAVORABLE, NEUTRAL, FAVORABLE = "#E08214", "#BDBDBD", "#5E3C99"
+#: The light end of every heatmap scale (0% favorable, or no gap), shared by pages and slides.
+HEATMAP_LIGHT = "#F7F7F7"
 LIKERT = ("#B35806", "#FDB863", "#D9D9D9", "#B2ABD2", "#542788")
 #: Stage bands, light to dark on one purple hue so order reads without colour names.
 STAGE_COLOURS = {"Emerging": "#CDBFE3", "Developing": "#A08AC9", "Established": "#6F4FAE", "Sustaining": "#3F2275"}
@@ -180,7 +183,7 @@ def leader_share_by_wave(
     if has_interval:
         data["lo"], data["hi"] = 100 * data["ci_low"], 100 * data["ci_high"]
         data["ci_text"] = [f"{lo:.0f}% to {hi:.0f}%" for lo, hi in zip(data["lo"], data["hi"], strict=True)]
-        tooltip.append(alt.Tooltip("ci_text:N", title="95% interval"))
+        tooltip.append(alt.Tooltip("ci_text:N", title="Likely range (95% interval)"))
     # The label sits above the interval's whisker when there is one, so the two never overlap.
     data["label_at"] = data["hi"] if has_interval else data["pct"]
     x = alt.X("wave:N", sort=table["wave"].tolist(), title="Survey wave", axis=alt.Axis(labelAngle=0))
@@ -199,12 +202,18 @@ def leader_share_by_wave(
     )
 
 
-#: A change is coloured like the answers it moves towards: purple up (more favorable), orange down.
+#: A change is coloured like the answers it moves towards: purple up (more favorable), orange down. Exploratory
+#: comparisons (items, schools, groups) are never coloured as strongly as a clear change: pale purple and orange.
 VERDICT_COLOURS = {
     "clear increase": FAVORABLE,
     "clear decrease": UNFAVORABLE,
     "no clear change": "#9E9E9E",
+    "likely higher": "#B2ABD2",
+    "likely lower": "#FDB863",
+    "could be no change": "#D9D9D9",
 }
+#: Opacity of a heatmap cell whose likely range includes zero (it could be no change).
+FADED = 0.3
 
 
 def shift_dumbbells(table: pd.DataFrame, *, title: str, subtitle: str | None = None) -> alt.LayerChart:
@@ -229,15 +238,17 @@ def shift_dumbbells(table: pd.DataFrame, *, title: str, subtitle: str | None = N
         alt.Tooltip("pct1:Q", title="Earlier %", format=".0f"),
         alt.Tooltip("pct2:Q", title="Later %", format=".0f"),
         alt.Tooltip("change:Q", title="Change (points)", format="+.0f"),
-        alt.Tooltip("ci:N", title="95% interval of the change"),
+        alt.Tooltip("ci:N", title="Likely range of the change"),
         alt.Tooltip("n1:Q", title="n, earlier wave"),
         alt.Tooltip("n2:Q", title="n, later wave"),
         alt.Tooltip("verdict:N", title="Verdict"),
     ]
+    present = set(table["verdict"].astype(str))
+    domain = [verdict for verdict in VERDICT_COLOURS if verdict in present] or list(VERDICT_COLOURS)[:3]
     colour = alt.Color(
         "verdict:N",
         title="Verdict",
-        scale=alt.Scale(domain=list(VERDICT_COLOURS), range=list(VERDICT_COLOURS.values())),
+        scale=alt.Scale(domain=domain, range=[VERDICT_COLOURS[verdict] for verdict in domain]),
     )
     x_scale = alt.Scale(domain=[0, 100])
     line = (
@@ -285,7 +296,7 @@ def trend_lines(table: pd.DataFrame, *, title: str, colour_by: str = "label") ->
         alt.Tooltip(f"{colour_by}:N", title="Measure"),
         alt.Tooltip("wave:N", title="Wave"),
         alt.Tooltip("pct:Q", title="%", format=".0f"),
-        alt.Tooltip("lo:Q", title="95% interval from", format=".0f"),
+        alt.Tooltip("lo:Q", title="Likely from", format=".0f"),
         alt.Tooltip("hi:Q", title="to", format=".0f"),
         alt.Tooltip("n:Q", title="n"),
     ]
@@ -298,12 +309,13 @@ def trend_lines(table: pd.DataFrame, *, title: str, colour_by: str = "label") ->
     return _style(
         alt.layer(band, line, data=data).properties(width="container", height=320),
         title=title,
-        subtitle="Shaded: 95% interval of each wave's estimate",
+        subtitle="Shaded: the likely range of each wave's estimate (95% interval)",
     )
 
 
 def change_heatmap(table: pd.DataFrame, *, title: str, row: str = "school") -> alt.LayerChart:
-    """Change in percent favorable per ``row`` × condition, diverging around zero; clear changes are marked ●.
+    """Change in percent favorable per ``row`` × condition, diverging around zero; exploratory, so faded where
+    the cell's likely range includes zero (it could be no change) and never marked as a clear change.
 
     ``table`` holds shown comparisons: ``row``, ``label`` (condition), ``diff``, ``diff_lo``, ``diff_hi``,
     ``n1``, ``n2``, ``verdict``.
@@ -314,21 +326,21 @@ def change_heatmap(table: pd.DataFrame, *, title: str, row: str = "school") -> a
             f"{signed(100 * lo, 0)} to {signed(100 * hi, 0)}"
             for lo, hi in zip(table["diff_lo"], table["diff_hi"], strict=True)
         ],
-        mark=table["verdict"].map({"clear increase": "●", "clear decrease": "●"}).fillna(""),
+        unclear=[bool(lo <= 0 <= hi) for lo, hi in zip(table["diff_lo"], table["diff_hi"], strict=True)],
     )
-    data["text"] = data["change"].map(lambda v: signed(v, 0)) + data["mark"]
+    data["text"] = data["change"].map(lambda v: signed(v, 0))
     rows = sorted(data[row].astype(str).unique())
     columns = list(dict.fromkeys(data["label"]))
     limit = max(10.0, float(data["change"].abs().max() or 0))
     encoding = {
-        "x": alt.X("label:N", sort=columns, title=None, axis=alt.Axis(labelAngle=-30, labelLimit=220)),
+        "x": alt.X("label:N", sort=columns, title=None, axis=alt.Axis(labelAngle=-30, labelLimit=0)),
         "y": alt.Y(f"{row}:N", sort=rows, title=None),
     }
     tooltip = [
         alt.Tooltip(f"{row}:N"),
         alt.Tooltip("label:N", title="Condition"),
         alt.Tooltip("change:Q", title="Change (points)", format="+.0f"),
-        alt.Tooltip("ci:N", title="95% interval (points)"),
+        alt.Tooltip("ci:N", title="Likely range (points)"),
         alt.Tooltip("n1:Q", title="n, earlier wave"),
         alt.Tooltip("n2:Q", title="n, later wave"),
         alt.Tooltip("verdict:N", title="Verdict"),
@@ -343,10 +355,12 @@ def change_heatmap(table: pd.DataFrame, *, title: str, row: str = "school") -> a
                 title="Change (points)",
                 scale=alt.Scale(domain=[-limit, 0, limit], range=[UNFAVORABLE, "#F7F7F7", FAVORABLE]),
             ),
+            opacity=when("datum.unclear", FADED, 1.0, channel=alt.OpacityValue),
             tooltip=tooltip,
         )
     )
-    dark = f"abs(datum.change) > {0.6 * limit}"  # white text where the cell colour is dark
+    # white text where the cell colour is dark (never on a faded cell)
+    dark = f"!datum.unclear && abs(datum.change) > {0.6 * limit}"
     text = (
         alt.Chart()
         .mark_text(fontSize=FONT_SIZE - 2)
@@ -360,5 +374,6 @@ def change_heatmap(table: pd.DataFrame, *, title: str, row: str = "school") -> a
     return _style(
         alt.layer(cells, text, data=data).properties(width="container", height=40 * max(len(rows), 1)),
         title=title,
-        subtitle="● a clear change (95% interval excludes zero after correcting for the number of comparisons)",
+        subtitle="Exploratory. Faded: the school's likely range includes zero (could be no change). With many "
+        "schools, a few strong cells are chance.",
     )

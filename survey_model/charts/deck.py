@@ -19,8 +19,8 @@ from survey_model import charts
 from survey_model.charts import (
     FAVORABLE,
     FRAME_HEIGHT,
+    HEATMAP_LIGHT,
     NEUTRAL,
-    STAGE_COLOURS,
     UNFAVORABLE,
     _style,
     element_height,
@@ -103,7 +103,9 @@ def figure_chart(
     chart = (
         builders[figure.kind](figure)
         if figure.kind != "breakdown"
-        else _breakdown(figure, image=isinstance(width, int))
+        # In Present mode the condition names are wrapped under their columns as in the image: slanted names in
+        # projector type need more height than the plot, which then collapses to a sliver on a 1280 px screen.
+        else _breakdown(figure, image=isinstance(width, int) or large)
     )
     if figure.description:
         # The figures in words, as the text alternative for screen readers (and alt text in the PowerPoint).
@@ -118,15 +120,17 @@ def figure_chart(
 
 
 def _larger(chart: alt.Chart) -> alt.Chart:
-    """Projector type and a plot a third taller, so the larger labels keep their room."""
+    """Projector type (axes, labels, legend, title and the text inside the chart) and a plot a sixth taller, so the
+    larger labels keep their room and the slide still fits a 1280×720 window."""
     plot = element_height(chart) - FRAME_HEIGHT
-    taller = round(plot * 4 / 3)
+    taller = round(plot * 7 / 6)
     size = PRESENT_FONT_SIZE
     return (
         chart.properties(height=taller, usermeta={"element_height": taller + FRAME_HEIGHT + 2 * size})
         .configure_axis(labelFontSize=size, titleFontSize=size, labelLimit=480)
         .configure_text(fontSize=size)
         .configure_legend(labelFontSize=size, titleFontSize=size, orient="bottom")
+        .configure_title(fontSize=size + 4, subtitleFontSize=size - 4)
     )
 
 
@@ -181,8 +185,8 @@ def _leader_trend(figure: Figure) -> alt.Chart:
     tooltip = [
         alt.Tooltip("wave:N", title="Wave"),
         alt.Tooltip("pct:Q", title="% Yes", format=".0f"),
-        alt.Tooltip("lo:Q", title="95% interval from", format=".0f"),
-        alt.Tooltip("hi:Q", title="95% interval to", format=".0f"),
+        alt.Tooltip("lo:Q", title="Likely from", format=".0f"),
+        alt.Tooltip("hi:Q", title="Likely to", format=".0f"),
         alt.Tooltip("pct_unsure:Q", title="% Not sure", format=".0f"),
         alt.Tooltip("n_yes:Q", title="Yes answers"),
         alt.Tooltip("n:Q", title="n (valid answers)"),
@@ -228,14 +232,14 @@ def _changes(figure: Figure) -> alt.Chart:
     y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelExpr=_LINES, labelLimit=420))
     top = max(5.0, float(data["diff_hi"].max()) + 3)
     low = min(0.0, float(data["diff_lo"].min()) - 1)
-    x = alt.X("diff:Q", title="Change in percentage points (95% interval)", scale=alt.Scale(domain=[low, top]))
+    x = alt.X("diff:Q", title="Change in percentage points (likely range)", scale=alt.Scale(domain=[low, top]))
     tooltip = [
         alt.Tooltip("label:N", title="What"),
         alt.Tooltip("estimate1:Q", title="% favorable before", format=".0f"),
         alt.Tooltip("estimate2:Q", title="% favorable after", format=".0f"),
         alt.Tooltip("diff:Q", title="Change (points)", format="+.1f"),
-        alt.Tooltip("diff_lo:Q", title="95% interval from", format="+.1f"),
-        alt.Tooltip("diff_hi:Q", title="95% interval to", format="+.1f"),
+        alt.Tooltip("diff_lo:Q", title="Likely from", format="+.1f"),
+        alt.Tooltip("diff_hi:Q", title="Likely to", format="+.1f"),
         alt.Tooltip("n1:Q", title="n before"),
         alt.Tooltip("n2:Q", title="n after"),
     ]
@@ -310,7 +314,8 @@ def _lowest_items(figure: Figure) -> alt.Chart:
 
 
 def _breakdown(figure: Figure, *, image: bool = False) -> alt.Chart:
-    """Groups × conditions, each cell its percent favorable, coloured by stage band.
+    """Groups × conditions, each cell its percent favorable, coloured on the Schools page's scale (one purple hue
+    from 0% to 100% favorable), so a colour means the same on the page and on the slide.
 
     In an image (known width) the condition names are wrapped under their columns; on a page, where the width is
     the browser's, they are slanted so they never run into each other.
@@ -318,7 +323,7 @@ def _breakdown(figure: Figure, *, image: bool = False) -> alt.Chart:
     table = figure.table.assign(
         condition_label=figure.table["condition_name"].map(lambda text: _wrap(text, 14) if image else text),
         text=figure.table["pct_favorable"].map(lambda p: f"{p:.0f}%"),
-        dark=figure.table["stage"].isin(["Established", "Sustaining"]),
+        dark=figure.table["pct_favorable"] > 55,  # white text on the darker half, as on the Schools page
     )
     columns = list(dict.fromkeys(table["condition_label"]))
     rows = list(dict.fromkeys(table["group_label"]))
@@ -326,7 +331,8 @@ def _breakdown(figure: Figure, *, image: bool = False) -> alt.Chart:
     axis = (
         alt.Axis(orient="bottom", labelAngle=0, labelExpr=_LINES, labelLimit=200, ticks=False, domain=False)
         if image
-        else alt.Axis(orient="bottom", labelAngle=-35, labelAlign="right", labelLimit=260, ticks=False, domain=False)
+        # labelLimit 0: no limit, so a long condition name is never cut ("Relationships and social n…")
+        else alt.Axis(orient="bottom", labelAngle=-35, labelAlign="right", labelLimit=0, ticks=False, domain=False)
     )
     x = alt.X("condition_label:N", sort=columns, title=None, axis=axis)
     y = alt.Y("group_label:N", sort=rows, title=None, axis=alt.Axis(ticks=False, domain=False, labelLimit=480))
@@ -337,9 +343,9 @@ def _breakdown(figure: Figure, *, image: bool = False) -> alt.Chart:
             x=x,
             y=y,
             color=alt.Color(
-                "stage:N",
-                title="Stage",
-                scale=alt.Scale(domain=list(STAGE_COLOURS), range=list(STAGE_COLOURS.values())),
+                "pct_favorable:Q",
+                title="% favorable",
+                scale=alt.Scale(domain=[0, 100], range=[HEATMAP_LIGHT, FAVORABLE]),
             ),
             tooltip=[
                 alt.Tooltip("group:N", title="Group"),
@@ -361,7 +367,7 @@ def _breakdown(figure: Figure, *, image: bool = False) -> alt.Chart:
         )
     )
     return _style(
-        alt.layer(cells, text).properties(height=44 * max(len(rows), 1)),
+        alt.layer(cells, text).properties(height=(34 if image else 44) * max(len(rows), 1)),
         title=figure.title,
         subtitle=figure.subtitle or None,
     )

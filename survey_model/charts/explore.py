@@ -13,18 +13,22 @@ import textwrap
 from collections.abc import Sequence
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from survey_model.charts import (
+    FADED,
     FAVORABLE,
     FONT_SIZE,
     FRAME_HEIGHT,
+    HEATMAP_LIGHT,
     LIKERT,
     NEUTRAL,
     UNFAVORABLE,
     _style,
     when,
 )
+from survey_model.shifts.statements import signed
 
 __all__ = [
     "IDENTITY_GAP_COLOURS",
@@ -40,7 +44,7 @@ __all__ = [
 #: Orange (unfavorable) and purple (favorable) ramps of PuOr, darkest first, for scales longer or shorter than 5.
 _ORANGES = ("#7F3B08", "#B35806", "#E08214", "#FDB863")
 _PURPLES = ("#2D004B", "#542788", "#8073AC", "#B2ABD2")
-_LIGHT = "#F7F7F7"
+_LIGHT = HEATMAP_LIGHT
 _HIDDEN = "#EEEEEE"
 ROW_HEIGHT = 22
 """Pixels per line of a wrapped axis label (16 px text plus leading)."""
@@ -290,6 +294,15 @@ def condition_heatmap(
             scale=alt.Scale(domain=[-limit, 0, limit], range=[UNFAVORABLE, _LIGHT, FAVORABLE]),
         )
         dark = f"abs(datum.{gap_field}) > {0.6 * limit}"
+        unclear_field = f"{gap_field}_unclear"
+        if unclear_field in data.columns:  # exploratory: a gap that could be 0 is faded, never strongly coloured
+            data["unclear"] = data[unclear_field].fillna(False).astype(bool) & (data[row] != reference)
+            low, high = data[f"{gap_field}_low"].astype("float64"), data[f"{gap_field}_high"].astype("float64")
+            data["gap_range"] = [
+                "" if np.isnan(lo) else f"{signed(lo, 0 if percent else 2)} to {signed(hi, 0 if percent else 2)}"
+                for lo, hi in zip(low, high, strict=True)
+            ]
+            dark = f"!datum.unclear && {dark}"
     else:
         domain = [0, 100] if percent else [1, 5]
         colour = alt.Color(
@@ -316,7 +329,12 @@ def condition_heatmap(
         tooltip.append(
             alt.Tooltip(f"{gap_field}:Q", title="Gap to the whole selection", format="+.0f" if percent else "+.2f")
         )
+    if "gap_range" in data.columns:
+        tooltip.append(alt.Tooltip("gap_range:N", title="Likely range of the gap"))
     tooltip.append(alt.Tooltip("n:Q", title="n (respondents)"))
+    faded = {}
+    if "unclear" in data.columns:
+        faded["opacity"] = when("datum.unclear", FADED, 1.0, channel=alt.OpacityValue)
     chosen = f"datum[{json.dumps(row)}] === {json.dumps(highlight or '')}"
     rect = (
         alt.Chart()
@@ -326,6 +344,7 @@ def condition_heatmap(
             y=y,
             color=colour,
             tooltip=tooltip,
+            **faded,
             stroke=when(chosen, "#000000", "white", channel=alt.StrokeValue),
             strokeWidth=when(chosen, 3, 2, channel=alt.StrokeWidthValue),
         )

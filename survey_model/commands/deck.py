@@ -7,8 +7,8 @@
 
 ``deck`` writes the Workshop page's slides as PowerPoint: charts as images, facilitator notes as speaker notes;
 ``--charts DIR`` also writes every chart as PNG and SVG. ``workbook`` writes one sheet per view (default: the
-latest wave compared with the one before it), the filters printed on every sheet. Both apply the privacy rules
-(``CLD_MIN_N``); nothing is fetched from the network.
+latest wave compared with the first, as the deck and the pages do), the filters printed on every sheet. Both
+apply the privacy rules (``CLD_MIN_N``); nothing is fetched from the network.
 
 The database is ``--db`` (a SQLite path or a SQLAlchemy URL), else ``CLD_DATABASE_URL``, else
 ``instance/survey.db``. The organization and the waves are matched ignoring case and surrounding spaces, as in
@@ -62,7 +62,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     workbook.add_argument("--out", required=True, type=_suffix(".xlsx"), metavar="FILE.xlsx", help="file to write")
     workbook.add_argument("--wave", help="the wave to describe (default: the latest)")
-    workbook.add_argument("--compare", help="an earlier wave to compare with (default: the one before --wave)")
+    workbook.add_argument("--compare", help="an earlier wave to compare with (default: the first wave)")
     workbook.set_defaults(func=run_workbook)
 
 
@@ -210,7 +210,7 @@ def run_workbook(args: argparse.Namespace) -> int:
     waves = [str(w) for w in frame[WAVE].cat.categories if (frame[WAVE] == w).any()]
     wave = wave or waves[-1]
     if compare is None and waves.index(wave) > 0:
-        compare = waves[waves.index(wave) - 1]
+        compare = waves[0]  # first → latest, like the deck and the pages: the change a network reports
     if compare is not None and waves.index(compare) >= waves.index(wave):
         return fail(f"--compare must be a wave before {wave!r}.", f"Waves, oldest first: {', '.join(waves)}.")
     book = results_workbook(

@@ -13,8 +13,11 @@ Conventions (``docs/rules.md``, "Change between waves"):
 * **Condition means**: Welch's t and Hedges' g.
 * **Matched analysis** (the same respondents, linked across waves by ``respondent_key``): Newcombe's paired
   interval, the Bonett–Price ratio, McNemar's test (mid-p); paired t and Cohen's d_z for means.
-* **Many comparisons**: Benjamini–Hochberg adjusted p-values (:func:`adjust_fdr`); a change is *clear* only if its
-  interval excludes zero and, in a corrected family, its adjusted p-value is below 1 − confidence.
+* **The analysis plan** (:func:`~survey_model.shifts.waves.apply_plan`): leader identity is the primary measure,
+  judged on its own 95% interval; the condition comparisons of the whole selection are one family whose intervals
+  are widened together (Bonferroni); items, schools and subgroups are exploratory — shown with their own interval
+  and n, worded "likely higher", "likely lower" or "could be no change", never "clear". A verdict always agrees
+  with the interval shown. (:func:`adjust_fdr`, Benjamini–Hochberg, remains for callers with their own family.)
 * **Minimum n**: a comparison where either wave has fewer than ``min_n`` respondents carries no figures at all.
 
 Modules: :mod:`~survey_model.shifts.results` (result objects, verdicts, FDR), :mod:`~survey_model.shifts.single`
@@ -25,14 +28,23 @@ rounded as shown, so that a shown change is the difference of the shown levels).
 """
 
 from survey_model.shifts.results import (
+    CLEAR,
     CLEAR_DECREASE,
     CLEAR_INCREASE,
+    CONDITIONS,
+    COULD_BE_NO_CHANGE,
+    EXPLORATORY,
+    EXPLORATORY_VERDICTS,
+    LIKELY_HIGHER,
+    LIKELY_LOWER,
     NO_CLEAR_CHANGE,
+    PRIMARY,
     TOO_FEW,
     MeanShift,
     ProportionShift,
     Shift,
     adjust_fdr,
+    exploratory_verdict,
     verdict_of,
 )
 from survey_model.shifts.single import (
@@ -50,12 +62,20 @@ from survey_model.shifts.statements import (
     round_half_away,
     signed,
 )
-from survey_model.shifts.waves import ShiftReport, compare_waves, trend
+from survey_model.shifts.waves import ShiftReport, apply_plan, compare_waves, trend
 
 __all__ = [
+    "CLEAR",
     "CLEAR_DECREASE",
     "CLEAR_INCREASE",
+    "CONDITIONS",
+    "COULD_BE_NO_CHANGE",
+    "EXPLORATORY",
+    "EXPLORATORY_VERDICTS",
+    "LIKELY_HIGHER",
+    "LIKELY_LOWER",
     "NO_CLEAR_CHANGE",
+    "PRIMARY",
     "TOO_FEW",
     "DisplayedChange",
     "MeanShift",
@@ -63,9 +83,11 @@ __all__ = [
     "Shift",
     "ShiftReport",
     "adjust_fdr",
+    "apply_plan",
     "compare_waves",
     "displayed_change",
     "displayed_shift",
+    "exploratory_verdict",
     "impact_statement",
     "matched_mean_shift",
     "matched_proportion_shift",

@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # the dashboard imports this package; only the type is needed
 
 __all__ = [
     "HIDDEN_VERDICT",
+    "ROLE_WORDS",
     "ShiftsPage",
     "all_hidden",
     "displayed_rows",
@@ -42,6 +43,12 @@ HIDDEN_VERDICT = "Too few responses to say"
 """What a table says in the verdict column of a hidden comparison."""
 _FAVORABLE_SUFFIX = ", percent favorable"
 MAIN = ("leader_identity", "condition_favorable", "condition_mean")
+ROLE_WORDS = {
+    "primary": "primary measure (95% interval)",
+    "conditions": "conditions' family (widened interval)",
+    "exploratory": "exploratory (95% interval)",
+}
+"""The analysis plan's roles in analysts' words."""
 """Measures in the table above the items."""
 
 
@@ -109,7 +116,7 @@ def _part(rows: pd.DataFrame, measures: tuple[str, ...]) -> tuple[pd.DataFrame, 
 
 
 def shift_table(rows: pd.DataFrame, *, measures: tuple[str, ...]) -> pd.DataFrame:
-    """Changes as partners read them: before, after, change with its 95% interval, n and the verdict.
+    """Changes as partners read them: before, after, change with its likely range, n and the verdict.
 
     Levels are rounded as shown (whole percent, means to two decimals) and the change is their difference, so the
     row adds up; the interval and the verdict come from the unrounded figures. Hidden comparisons keep their label
@@ -130,7 +137,7 @@ def shift_table(rows: pd.DataFrame, *, measures: tuple[str, ...]) -> pd.DataFram
             "Measure": part["label"],
             "Earlier": _column(figures, lambda f: f.before_text),
             "Later": _column(figures, lambda f: f.after_text),
-            "Change (95% CI)": _column(figures, change),
+            "Change (likely range)": _column(figures, change),
             "n earlier": part["n1"].astype("string").fillna(""),
             "n later": part["n2"].astype("string").fillna(""),
             "Verdict": part["verdict"].where(shown, HIDDEN_VERDICT),
@@ -143,8 +150,9 @@ def _p(value: float) -> str:
 
 
 def shift_statistics(rows: pd.DataFrame, *, measures: tuple[str, ...]) -> pd.DataFrame:
-    """The statistics behind :func:`shift_table`, for analysts: unrounded change, relative change, effect size,
-    p and the false-discovery-rate adjusted p, one row per comparison in the same order."""
+    """The statistics behind :func:`shift_table`, for analysts: unrounded change with the interval its verdict is
+    read from, relative change, effect size, p and the Bonferroni-adjusted p of the conditions' family, one row
+    per comparison in the same order."""
     part, shown = _part(rows, measures)
     names = ("diff", "diff_lo", "diff_hi", "ratio", "ratio_lo", "ratio_hi", "effect_size", "p_value", "p_adjusted")
     floats = {name: part[name].to_numpy(dtype=np.float64, na_value=np.nan) for name in names}
@@ -176,11 +184,15 @@ def shift_statistics(rows: pd.DataFrame, *, measures: tuple[str, ...]) -> pd.Dat
     return pd.DataFrame(
         {
             "Measure": part["label"],
-            "Change, unrounded (95% CI)": _column(records, change),
-            "Relative change (95% CI)": _column(records, relative),
+            "Change, unrounded (interval)": _column(records, change),
+            "Relative change (interval)": _column(records, relative),
             "Effect size": _column(records, effect),
             "p": _column(records, lambda record: _p(record[9])),
             "Adjusted p": _column(records, lambda record: _p(record[10])),
+            "Judged as": (part["role"] if "role" in part else pd.Series("", index=part.index))
+            .map(ROLE_WORDS)
+            .fillna("")
+            .where(shown, ""),
             "Verdict": part["verdict"].where(shown, HIDDEN_VERDICT),
         }
     )
@@ -222,7 +234,7 @@ class ShiftsPage:
     statements: list[str]
     """Every comparison's plain-language statement."""
     family_size: int
-    """Comparisons corrected together (Benjamini–Hochberg)."""
+    """Condition comparisons judged together (their intervals widened together, Bonferroni)."""
 
 
 def shifts_page(view: ShiftsView) -> ShiftsPage:
@@ -251,5 +263,5 @@ def shifts_page(view: ShiftsView) -> ShiftsPage:
         item_table=shift_table(report, measures=("item_favorable",)),
         statistics=shift_statistics(report, measures=(*MAIN, "item_favorable")),
         statements=report["statement"].astype(str).tolist(),
-        family_size=view.report.shifts[0].family_size if view.report.shifts else 0,
+        family_size=next((s.family_size for s in view.report.shifts if s.role == "conditions"), 0),
     )

@@ -23,7 +23,30 @@ CLEAR_INCREASE = "clear increase"
 CLEAR_DECREASE = "clear decrease"
 NO_CLEAR_CHANGE = "no clear change"
 TOO_FEW = "too few"
-Verdict = Literal["clear increase", "clear decrease", "no clear change", "too few"]
+LIKELY_HIGHER = "likely higher"
+LIKELY_LOWER = "likely lower"
+COULD_BE_NO_CHANGE = "could be no change"
+Verdict = Literal[
+    "clear increase",
+    "clear decrease",
+    "no clear change",
+    "too few",
+    "likely higher",
+    "likely lower",
+    "could be no change",
+]
+#: Verdicts of a judged comparison that claim a change.
+CLEAR = (CLEAR_INCREASE, CLEAR_DECREASE)
+#: Verdicts of an exploratory comparison (items, schools, subgroups): never "clear", whatever its interval.
+EXPLORATORY_VERDICTS = (LIKELY_HIGHER, LIKELY_LOWER, COULD_BE_NO_CHANGE)
+
+# The analysis plan (docs/rules.md, "Change between waves"): the role of each comparison.
+PRIMARY = "primary"
+"""Leader identity (the whole selection; cohort and comparison schools): judged on its own 95% interval."""
+CONDITIONS = "conditions"
+"""The seven conditions (mean and percent favorable, whole selection): one family, intervals widened together."""
+EXPLORATORY = "exploratory"
+"""Items, schools, subgroups: shown with their own 95% interval and n, never called clear."""
 
 SMALL_GROUP = "small_group"
 COMPLEMENTARY = "complementary"
@@ -98,6 +121,9 @@ class ProportionShift:
     """Item or condition id."""
     group: Group = ()
     """Breakdown values, e.g. ``(("school", "Oak Elementary"),)``; empty for the whole selection."""
+    role: str = PRIMARY
+    """Its place in the analysis plan: :data:`PRIMARY`, :data:`CONDITIONS` or :data:`EXPLORATORY` (set by
+    :func:`~survey_model.shifts.compare_waves`; a single comparison is judged on its own)."""
 
     kind = "proportion"
 
@@ -138,6 +164,7 @@ class MeanShift:
     """``"condition_mean"`` (set by :func:`compare_waves`)."""
     target: str = ""
     group: Group = ()
+    role: str = PRIMARY
 
     kind = "mean"
 
@@ -161,6 +188,17 @@ def verdict_of(lo: float, hi: float, p_adjusted: float, confidence: float) -> Ve
     if hi < 0 and survives:
         return CLEAR_DECREASE
     return NO_CLEAR_CHANGE
+
+
+def exploratory_verdict(lo: float, hi: float) -> Verdict:
+    """The wording of an exploratory comparison: where its own interval lies, never "clear".
+
+    >>> exploratory_verdict(0.02, 0.2), exploratory_verdict(-0.1, 0.05), exploratory_verdict(-0.3, -0.01)
+    ('likely higher', 'could be no change', 'likely lower')
+    """
+    if np.isnan(lo) or np.isnan(hi) or lo <= 0 <= hi:
+        return COULD_BE_NO_CHANGE
+    return LIKELY_HIGHER if lo > 0 else LIKELY_LOWER
 
 
 def adjust_fdr(shifts: Sequence[Shift]) -> list[Shift]:
@@ -633,12 +671,20 @@ def paired_mean_shifts(
 
 
 __all__ = [
+    "CLEAR",
     "CLEAR_DECREASE",
     "CLEAR_INCREASE",
     "COMPLEMENTARY",
+    "CONDITIONS",
+    "COULD_BE_NO_CHANGE",
+    "EXPLORATORY",
+    "EXPLORATORY_VERDICTS",
+    "LIKELY_HIGHER",
+    "LIKELY_LOWER",
     "NAN",
     "NAN_PAIR",
     "NO_CLEAR_CHANGE",
+    "PRIMARY",
     "SMALL_GROUP",
     "TOO_FEW",
     "MeanShift",
@@ -647,6 +693,7 @@ __all__ = [
     "adjust_fdr",
     "binomial_shifts",
     "cohens_h",
+    "exploratory_verdict",
     "matched_binary_shifts",
     "paired_mean_shifts",
     "pooled_shifts",

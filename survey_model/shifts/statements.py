@@ -1,17 +1,24 @@
 """Plain-language impact statements, with the wording chosen by the evidence and figures that add up.
 
-=================  ==========================================================================================
-verdict            wording
-=================  ==========================================================================================
-clear increase     "Educators who consider themselves leaders: clear increase, 30% → 47% (+17 points, 95% CI +10
-                   to +24; 57% more educators, 95% CI 31% to 88% more). n = 400 and 400."
-clear decrease     the same with "clear decrease", negative points and "fewer"
-no clear change    "…: no clear change, 30% → 32% (+2 points, 95% CI −4 to +8). n = 400 and 400." No relative
-                   change is given when the change is not clear. When the interval excludes zero but the
-                   false-discovery-rate correction does not confirm it: "no clear change once the 43 comparisons
-                   shown are taken into account".
-too few            "…: too few responses to say (fewer than 5 in a wave)." No number at all, not even n.
-=================  ==========================================================================================
+=====================  ======================================================================================
+verdict                wording
+=====================  ======================================================================================
+clear increase         "Educators who consider themselves leaders: clear increase, 30% → 47% (+17 points, likely
+                       between +10 and +24; 57% more educators, likely between 31% and 88% more). n = 400 and
+                       400."
+clear decrease         the same with "clear decrease", negative points and "fewer"
+no clear change        "…: no clear change, 30% → 32% (+2 points, likely between −4 and +8). n = 400 and 400." No
+                       relative change is given when the change is not clear.
+likely higher / lower  an exploratory comparison (an item, a school, a subgroup): "…: likely higher, 30% → 47%
+could be no change     (+17 points, likely between +10 and +24). n = 40 and 42." Never "clear", whatever its
+                       interval, and no relative change.
+too few                "…: too few responses to say (fewer than 5 in a wave)." No number at all, not even n.
+=====================  ======================================================================================
+
+"Likely between" is the interval the verdict is read from (95%; for the family of condition comparisons, widened
+so that the whole family holds together), so a statement never calls a change clear while its interval includes
+zero, nor "no clear change" while its interval lies wholly on one side of zero. Partners read no "95% CI";
+``analysts=True`` names the confidence level, the effect size of a mean and the adjusted p-value.
 
 **Changes add up.** A partner checks "32% → 43% (+11 points)" by subtracting, so the change shown is the
 difference of the *shown* figures (:func:`displayed_change`): shares in whole percent, means to two decimals, both
@@ -20,10 +27,6 @@ every test are computed on the unrounded figures (:mod:`survey_model.shifts.resu
 would fall outside its own interval (possible with very large groups, whose intervals are narrower than the
 rounding) are the figures shown with one more decimal, then two. A relative change ("57% more") is computed from
 the unrounded shares.
-
-A relative change ("57% more") never appears without its interval and the n of both waves. The statements are
-written for partners; ``analysts=True`` adds the effect size of a mean and the adjusted p-value of a change the
-false-discovery-rate correction did not confirm.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from survey_model.shifts.results import (
     CLEAR_DECREASE,
     CLEAR_INCREASE,
     COMPLEMENTARY,
+    CONDITIONS,
     TOO_FEW,
     MeanShift,
     ProportionShift,
@@ -232,21 +236,22 @@ def displayed_shift(shift: Shift) -> DisplayedChange:
 
 
 def _confidence(shift: Shift) -> str:
-    return f"{100 * shift.confidence:g}% CI"
+    """'95% interval' (analysts' wording; partners read 'likely between')."""
+    return f"{100 * shift.confidence:.3g}% interval"
 
 
 def _relative(shift: ProportionShift, unit: str) -> str:
-    """'57% more educators, 95% CI 31% to 88% more' (or fewer, or 'x% fewer to y% more')."""
+    """'57% more educators, likely between 31% and 88% more' (or fewer, or '5% fewer and 20% more')."""
     change = shift.ratio - 1
     lo, hi = shift.ratio_ci[0] - 1, shift.ratio_ci[1] - 1
     head = f"{round_half_away(100 * abs(change))}% {'more' if change >= 0 else 'fewer'} {unit}"
     if lo >= 0:
-        bounds = f"{round_half_away(100 * lo)}% to {round_half_away(100 * hi)}% more"
+        bounds = f"{round_half_away(100 * lo)}% and {round_half_away(100 * hi)}% more"
     elif hi <= 0:
-        bounds = f"{round_half_away(-100 * hi)}% to {round_half_away(-100 * lo)}% fewer"
+        bounds = f"{round_half_away(-100 * hi)}% and {round_half_away(-100 * lo)}% fewer"
     else:
-        bounds = f"{round_half_away(-100 * lo)}% fewer to {round_half_away(100 * hi)}% more"
-    return f"{head}, {_confidence(shift)} {bounds}"
+        bounds = f"{round_half_away(-100 * lo)}% fewer and {round_half_away(100 * hi)}% more"
+    return f"{head}, likely between {bounds}"
 
 
 def _demoted(shift: Shift) -> bool:
@@ -297,7 +302,7 @@ def impact_statement(
     >>> from survey_model.shifts import proportion_shift
     >>> s = proportion_shift(120, 400, 188, 400, label="Educators who consider themselves leaders")
     >>> impact_statement(s, unit="educators")
-    'Educators who consider themselves leaders: clear increase, 30% → 47% (+17 points, 95% CI +10 to +24; 57% more educators, 95% CI 31% to 88% more). n = 400 and 400.'
+    'Educators who consider themselves leaders: clear increase, 30% → 47% (+17 points, likely between +10 and +24; 57% more educators, likely between 31% and 88% more). n = 400 and 400.'
     """  # noqa: E501
     name = subject if subject is not None else shift.label
     prefix = ", ".join(value for _, value in shift.group)
@@ -311,7 +316,9 @@ def impact_statement(
     shown = displayed_shift(shift)
     phrase = _verdict_phrase(shift)
     note = f"; adjusted p = {shift.p_adjusted:.2f}" if analysts and _demoted(shift) else ""
-    interval = f"{_confidence(shift)} {shown.interval_text}"
+    if analysts and shift.role == CONDITIONS and shift.family_size > 1:  # widened: say how far
+        note = f"; {_confidence(shift)}, widened for {shift.family_size} condition comparisons{note}"
+    interval = f"likely between {shown.bound_text(shown.low)} and {shown.bound_text(shown.high)}"
     if _demoted(shift):  # the interval excludes zero on its own; say so, or it reads as contradicting the verdict
         interval = f"{interval} for this comparison alone"
     if isinstance(shift, MeanShift):

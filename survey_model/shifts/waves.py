@@ -24,8 +24,8 @@ Privacy: a group with fewer than ``min_n`` respondents in either wave gets no fi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -37,17 +37,23 @@ from survey_model.responses import RESPONDENT_KEY, WAVE
 from survey_model.scoring import NOT_ANSWERED, item_values, respondent_parts
 from survey_model.shifts.results import (
     COMPLEMENTARY,
+    CONDITIONS,
+    EXPLORATORY,
+    NAN,
+    PRIMARY,
     SMALL_GROUP,
+    TOO_FEW,
     Group,
     MeanShift,
     PooledMoments,
     ProportionShift,
     Shift,
-    adjust_fdr,
     binomial_shifts,
+    exploratory_verdict,
     matched_binary_shifts,
     paired_mean_shifts,
     pooled_shifts,
+    verdict_of,
     welch_shifts,
 )
 from survey_model.shifts.statements import impact_statement
@@ -78,6 +84,7 @@ REPORT_COLUMNS = (
     "p_value",
     "p_adjusted",
     "family_size",
+    "role",
     "method",
     "statement",
 )
@@ -94,9 +101,10 @@ class ShiftReport:
     by: tuple[str, ...]
     """Breakdown columns; empty for the whole selection."""
     shifts: tuple[Shift, ...]
-    """Independent-waves comparisons, grouped by ``group`` then measure; one Benjamini–Hochberg family."""
+    """Independent-waves comparisons, grouped by ``group`` then measure, judged by the analysis plan
+    (:func:`apply_plan`)."""
     matched: tuple[Shift, ...] = ()
-    """The same comparisons among respondents linked across the waves; a family of its own."""
+    """The same comparisons among respondents linked across the waves, judged by the same plan on their own."""
     n_linked: int = 0
     """Respondents linked across the two waves by ``respondent_key`` (before any breakdown)."""
 
@@ -139,6 +147,7 @@ class ShiftReport:
                 p_value=shift.p_value,
                 p_adjusted=shift.p_adjusted,
                 family_size=shift.family_size,
+                role=shift.role,
                 method=shift.method,
                 statement=_statement(shift) if statements else "",
             )
@@ -473,6 +482,94 @@ def _matched(
     return results
 
 
+def _role(shift: Shift, *, primary_groups: bool) -> str:
+    if shift.measure == "leader_identity" and (not shift.group or primary_groups):
+        return PRIMARY
+    if shift.measure in ("condition_mean", "condition_favorable") and not shift.group:
+        return CONDITIONS
+    return EXPLORATORY
+
+
+def apply_plan(
+    shifts: Sequence[Shift],
+    *,
+    primary_groups: bool = False,
+    confidence: float = 0.95,
+    widened: Callable[[float], Sequence[Shift]] | None = None,
+) -> list[Shift]:
+    """Judge each comparison by the declared analysis plan (``docs/rules.md``, "Change between waves").
+
+    * **Primary** — leader identity in the whole selection (and, with ``primary_groups``, in each group of the
+      breakdown, e.g. cohort and comparison schools): *clear increase*, *clear decrease* or *no clear change*,
+      on its own 95% interval.
+    * **Conditions** — the condition comparisons of the whole selection (mean and percent favorable of the seven
+      conditions, ``k`` comparisons with figures) form one family: their intervals are widened together
+      (Bonferroni, each at ``1 − (1 − confidence) / k``) so that all ``k`` hold at once with ``confidence``;
+      the verdict is read from the widened interval shown. ``p_adjusted`` is ``min(1, k·p)``.
+    * **Exploratory** — items, and every comparison within schools, subgroups or school groups (other than the
+      primary one): their own 95% interval and n, worded *likely higher*, *likely lower* or *could be no change*,
+      never *clear*.
+
+    One figure has one verdict, and the verdict always agrees with the interval shown (no "cautious" override
+    by a test near the boundary).
+
+    Parameters
+    ----------
+    shifts : sequence of Shift
+        Comparisons computed at ``confidence``, with ``measure`` and ``group`` set.
+    primary_groups : bool, default False
+        Treat leader identity in every group as primary (the cohort vs comparison breakdown).
+    confidence : float, default 0.95
+    widened : callable, optional
+        ``widened(level)`` returns the same comparisons, in the same order, computed at confidence ``level``;
+        needed when the family of conditions has more than one comparison.
+
+    Returns
+    -------
+    list
+        The same comparisons in the same order with ``role``, ``verdict``, and for the family ``p_adjusted``,
+        ``family_size`` and the widened interval set.
+    """
+    roles = [_role(shift, primary_groups=primary_groups) for shift in shifts]
+    family = [i for i, (shift, role) in enumerate(zip(shifts, roles, strict=True)) if role == CONDITIONS]
+    family = [i for i in family if shifts[i].verdict != TOO_FEW]
+    k = len(family)
+    wide: Sequence[Shift] | None = None
+    if k > 1:
+        if widened is None:
+            raise ValueError("a family of several condition comparisons needs `widened` to widen its intervals")
+        wide = widened(1 - (1 - confidence) / k)
+    result: list[Shift] = []
+    for i, (shift, role) in enumerate(zip(shifts, roles, strict=True)):
+        if shift.verdict == TOO_FEW:
+            result.append(replace(shift, role=role))
+            continue
+        if role == CONDITIONS:
+            source = wide[i] if wide is not None else shift
+            lo, hi = source.diff_ci
+            extra = {"ratio_ci": source.ratio_ci} if isinstance(shift, ProportionShift) else {}
+            result.append(
+                replace(
+                    shift,
+                    role=role,
+                    diff_ci=source.diff_ci,
+                    confidence=source.confidence,
+                    p_adjusted=min(1.0, k * shift.p_value) if k > 1 else NAN,
+                    family_size=max(k, 1),
+                    verdict=verdict_of(lo, hi, NAN, source.confidence),
+                    method=f"{shift.method}; Bonferroni-widened for {k} condition comparisons"
+                    if k > 1
+                    else shift.method,
+                    **extra,
+                )
+            )
+        elif role == EXPLORATORY:
+            result.append(replace(shift, role=role, verdict=exploratory_verdict(*shift.diff_ci)))
+        else:
+            result.append(replace(shift, role=role, verdict=verdict_of(*shift.diff_ci, NAN, shift.confidence)))
+    return result
+
+
 def _order(shifts: list[Shift], groups: list[Group]) -> tuple[Shift, ...]:
     """Group by group (in breakdown order), keeping measure order within a group."""
     rank = {group: i for i, group in enumerate(groups)}
@@ -491,6 +588,7 @@ def compare_waves(
     items: bool = True,
     matched: bool = True,
     min_share: float = 0.5,
+    primary_groups: bool = False,
 ) -> ShiftReport:
     """Every shift between two waves: leader identity, each condition's mean and percent favorable, each item.
 
@@ -510,18 +608,19 @@ def compare_waves(
         gets no figures. With ``by``, complementary suppression along ``by[-1]`` is applied as well.
     confidence : float, default=0.95
     items : bool, default=True
-        Include each item's percent favorable (28+ comparisons per group). The false-discovery-rate family is
-        everything in the report, so leave items out when the page does not show them.
+        Include each item's percent favorable (28 exploratory comparisons per group).
     matched : bool, default=True
         Also analyse respondents linked by ``respondent_key`` (non-empty, once per wave). A linked respondent
         whose group changed between the waves is left out of the grouped matched analysis.
     min_share : float, default=0.5
         Half-answered rule for respondent condition scores.
+    primary_groups : bool, default=False
+        Leader identity in each group of ``by`` is a primary comparison (cohort and comparison schools).
 
     Returns
     -------
     ShiftReport
-        Independent comparisons (one Benjamini–Hochberg family) and matched comparisons (another family).
+        Independent comparisons and matched comparisons, each judged by :func:`apply_plan`.
     """
     if min_n < 2:
         raise ValueError(f"min_n must be at least 2, got {min_n}")
@@ -538,11 +637,20 @@ def compare_waves(
         "confidence": confidence,
         "leader_item": codebook.leader.item if codebook.leader else "",
     }
-    independent = adjust_fdr(_independent(values, codes, masks, groups, options))
+    plan = {"primary_groups": primary_groups, "confidence": confidence}
+    independent = apply_plan(
+        _independent(values, codes, masks, groups, options),
+        widened=lambda level: _independent(values, codes, masks, groups, {**options, "confidence": level}),
+        **plan,
+    )
     paired: list[Shift] = []
     first, second = _linked_pairs(rows, masks)
     if matched and len(first):
-        paired = adjust_fdr(_matched(values, codes, first, second, groups, options))
+        paired = apply_plan(
+            _matched(values, codes, first, second, groups, options),
+            widened=lambda level: _matched(values, codes, first, second, groups, {**options, "confidence": level}),
+            **plan,
+        )
     return ShiftReport(
         from_wave=str(from_wave),
         to_wave=str(to_wave),
@@ -664,4 +772,13 @@ def trend(
     return suppress(table, keys=keys, min_n=min_n, breakdown=by[-1] if by else None)
 
 
-__all__ = ["LEADER_LABEL", "MEASURES", "MeanShift", "ProportionShift", "ShiftReport", "compare_waves", "trend"]
+__all__ = [
+    "LEADER_LABEL",
+    "MEASURES",
+    "MeanShift",
+    "ProportionShift",
+    "ShiftReport",
+    "apply_plan",
+    "compare_waves",
+    "trend",
+]

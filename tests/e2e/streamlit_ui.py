@@ -6,6 +6,7 @@ Other people reword the pages often; the structure Streamlit renders (``data-tes
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +86,9 @@ def click(page: Any, locator: Any, *, timeout: float = 90.0, path: str | None = 
     return settled(page, after=before, timeout=timeout, path=path)
 
 
+FIRST_DAY = re.compile(r"^1$")
+
+
 def upload(page: Any, base: str, file: Path, *, org: str, label: str) -> None:
     """Open the Upload page for ``org``, name the wave, drop the file in and wait for the checks to show."""
     open_page(page, base, "/upload", org=org)
@@ -92,6 +96,13 @@ def upload(page: Any, base: str, file: Path, *, org: str, label: str) -> None:
     wave.fill(label)
     before = now(page)
     wave.press("Enter")
+    settled(page, after=before)
+    # The date is asked for, never assumed: picked in the calendar (the 1st of the month shown; typing into the
+    # year, month and day fields shows the date without handing it to the app).
+    keyed(page, "upload_date").locator('[data-testid="stDateInputCalendarButton"]').click()
+    day = page.locator('[role="dialog"] [role="gridcell"]:not([aria-disabled="true"])').filter(has_text=FIRST_DAY)
+    before = now(page)
+    day.first.click()
     settled(page, after=before)
     before = now(page)
     keyed(page, "upload_file").locator('input[type="file"]').set_input_files(str(file))

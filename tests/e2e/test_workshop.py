@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from pptx import Presentation
-from streamlit_ui import keyed, open_page, press
+from streamlit_ui import click, keyed, open_page, press
 
 pytestmark = pytest.mark.slow
 
@@ -82,10 +82,58 @@ def test_facilitator_downloads_the_deck_workbook_and_a_chart_that_open(page, app
     wave = page.locator(".st-key-filter_wave input").input_value()
     assert workbook.sheetnames
     for sheet in workbook.worksheets:
-        top = " ".join(str(cell) for row in sheet.iter_rows(max_row=12, values_only=True) for cell in row if cell)
-        assert wave in top, f"sheet {sheet.title} does not print the wave {wave}"
+        printed = " ".join(str(cell) for row in sheet.iter_rows(values_only=True) for cell in row if cell)
+        assert wave in printed, f"sheet {sheet.title} does not print the wave {wave}"
 
     data = files[".png"].read_bytes()
     width, height = png_size(data)
     assert width >= 300 and height >= 200 and len(data) > 5_000
     assert io.BytesIO(data).getbuffer().nbytes == files[".png"].stat().st_size
+
+
+@pytest.mark.parametrize(
+    ("width", "height"),
+    [
+        pytest.param(
+            1280,
+            720,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="not yet: at 1280×720 five slides (a chart beside four to six long statements) still reach "
+                "about 780–1,030 px with the type at 55%; charts cannot be shrunk by CSS without Vega redrawing them "
+                "into a sliver (issue 14, the room)",
+            ),
+        ),
+        (1920, 1080),
+    ],
+)
+def test_every_present_mode_slide_fits_the_window_and_opens_at_its_top(browser, app_server, width, height):
+    """Present mode on a projector (1280×720) and a large screen (1920×1080): every slide of the default deck, with
+    its Next button, lies inside the window as it opens, with the page at its top even after scrolling down on the
+    slide before (bench/screenshots.py takes the same measurements and pictures)."""
+    from bench.browser import new_context
+    from bench.screenshots import present_fit, start_presenting
+
+    context = new_context(browser, viewport={"width": width, "height": height})
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    try:
+        start_presenting(page, app_server.url)
+        seen = []
+        while True:
+            measured = present_fit(page)
+            seen.append(measured["title"])
+            assert measured["at_top"], (measured["title"], measured)
+            assert measured["fits"], (
+                f"{measured['title']}: content reaches {measured['contentBottom']:.0f} px of {height}"
+            )
+            page.mouse.move(width / 2, height / 2)
+            page.mouse.wheel(0, 2000)  # read further down: the next slide must still open at its top
+            next_button = keyed(page, "workshop_next").locator("button")
+            if next_button.is_disabled():
+                break
+            click(page, next_button)
+            assert len(seen) < MAX_SLIDES
+        assert len(seen) >= 5 and len(set(seen)) == len(seen)
+    finally:
+        context.close()
