@@ -1,6 +1,7 @@
 """The Overview's leader-identity sentence comes from the selection's own comparison (not the whole Shifts view)
 and words the change exactly as before: sentences captured once from the old implementation on the demo data
-(tests/fixtures/leader_statements_demo.json, the whole Shifts view's report at commit 0f12dde)."""
+(tests/fixtures/leader_statements_demo.json, the whole Shifts view's report at commit 0f12dde; its "95% CI a to
+b" then reworded mechanically to the partners' "likely between a and b", numbers and verdicts untouched)."""
 
 from __future__ import annotations
 
