@@ -201,6 +201,10 @@ def test_each_group_shows_its_gap_to_the_whole_selection():
     # gap is likely between 61 − 50 = +11 and 100 − 50 = +50 points (worked by hand).
     assert table.loc["Teacher", "Work structures"] == "100% (+50; likely +11 to +50)"
     assert table.loc[explore.WHOLE, "Work structures"] == "50%"
+    # The partner's table that fits the page: figure and gap only (the ranges go in their own long table).
+    short = explore.subgroup_table(view, CB, ranges=False).set_index("Group")
+    assert short.loc["Teacher", "Work structures"] == "100% (+50)"
+    assert short.loc["Instructional coach or specialist", "Work structures"] == "0% (-50)"
 
 
 def test_a_small_groups_large_gap_could_be_no_gap_and_is_faded():

@@ -9,6 +9,7 @@ Builders receive only rows that privacy rules allow to be shown.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 import altair as alt
@@ -315,7 +316,23 @@ def trend_lines(table: pd.DataFrame, *, title: str, colour_by: str = "label") ->
 
 
 #: Small multiples: panels per row, and each panel's plotting size in pixels (four fit beside the sidebar at 1280 px).
-PANEL_COLUMNS, PANEL_WIDTH, PANEL_HEIGHT = 4, 150, 150
+PANEL_COLUMNS, PANEL_WIDTH, PANEL_HEIGHT = 4, 165, 150
+
+
+def _two_lines(labels: Sequence[str], width: int = 18) -> str:
+    """A Vega expression that shows each label broken into lines of at most about ``width`` characters."""
+    expression = "datum.value"
+    for label in labels:
+        lines: list[str] = []
+        for word in label.split():
+            if lines and len(lines[-1]) + 1 + len(word) <= width:
+                lines[-1] += f" {word}"
+            else:
+                lines.append(word)
+        if len(lines) > 1:
+            quoted = ", ".join(json.dumps(line) for line in lines)
+            expression = f"datum.value === {json.dumps(label)} ? [{quoted}] : {expression}"
+    return expression
 
 
 def trend_panels(table: pd.DataFrame, *, title: str, facet_by: str = "label") -> alt.FacetChart:
@@ -337,7 +354,7 @@ def trend_panels(table: pd.DataFrame, *, title: str, facet_by: str = "label") ->
         alt.Tooltip("hi:Q", title="to", format=".0f"),
         alt.Tooltip("n:Q", title="n"),
     ]
-    band = alt.Chart().mark_area(opacity=0.2, color=colour).encode(x=x, y=alt.Y("lo:Q"), y2=alt.Y2("hi:Q"))
+    band = alt.Chart().mark_area(opacity=0.25, color=colour).encode(x=x, y=alt.Y("lo:Q"), y2=alt.Y2("hi:Q"))
     line = (
         alt.Chart()
         .mark_line(point=alt.OverlayMarkDef(size=70, color=colour), strokeWidth=3, color=colour)
@@ -354,7 +371,12 @@ def trend_panels(table: pd.DataFrame, *, title: str, facet_by: str = "label") ->
             f"{facet_by}:N",
             sort=panels,
             title=None,
-            header=alt.Header(labelFontSize=FONT_SIZE, labelLimit=PANEL_WIDTH + 20, labelFontWeight="bold"),
+            header=alt.Header(
+                labelFontSize=FONT_SIZE,
+                labelFontWeight="bold",
+                labelLimit=PANEL_WIDTH + 20,
+                labelExpr=_two_lines(panels),  # a long condition name on two lines, never cut
+            ),
         ),
         columns=PANEL_COLUMNS,
         data=data,
@@ -363,8 +385,9 @@ def trend_panels(table: pd.DataFrame, *, title: str, facet_by: str = "label") ->
         faceted,
         title=title,
         subtitle="One panel per condition. Shaded: the likely range of each wave's figure (95% interval)",
-        # a facet has no height of its own: each row holds its header, the panel and the wave labels below it
-        frame=FRAME_HEIGHT - 300 + rows * (PANEL_HEIGHT + 110),
+        # a facet has no height of its own: the title, then per row a two-line header and the panel, then the
+        # wave labels under the last row (_style adds a default 300 to the frame)
+        frame=70 + rows * (PANEL_HEIGHT + 60) + 25 - 300,
     )
 
 
