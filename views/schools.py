@@ -92,6 +92,7 @@ if "Note" in matrix and not matrix["Note"].astype(bool).any():
 st.dataframe(
     matrix,
     hide_index=True,
+    height="content",  # every row in sight: the taller rows would otherwise scroll inside the table
     row_height=68,  # taller than 4rem: Streamlit's grid then wraps a long school name onto a second line
     width="stretch",
     key="schools_table",
@@ -101,7 +102,7 @@ st.dataframe(
     # Nothing cut at 1280 px with the sidebar open: narrow columns, short condition headers (full name as help).
     column_config={
         "School": st.column_config.TextColumn("School", width=135),
-        "Group": st.column_config.TextColumn("Group", width=80),
+        "Group": st.column_config.TextColumn("Group", width=92),
         "Respondents": st.column_config.NumberColumn("n", width=42, help="Respondents"),
         "Response rate": st.column_config.NumberColumn(
             "Rate",

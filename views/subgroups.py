@@ -90,6 +90,7 @@ st.dataframe(
     table,
     hide_index=True,
     width="stretch",
+    height="content",  # every row in sight: the taller rows would otherwise scroll inside the table
     row_height=68,  # taller than 4rem: Streamlit's grid then wraps a long group name or note
     column_config={
         "Group": st.column_config.TextColumn("Group", width=150),
