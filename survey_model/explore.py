@@ -1009,8 +1009,14 @@ def item_fit_table(detail: ConditionDetail) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def subgroup_table(view: SubgroupView, codebook: Codebook, *, metric: Metric = "pct_favorable") -> pd.DataFrame:
-    """One row per group (the whole first): respondents, then each condition as "figure (gap)", and a note."""
+def subgroup_table(
+    view: SubgroupView, codebook: Codebook, *, metric: Metric = "pct_favorable", ranges: bool = True
+) -> pd.DataFrame:
+    """One row per group (the whole first): respondents, then each condition as "figure (gap)", and a note.
+
+    With ``ranges`` each gap carries its likely range ("48% (−1; likely −7 to +4)"); without, the cell is short
+    enough for a partner's table that fits the page ("48% (−1)").
+    """
     if view.hidden:
         return pd.DataFrame()
     percent = metric == "pct_favorable"
@@ -1024,7 +1030,7 @@ def subgroup_table(view: SubgroupView, codebook: Codebook, *, metric: Metric = "
             return figure
         rounded = round(float(gap), 0 if percent else 2) + 0.0  # + 0.0 turns a rounded -0 into 0
         text = f"{rounded:+.0f}" if percent else f"{rounded:+.2f}"
-        if low is not None and not pd.isna(low):  # exploratory: the gap with its likely range
+        if ranges and low is not None and not pd.isna(low):  # exploratory: the gap with its likely range
             decimals = 0 if percent else 2
             text = f"{text}; likely {signed(float(low), decimals)} to {signed(float(high), decimals)}"
         return f"{figure} ({text})"

@@ -99,3 +99,40 @@ def test_overview_survives_a_wave_without_any_leader_answer():
     w1, w2 = view.leader.set_index("wave").loc["W1"], view.leader.set_index("wave").loc["W2"]
     assert w1["ci_low"] < w1["share_yes"] == 0.5 < w1["ci_high"]
     assert w2[SUPPRESSED] != "" and pd.isna(w2["share_yes"])
+
+
+def _trend_rows() -> pd.DataFrame:
+    """Three conditions over two waves, in codebook order (a long name among them)."""
+    names = ["Vision and strategy", "Relationships and social norms", "Shared influence"]
+    return pd.DataFrame(
+        {
+            "label": [name for name in names for _ in range(2)],
+            "wave": ["2024 Spring", "2025 Spring"] * 3,
+            "estimate": [0.30, 0.40, 0.50, 0.55, 0.20, 0.35],
+            "ci_lo": [0.25, 0.35, 0.45, 0.50, 0.15, 0.30],
+            "ci_hi": [0.35, 0.45, 0.55, 0.60, 0.25, 0.40],
+            "n": [100, 110, 100, 110, 100, 110],
+        }
+    )
+
+
+def test_trend_over_every_wave_is_one_panel_per_condition_in_the_palette():
+    """Small multiples, not overlapping lines: one facet per condition in codebook order, every mark in the
+    palette's one colour (no colour scale, so no legend), n in the tooltip, and no panel title cut."""
+    spec = charts.trend_panels(_trend_rows(), title="Percent favorable over every wave").to_dict()
+    assert spec["title"]["text"] == "Percent favorable over every wave"
+    assert spec["facet"]["field"] == "label"
+    assert spec["facet"]["sort"] == ["Vision and strategy", "Relationships and social norms", "Shared influence"]
+    layers = spec["spec"]["layer"]
+    assert [layer["mark"]["type"] for layer in layers] == ["area", "line"]
+    colours = {layer["mark"]["color"] for layer in layers} | {layers[1]["mark"]["point"]["color"]}
+    assert colours == {charts.CATEGORICAL[0]}
+    assert all("color" not in layer.get("encoding", {}) for layer in layers)
+    assert "n" in _tooltip_fields(spec["spec"])
+    # the y axis is percent favorable on 0-100 (estimates are proportions: 0.30 is drawn at 30)
+    assert layers[1]["encoding"]["y"]["scale"]["domain"] == [0, 100]
+    # "Relationships and social norms" (30 characters) is broken into lines of at most 18, not cut
+    label_expr = spec["facet"]["header"]["labelExpr"]
+    assert '["Relationships and", "social norms"]' in label_expr
+    assert '["Vision and", "strategy"]' in label_expr
+    assert "Shared influence" not in label_expr  # 16 characters: one line, left as it is

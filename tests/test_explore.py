@@ -201,6 +201,10 @@ def test_each_group_shows_its_gap_to_the_whole_selection():
     # gap is likely between 61 − 50 = +11 and 100 − 50 = +50 points (worked by hand).
     assert table.loc["Teacher", "Work structures"] == "100% (+50; likely +11 to +50)"
     assert table.loc[explore.WHOLE, "Work structures"] == "50%"
+    # The partner's table that fits the page: figure and gap only (the ranges go in their own long table).
+    short = explore.subgroup_table(view, CB, ranges=False).set_index("Group")
+    assert short.loc["Teacher", "Work structures"] == "100% (+50)"
+    assert short.loc["Instructional coach or specialist", "Work structures"] == "0% (-50)"
 
 
 def test_a_small_groups_large_gap_could_be_no_gap_and_is_faded():
@@ -405,3 +409,20 @@ def test_item_table_change_is_the_difference_of_the_percentages_shown():
     detail = explore.condition_detail(responses(earlier + later), CB, condition="SI", wave="W2", compare="W1")
     row = explore.items_table(detail, min_n=5).set_index("Item").loc["SI1"]
     assert (row["% favorable in W1"], row["% favorable"], row["Change (points)"]) == ("13%", "40%", "+27")
+
+
+def test_wide_tables_head_conditions_with_a_short_first_word():
+    """Seven full condition names do not fit 1280 px: each header is the name's first word, cut to 8 letters with
+    a full stop; names whose headers would collide keep their full name."""
+    from ui.tables import short_headers
+
+    names = ["Vision and strategy", "Relationships and social norms", "Work structures"]
+    assert short_headers(names) == {
+        "Vision and strategy": "Vision",
+        "Relationships and social norms": "Relati.",
+        "Work structures": "Work",
+    }
+    assert short_headers(["Shared influence", "Shared leadership"]) == {
+        "Shared influence": "Shared influence",
+        "Shared leadership": "Shared leadership",
+    }

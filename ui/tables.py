@@ -17,6 +17,29 @@ COHORT_NOTE = (
 )
 
 
+#: The longest condition header in a wide table; a longer first word is cut with a full stop ("Relati.").
+HEADER_LETTERS = 8
+
+
+def short_headers(names: list[str]) -> dict[str, str]:
+    """Each condition name's header in a wide table: its first word ("Vision" for "Vision and strategy"), cut.
+
+    Seven full names side by side do not fit 1280 px; the full name is the column's help text. Names whose first
+    words would collide keep their full name.
+    """
+    first = [name.split()[0] if name.split() else name for name in names]
+    first = [word if len(word) <= HEADER_LETTERS else f"{word[: HEADER_LETTERS - 2]}." for word in first]
+    return {name: word if first.count(word) == 1 else name for name, word in zip(names, first, strict=True)}
+
+
+def condition_columns(names: list[str], *, width: int, **number: object) -> dict[str, object]:
+    """Column configuration for one numeric column per condition: a short header, the full name as help."""
+    return {
+        name: st.column_config.NumberColumn(header, help=name, width=width, **number)
+        for name, header in short_headers(names).items()
+    }
+
+
 def conditions(table: pd.DataFrame, *, min_n: int) -> pd.DataFrame:
     """The condition summary as a display table; hidden rows say why instead of showing numbers."""
     shown = table[SUPPRESSED] == ""

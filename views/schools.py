@@ -87,22 +87,36 @@ st.caption(
     + " "
     + WITHHELD_NOTE.replace("Groups", "Schools")
 )
+if "Note" in matrix and not matrix["Note"].astype(bool).any():
+    matrix = matrix.drop(columns="Note")  # no school's figures are missing: the column would only take room
 st.dataframe(
     matrix,
     hide_index=True,
+    height="content",  # every row in sight: the taller rows would otherwise scroll inside the table
+    row_height=68,  # taller than 4rem: Streamlit's grid then wraps a long school name onto a second line
     width="stretch",
     key="schools_table",
     on_select=lambda: picked_row(names),
     selection_mode="single-row",
     placeholder="—",  # a hidden school's empty cells; the Note says why
+    # Nothing cut at 1280 px with the sidebar open: narrow columns, short condition headers (full name as help).
     column_config={
-        "Note": st.column_config.TextColumn(width="large"),
+        "School": st.column_config.TextColumn("School", width=135),
+        "Group": st.column_config.TextColumn("Group", width=92),
+        "Respondents": st.column_config.NumberColumn("n", width=42, help="Respondents"),
         "Response rate": st.column_config.NumberColumn(
-            "Response rate", format="%d%%", help="Respondents over the educators on the wave's roster (whole school)"
+            "Rate",
+            format="%d%%",
+            width=50,
+            help="Response rate: respondents over the educators on the wave's roster (whole school)",
         ),
-        **{name: st.column_config.NumberColumn(name, **unit) for name in condition_names},
+        "Note": st.column_config.TextColumn("Note", width=80, help="Why a school's figures are missing"),
+        **tables.condition_columns(condition_names, width=66, **unit),
     },
 )
+for school, note in zip(matrix.get("School", []), matrix.get("Note", [""] * len(matrix)), strict=True):
+    if note:  # the Note column is narrow: its full text below
+        st.caption(f"**{school}**: {note}.")
 
 if filters.school is None:
     st.stop()

@@ -59,7 +59,7 @@ if not page.all_hidden:  # a table of blank rows says less than the message abov
     st.dataframe(page.main_table, hide_index=True, width="stretch")
 
 if len(org.waves) >= 3 and not page.trend_lines.empty:
-    display.chart(charts.trend_lines(page.trend_lines, title="Percent favorable over every wave"))
+    display.chart(charts.trend_panels(page.trend_lines, title="Percent favorable over every wave"))
 
 if page.school_cells is not None and not page.school_cells.empty:
     display.chart(

@@ -13,7 +13,7 @@ from survey_model.explore import (
     subgroup_table,
 )
 from survey_model.privacy import selection_hidden_message
-from ui import data, display, explore_data, rates, state
+from ui import data, display, explore_data, rates, state, tables
 
 filters = state.current()
 st.title("Subgroups")
@@ -78,9 +78,34 @@ st.caption(
     "Purple: above everyone in the selection; orange: below; faded: the gap could be zero (its likely range "
     "includes 0, often in a small group); grey: hidden to protect confidentiality. Groups are for exploring, "
     "not verdicts. The table is the chart's text view: each condition as the group's figure (its gap to the "
-    "whole; the gap's likely range), with n under Respondents."
+    "whole), with n the group's respondents; each gap's likely range is under the table."
 )
-st.dataframe(subgroup_table(view, codebook, metric=metric), hide_index=True, width="stretch")
+table = subgroup_table(view, codebook, metric=metric, ranges=False)
+if not table["Note"].astype(bool).any():
+    table = table.drop(columns="Note")  # no group's figures are missing: the column would only take room
+conditions = [column for column in table.columns if column not in ("Group", "Respondents", "Note")]
+# Nothing cut at 1280 px with the sidebar open: narrow columns, short condition headers (full name as help), and
+# the likely ranges in their own long table below.
+st.dataframe(
+    table,
+    hide_index=True,
+    width="stretch",
+    height="content",  # every row in sight: the taller rows would otherwise scroll inside the table
+    row_height=68,  # taller than 4rem: Streamlit's grid then wraps a long group name or note
+    column_config={
+        "Group": st.column_config.TextColumn("Group", width=150),
+        "Respondents": st.column_config.TextColumn("n", width=50, help="Respondents"),
+        "Note": st.column_config.TextColumn("Note", width=80),
+        **{
+            name: st.column_config.TextColumn(header, help=name, width=72)
+            for name, header in tables.short_headers(conditions).items()
+        },
+    },
+)
+with st.expander("Each gap's likely range"):
+    ranged = subgroup_table(view, codebook, metric=metric).drop(columns=["Respondents", "Note"])
+    long = ranged.melt(id_vars="Group", var_name="Condition", value_name="Figure (gap; likely range)")
+    st.dataframe(long[long["Figure (gap; likely range)"] != ""], hide_index=True, width="stretch")
 hidden = privacy.hidden(view.groups)
 for group, note in zip(hidden["group"], hidden["note"], strict=True):
     st.caption(f"**{group}**: {note}.")

@@ -76,16 +76,30 @@ with tab_drivers:
             as_displayed(result.table, formats={"importance": "0.000"})[
                 ["rank", "name", "odds_ratio", "low", "high", "flagged", "importance", "pct_favorable", "focus"]
             ],
+            # Nothing cut at 1280 px with the sidebar open: short headers, their full meaning as help.
             column_config={
-                "rank": "Rank",
-                "name": "Condition",
-                "odds_ratio": st.column_config.NumberColumn("Odds ratio per SD", format="%.2f"),
-                "low": st.column_config.NumberColumn("Interval from", format="%.2f"),
-                "high": st.column_config.NumberColumn("Interval to", format="%.2f"),
-                "flagged": "Interval excludes 1",
-                "importance": st.column_config.NumberColumn("Drop in AUC when shuffled", format="%.3f"),
-                "pct_favorable": st.column_config.NumberColumn("% favorable", format="%.0f"),
-                "focus": "Where to focus",
+                "rank": st.column_config.NumberColumn("Rank", width=50),
+                "name": st.column_config.TextColumn("Condition", width=210),
+                "odds_ratio": st.column_config.NumberColumn(
+                    "Odds ratio", format="%.2f", width=80, help="Odds ratio per standard deviation (1 = no association)"
+                ),
+                "low": st.column_config.NumberColumn(
+                    "From", format="%.2f", width=55, help="Interval from (95%, all conditions together)"
+                ),
+                "high": st.column_config.NumberColumn(
+                    "To", format="%.2f", width=55, help="Interval to (95%, all conditions together)"
+                ),
+                "flagged": st.column_config.CheckboxColumn("Excl. 1", width=60, help="Interval excludes 1"),
+                "importance": st.column_config.NumberColumn(
+                    "AUC drop",
+                    format="%.3f",
+                    width=75,
+                    help="Drop in cross-validated AUC when this condition is shuffled",
+                ),
+                "pct_favorable": st.column_config.NumberColumn("% fav.", format="%.0f", width=60, help="% favorable"),
+                "focus": st.column_config.CheckboxColumn(
+                    "Focus", width=55, help="Where to focus: goes with Yes and below the median % favorable"
+                ),
             },
             hide_index=True,
             width="stretch",

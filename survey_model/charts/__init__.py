@@ -9,6 +9,7 @@ Builders receive only rows that privacy rules allow to be shown.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 import altair as alt
@@ -32,6 +33,7 @@ __all__ = [
     "leader_share_by_wave",
     "shift_dumbbells",
     "trend_lines",
+    "trend_panels",
     "when",
 ]
 
@@ -310,6 +312,82 @@ def trend_lines(table: pd.DataFrame, *, title: str, colour_by: str = "label") ->
         alt.layer(band, line, data=data).properties(width="container", height=320),
         title=title,
         subtitle="Shaded: the likely range of each wave's estimate (95% interval)",
+    )
+
+
+#: Small multiples: panels per row, and each panel's plotting size in pixels (four fit beside the sidebar at 1280 px).
+PANEL_COLUMNS, PANEL_WIDTH, PANEL_HEIGHT = 4, 165, 150
+
+
+def _two_lines(labels: Sequence[str], width: int = 18) -> str:
+    """A Vega expression that shows each label broken into lines of at most about ``width`` characters."""
+    expression = "datum.value"
+    for label in labels:
+        lines: list[str] = []
+        for word in label.split():
+            if lines and len(lines[-1]) + 1 + len(word) <= width:
+                lines[-1] += f" {word}"
+            else:
+                lines.append(word)
+        if len(lines) > 1:
+            quoted = ", ".join(json.dumps(line) for line in lines)
+            expression = f"datum.value === {json.dumps(label)} ? [{quoted}] : {expression}"
+    return expression
+
+
+def trend_panels(table: pd.DataFrame, *, title: str, facet_by: str = "label") -> alt.FacetChart:
+    """Small multiples: one panel per ``facet_by`` value (a condition), its estimate per wave with the 95% interval.
+
+    Every panel shares the 0–100 axis and draws in one colour, the palette's first (:data:`CATEGORICAL`), so no
+    legend is needed and no line hides another. ``table`` is as for :func:`trend_lines` (shown rows only).
+    """
+    data = table.assign(pct=100 * table["estimate"], lo=100 * table["ci_lo"], hi=100 * table["ci_hi"])
+    waves = list(dict.fromkeys(data["wave"].astype(str)))
+    panels = list(dict.fromkeys(data[facet_by].astype(str)))
+    colour = CATEGORICAL[0]
+    x = alt.X("wave:N", sort=waves, title=None, axis=alt.Axis(labelAngle=-30, labelFontSize=FONT_SIZE - 3))
+    tooltip = [
+        alt.Tooltip(f"{facet_by}:N", title="Condition"),
+        alt.Tooltip("wave:N", title="Wave"),
+        alt.Tooltip("pct:Q", title="% favorable", format=".0f"),
+        alt.Tooltip("lo:Q", title="Likely from", format=".0f"),
+        alt.Tooltip("hi:Q", title="to", format=".0f"),
+        alt.Tooltip("n:Q", title="n"),
+    ]
+    band = alt.Chart().mark_area(opacity=0.25, color=colour).encode(x=x, y=alt.Y("lo:Q"), y2=alt.Y2("hi:Q"))
+    line = (
+        alt.Chart()
+        .mark_line(point=alt.OverlayMarkDef(size=70, color=colour), strokeWidth=3, color=colour)
+        .encode(
+            x=x,
+            y=alt.Y("pct:Q", title="% favorable", scale=alt.Scale(domain=[0, 100]), axis=alt.Axis(tickCount=5)),
+            tooltip=tooltip,
+        )
+    )
+    rows = -(-max(len(panels), 1) // PANEL_COLUMNS)
+    faceted = alt.layer(band, line).properties(width=PANEL_WIDTH, height=PANEL_HEIGHT)
+    faceted = faceted.facet(
+        facet=alt.Facet(
+            f"{facet_by}:N",
+            sort=panels,
+            title=None,
+            header=alt.Header(
+                labelFontSize=FONT_SIZE,
+                labelFontWeight="bold",
+                labelLimit=PANEL_WIDTH + 20,
+                labelExpr=_two_lines(panels),  # a long condition name on two lines, never cut
+            ),
+        ),
+        columns=PANEL_COLUMNS,
+        data=data,
+    )
+    return _style(
+        faceted,
+        title=title,
+        subtitle="One panel per condition. Shaded: the likely range of each wave's figure (95% interval)",
+        # a facet has no height of its own: the title, then per row a two-line header and the panel, then the
+        # wave labels under the last row (_style adds a default 300 to the frame)
+        frame=70 + rows * (PANEL_HEIGHT + 60) + 25 - 300,
     )
 
 
