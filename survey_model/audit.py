@@ -226,11 +226,13 @@ def published_in_exports(
     group: the Schools, Subgroups and Leader identity sheets' rows, the deck's breakdown chart, and the selection
     itself for the other sheets and slides.
     """
+    from survey_model import dashboard, explore
     from survey_model.deck import build_deck
     from survey_model.workbook import results_workbook
 
     settings = settings or Settings()
     labels = {a.label: a.id for a in codebook.attributes}
+    labels |= {explore.attribute_info(codebook, c).label: c for c in dashboard.school_comparisons(frame)}
     out: list[Published] = []
     for restriction in selections:
         base = tuple((k, v) for k, v in restriction.items() if v is not None)

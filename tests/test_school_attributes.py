@@ -201,3 +201,36 @@ def test_the_shifts_page_compares_title_i_schools_with_others_on_the_demo(app):
     assert len(statements) == 2, statements
     assert not any("clear" in statement for statement in statements)
     assert WITHHELD not in "\n".join(m.value for m in at.markdown)
+
+
+def test_the_workbook_breaks_conditions_down_by_title_i_as_an_independent_count_does():
+    """The Subgroups sheet carries a "School: title i" block: Title I 30 and Not 20 respondents (hand count), the
+    withheld pool in no group, each condition's percent favorable equal to favorable answers (4-5, or 1-2 for a
+    reversed item) over answers counted with pandas; the exports' audit names the block and finds no one."""
+    from survey_model.audit import published_in_exports
+    from survey_model.workbook import results_workbook
+
+    released = with_condition_parts(release(two_waves(SIZES), CODEBOOK, schools=TITLE_SCHOOLS).frame, CODEBOOK)
+    book = results_workbook(released, CODEBOOK, org_name="D7", wave="W2", compare="W1")
+    table = book.sheet("Subgroups").table
+    block = table[table["Attribute"] == "School: title i"]
+    assert sorted(zip(block["Wave"], block["Group"], block["n"], strict=True)) == [
+        ("W1", "Not", 20), ("W1", "Title I", 30), ("W2", "Not", 20), ("W2", "Title I", 30)
+    ]  # fmt: skip
+    for condition in CODEBOOK.conditions:
+        items = [item for item in CODEBOOK.condition_items if item.condition == condition.id]
+        for (wave, group), answers in released.groupby(["wave", TITLE], observed=True):
+            if str(group) == WITHHELD:
+                continue
+            favorable = sum(((answers[i.id] <= 2) if i.reverse else (answers[i.id] >= 4)).sum() for i in items)
+            answered = sum(answers[i.id].notna().sum() for i in items)
+            row = block[(block["Wave"] == wave) & (block["Group"] == str(group))].iloc[0]
+            assert row[f"{condition.name} (% favorable)"] == pytest.approx(100 * favorable / answered)
+    published = published_in_exports(
+        released, CODEBOOK, selections=[{"school": None, "school_level": None, "role": None}], wave="W2", compare="W1"
+    )
+    title = {
+        value for p in published if p.source.startswith("Workbook Subgroups") for c, value in p.equals if c == TITLE
+    }
+    assert title == {"Title I", "Not"}
+    assert not audit(released, published)
