@@ -189,13 +189,23 @@ def _shift_groups(frame, codebook, wave, order, restriction, base, where, settin
         if any(s.suppressed == "" for s in view.report.matched):
             out += [Published(source + " matched", compare, base, linked_to=wave)]
             out += [Published(source + " matched", wave, base, linked_to=compare)]
-        for report, column in ((view.by_school, "school"), (view.by_group, SCHOOL_GROUP)):
+        comparisons = [(view.by_school, None, "school"), (view.by_group, view.group_trend, SCHOOL_GROUP)]
+        for column in dashboard.school_comparisons(frame, restriction):  # "Compare schools by" a listed attribute
+            by_value, value_trend = dashboard.school_comparison(
+                frame, codebook, from_wave=compare, to_wave=wave, compare_by=column, restriction=restriction,
+                settings=settings,
+            )  # fmt: skip
+            comparisons.append((by_value, value_trend, column))
+        for report, lines, column in comparisons:
             if report is None:
                 continue
             shown = {str(dict(s.group)[column]) for s in report.shifts if s.suppressed == "" and s.group}
             for value in shown:
                 equals = (*base, (column, value))
                 out += [Published(source + f" by {column}", compare, equals), Published(source, wave, equals)]
+            for _, row in _shown(lines).iterrows():  # the trend lines beside the comparison, every wave
+                equals = (*base, (column, str(row[column])))
+                out.append(Published(source + f" trend by {column}", str(row[WAVE]), equals))
     return out
 
 
@@ -216,11 +226,13 @@ def published_in_exports(
     group: the Schools, Subgroups and Leader identity sheets' rows, the deck's breakdown chart, and the selection
     itself for the other sheets and slides.
     """
+    from survey_model import dashboard, explore
     from survey_model.deck import build_deck
     from survey_model.workbook import results_workbook
 
     settings = settings or Settings()
     labels = {a.label: a.id for a in codebook.attributes}
+    labels |= {explore.attribute_info(codebook, c).label: c for c in dashboard.school_comparisons(frame)}
     out: list[Published] = []
     for restriction in selections:
         base = tuple((k, v) for k, v in restriction.items() if v is not None)

@@ -176,9 +176,13 @@ class ShiftsView:
     by_school: ShiftReport | None
     """Conditions and leader identity per school (``None`` when one school is selected)."""
     by_group: ShiftReport | None
-    """Cohort vs comparison schools (``None`` when the organization marks no groups)."""
+    """Schools compared by :attr:`compare_by`: cohort vs comparison schools, or one school attribute's values
+    (``None`` when no school carries a value)."""
     group_trend: pd.DataFrame | None
-    """Per-wave leader identity and conditions per school group, with intervals."""
+    """Per-wave leader identity and conditions per group of :attr:`compare_by`, with intervals."""
+    compare_by: str = SCHOOL_GROUP
+    """The column schools are compared by: :data:`SCHOOL_GROUP` (primary rules for leader identity) or a school
+    list attribute ``school:<name>`` (exploratory: *likely higher*, *likely lower*, *could be no change*)."""
 
 
 def with_school_groups(frame: pd.DataFrame, groups: Mapping[str, str]) -> pd.DataFrame:
@@ -194,6 +198,29 @@ def with_school_groups(frame: pd.DataFrame, groups: Mapping[str, str]) -> pd.Dat
         return frame.assign(**{SCHOOL_GROUP: pd.NA})
     mapped = frame["school"].astype("string").map({name: group or pd.NA for name, group in groups.items()})
     return frame.assign(**{SCHOOL_GROUP: mapped})
+
+
+def school_comparisons(frame: pd.DataFrame, restriction: Mapping[str, str | None] | None = None) -> tuple[str, ...]:
+    """The school list's attributes (``school:<name>`` columns of a released frame) schools can be compared by on
+    Shifts: those with a published value other than ``(withheld)``, not fixed by a filter, sorted by name."""
+    fixed = {column for column, value in (restriction or {}).items() if value is not None}
+    return tuple(
+        sorted(
+            str(column)
+            for column in frame.columns
+            if str(column).startswith(release.LISTED_PREFIX)
+            and column not in fixed
+            and set(frame[column].dropna().astype(str).unique()) - {WITHHELD, ""}
+        )
+    )
+
+
+def _by_attribute(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Rows that carry a published value of ``column``: ``(withheld)`` pools and missing values dropped, as
+    breakdowns do (they still count in the selection's own figures)."""
+    values = frame[column].astype("string")
+    keep = values.notna() & ~values.isin([WITHHELD, ""])
+    return frame[keep.to_numpy(dtype=bool)]
 
 
 def shifts_report(
@@ -234,6 +261,65 @@ def _selection_report(
     return compare_waves(pair, codebook, from_wave=from_wave, to_wave=to_wave, min_n=min_n, matched=matched)
 
 
+def _compare_schools(
+    selected: pd.DataFrame,
+    codebook: Codebook,
+    from_wave: str,
+    to_wave: str,
+    restriction: Mapping[str, str | None],
+    compare_by: str,
+    school_groups: Mapping[str, str] | None,
+    min_n: int,
+) -> tuple[ShiftReport | None, pd.DataFrame | None]:
+    if restriction.get("school"):
+        return None, None
+    if compare_by == SCHOOL_GROUP:
+        marked = {name: group for name, group in (school_groups or {}).items() if group}
+        grouped = with_school_groups(selected, marked)
+        grouped = grouped[grouped[SCHOOL_GROUP].notna().to_numpy(dtype=bool)]
+    elif compare_by in school_comparisons(selected, restriction):
+        grouped = _by_attribute(selected, compare_by)
+    else:
+        return None, None
+    if grouped.empty:
+        return None, None
+    grouped_pair = grouped[grouped[WAVE].isin([from_wave, to_wave])]
+    by_group = compare_waves(
+        grouped_pair,
+        codebook,
+        from_wave=from_wave,
+        to_wave=to_wave,
+        by=[compare_by],
+        primary_groups=compare_by == SCHOOL_GROUP,
+        min_n=min_n,
+        items=False,
+        matched=False,
+    )
+    return by_group, trend(grouped, codebook, by=[compare_by], min_n=min_n)
+
+
+def school_comparison(
+    frame: pd.DataFrame,
+    codebook: Codebook,
+    *,
+    from_wave: str,
+    to_wave: str,
+    compare_by: str,
+    restriction: Mapping[str, str | None] | None = None,
+    school_groups: Mapping[str, str] | None = None,
+    settings: Settings | None = None,
+) -> tuple[ShiftReport | None, pd.DataFrame | None]:
+    """Only the schools comparison of :func:`shifts_view` (:attr:`ShiftsView.by_group` and
+    :attr:`ShiftsView.group_trend`) for ``compare_by``, without the selection's own report: for the auditor, which
+    walks every attribute. ``(None, None)`` when one school is chosen or no school carries a published value."""
+    settings = settings or Settings()
+    restriction = dict(restriction or {})
+    selected = restrict(frame, restriction, min_n=settings.min_n)
+    return _compare_schools(
+        selected, codebook, from_wave, to_wave, restriction, compare_by, school_groups, settings.min_n
+    )
+
+
 def shifts_view(
     frame: pd.DataFrame,
     codebook: Codebook,
@@ -243,8 +329,14 @@ def shifts_view(
     restriction: Mapping[str, str | None] | None = None,
     school_groups: Mapping[str, str] | None = None,
     settings: Settings | None = None,
+    compare_by: str = SCHOOL_GROUP,
 ) -> ShiftsView:
-    """Changes between two waves for a selection: overall, per school, and cohort vs comparison schools.
+    """Changes between two waves for a selection: overall, per school, and schools compared by ``compare_by``.
+
+    ``compare_by`` is :data:`SCHOOL_GROUP` (cohort vs comparison schools; leader identity in each group follows
+    the primary-measure rules) or one of :func:`school_comparisons` (``school:title_i``: Title I schools vs
+    others; exploratory, so never *clear*). Rows whose value is ``(withheld)`` (a pool of small schools whose
+    values differ) or missing are left out of that comparison only.
 
     Every table comes from :mod:`survey_model.shifts`, which hides any comparison with fewer than
     ``settings.min_n`` respondents in either wave (complementary suppression across schools and groups) and
@@ -270,24 +362,9 @@ def shifts_view(
             items=False,
             matched=False,
         )
-    by_group = group_trend = None
-    marked = {name: group for name, group in (school_groups or {}).items() if group}
-    grouped = with_school_groups(selected, marked)
-    grouped = grouped[grouped[SCHOOL_GROUP].notna().to_numpy(dtype=bool)]
-    if not grouped.empty and not restriction.get("school"):
-        grouped_pair = grouped[grouped[WAVE].isin([from_wave, to_wave])]
-        by_group = compare_waves(
-            grouped_pair,
-            codebook,
-            from_wave=from_wave,
-            to_wave=to_wave,
-            by=[SCHOOL_GROUP],
-            primary_groups=True,
-            min_n=min_n,
-            items=False,
-            matched=False,
-        )
-        group_trend = trend(grouped, codebook, by=[SCHOOL_GROUP], min_n=min_n)
+    by_group, group_trend = _compare_schools(
+        selected, codebook, from_wave, to_wave, restriction, compare_by, school_groups, min_n
+    )
     return ShiftsView(
         from_wave=from_wave,
         to_wave=to_wave,
@@ -296,6 +373,7 @@ def shifts_view(
         by_school=by_school,
         by_group=by_group,
         group_trend=group_trend,
+        compare_by=compare_by,
     )
 
 
@@ -305,6 +383,8 @@ __all__ = [
     "ShiftsView",
     "filter_options",
     "overview",
+    "school_comparison",
+    "school_comparisons",
     "shifts_report",
     "shifts_view",
     "with_school_groups",

@@ -20,8 +20,9 @@ import numpy as np
 import pandas as pd
 
 from survey_model.codebook import Codebook
+from survey_model.explore import attribute_info
 from survey_model.privacy import COMPLEMENTARY, SUPPRESSED, hidden_message, restrict, suppress
-from survey_model.release import WITHHELD, crosses_role
+from survey_model.release import LISTED_PREFIX, WITHHELD, crosses_role
 from survey_model.reliability import condition_reliability
 from survey_model.responses import WAVE
 from survey_model.scoring import condition_summary, index_summary, item_summary, leader_identity, with_condition_names
@@ -461,7 +462,10 @@ def _breakdown(snapshot: pd.DataFrame, context: _Context, *, by: str, name: str)
 def _subgroups(snapshot: pd.DataFrame, context: _Context, *, skip: set[str]) -> Sheet:
     parts = []
     conditions = [c.name for c in context.codebook.conditions]
-    for attribute in context.codebook.attributes:
+    # The school list's further attributes (school:title_i) after the codebook's: a (withheld) pool is in no group.
+    listed = sorted(str(c) for c in snapshot.columns if str(c).startswith(LISTED_PREFIX))
+    attributes = [*context.codebook.attributes, *(attribute_info(context.codebook, c) for c in listed)]
+    for attribute in attributes:
         if attribute.id in skip or attribute.id not in snapshot.columns or snapshot[attribute.id].isna().all():
             continue
         min_n = context.settings.min_n_sensitive if attribute.sensitive else context.min_n
@@ -487,7 +491,8 @@ def _subgroups(snapshot: pd.DataFrame, context: _Context, *, skip: set[str]) -> 
         title="Percent favorable by respondent group",
         table=out,
         formats=formats,
-        note=f"Demographic groups need at least {context.settings.min_n_sensitive} respondents.",
+        note=f"Demographic groups need at least {context.settings.min_n_sensitive} respondents. School attributes "
+        "(School: ...) come from the school list; pools of small schools whose values differ are in no group.",
     )
 
 

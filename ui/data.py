@@ -150,7 +150,12 @@ def overview(org: str, wave: str, restriction: dict[str, str | None]) -> dashboa
 
 @st.cache_data(max_entries=64, show_spinner="Comparing waves…")
 def _shifts(
-    org: str, version: str, from_wave: str, to_wave: str, restriction: tuple[tuple[str, str | None], ...]
+    org: str,
+    version: str,
+    from_wave: str,
+    to_wave: str,
+    restriction: tuple[tuple[str, str | None], ...],
+    compare_by: str = dashboard.SCHOOL_GROUP,
 ) -> dashboard.ShiftsView:
     data = _org_data(org, version)
     groups = store().school_groups(org)
@@ -162,12 +167,20 @@ def _shifts(
         restriction=dict(restriction),
         school_groups=groups,
         settings=settings(),
+        compare_by=compare_by,
     )
 
 
-def shifts(org: str, from_wave: str, to_wave: str, restriction: dict[str, str | None]) -> dashboard.ShiftsView:
-    """Cached :func:`survey_model.dashboard.shifts_view` for the current selection."""
-    return _shifts(org, version(org), from_wave, to_wave, tuple(sorted(restriction.items())))
+def shifts(
+    org: str,
+    from_wave: str,
+    to_wave: str,
+    restriction: dict[str, str | None],
+    compare_by: str = dashboard.SCHOOL_GROUP,
+) -> dashboard.ShiftsView:
+    """Cached :func:`survey_model.dashboard.shifts_view` for the current selection, schools compared by
+    ``compare_by`` (the school group or a school list attribute ``school:<name>``)."""
+    return _shifts(org, version(org), from_wave, to_wave, tuple(sorted(restriction.items())), compare_by)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

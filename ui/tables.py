@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from survey_model.privacy import SUPPRESSED, hidden_message
+from survey_model.release import SCHOOL_GROUP
 from survey_model.shifts import ShiftReport, round_half_away
 from survey_model.shifts.display import ShiftsPage, measure_statements, shifts_page
 
@@ -73,14 +74,21 @@ def statements(report: ShiftReport, *, measure: str, matched: bool = False) -> l
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _shifts_page(
-    org: str, version: str, from_wave: str, to_wave: str, restriction: tuple[tuple[str, str | None], ...]
+    org: str,
+    version: str,
+    from_wave: str,
+    to_wave: str,
+    restriction: tuple[tuple[str, str | None], ...],
+    compare_by: str = SCHOOL_GROUP,
 ) -> ShiftsPage:
     from ui import data  # ui.data imports statements() from here: import it when first needed
 
-    return shifts_page(data.shifts(org, from_wave, to_wave, dict(restriction)))
+    return shifts_page(data.shifts(org, from_wave, to_wave, dict(restriction), compare_by))
 
 
-def shifts(org: str, from_wave: str, to_wave: str, restriction: dict[str, str | None]) -> ShiftsPage:
+def shifts(
+    org: str, from_wave: str, to_wave: str, restriction: dict[str, str | None], compare_by: str = SCHOOL_GROUP
+) -> ShiftsPage:
     """The Shifts page's display tables for the current selection, cached per organization and data version.
 
     A rerun with the same filters reads them from the cache instead of formatting thousands of school × condition
@@ -89,4 +97,4 @@ def shifts(org: str, from_wave: str, to_wave: str, restriction: dict[str, str | 
     from ui import data
 
     version = data.version(org)
-    return _shifts_page(org, version, from_wave, to_wave, tuple(sorted(restriction.items())))
+    return _shifts_page(org, version, from_wave, to_wave, tuple(sorted(restriction.items())), compare_by)

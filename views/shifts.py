@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from survey_model import charts
+from survey_model import charts, dashboard
+from survey_model.explore import attribute_info
 from survey_model.privacy import hidden_message
 from ui import data, display, rates, state, tables
 
@@ -28,7 +29,20 @@ from_wave = filters.compare
 st.caption(f"From **{from_wave}** to **{filters.wave}** · {filters.describe()}")
 rates.show_selection_rate(filters, wave=from_wave)
 rates.show_selection_rate(filters)
-page = tables.shifts(filters.org, from_wave, filters.wave, filters.restriction)
+comparisons = (dashboard.SCHOOL_GROUP, *dashboard.school_comparisons(org.frame, filters.restriction))
+compare_by = dashboard.SCHOOL_GROUP
+if len(comparisons) > 1 and not filters.restriction.get("school"):
+    compare_by = st.selectbox(
+        "Compare schools by",
+        comparisons,
+        format_func=lambda c: (
+            "Cohort and comparison schools" if c == dashboard.SCHOOL_GROUP else attribute_info(org.codebook, c).label
+        ),
+        key="shifts_compare_by",
+        help="Cohort and comparison schools, or an attribute from the school list (for example Title I schools vs "
+        "others). Pools of small schools whose values differ are left out of the comparison.",
+    )
+page = tables.shifts(filters.org, from_wave, filters.wave, filters.restriction, compare_by)
 
 if page.headline:
     st.subheader("Leader identity")
@@ -37,16 +51,25 @@ if page.headline:
         st.caption(f"Among the same educators, linked across both waves: {page.matched_headline}")
 
 if page.group_statements is not None:
-    st.subheader("Cohort and comparison schools")
-    st.caption(tables.COHORT_NOTE)
+    if page.compare_by == dashboard.SCHOOL_GROUP:
+        st.subheader("Cohort and comparison schools")
+        st.caption(tables.COHORT_NOTE)
+        by_what = "school group"
+    else:
+        by_what = attribute_info(org.codebook, page.compare_by).label.removeprefix("School: ")
+        st.subheader(f"Schools compared by {by_what}")
+        st.caption(
+            "For exploring: worded *likely higher*, *likely lower* or *could be no change*, never *clear*. "
+            f"Pools of small schools whose {by_what} differs are left out."
+        )
     for statement in page.group_statements:
         st.markdown(f"- {statement}")
     if not page.group_lines.empty:
         display.chart(
             charts.trend_lines(
-                page.group_lines,
-                title="Educators who consider themselves leaders, by school group",
-                colour_by="school_group",
+                page.group_lines.rename(columns={page.compare_by: "group"}),  # no ":" in a chart field
+                title=f"Educators who consider themselves leaders, by {by_what}",
+                colour_by="group",
             )
         )
 

@@ -235,6 +235,9 @@ class ShiftsPage:
     """Every comparison's plain-language statement."""
     family_size: int
     """Condition comparisons judged together (their intervals widened together, Bonferroni)."""
+    compare_by: str = "school_group"
+    """The column :attr:`group_statements` and :attr:`group_lines` compare schools by (``school_group`` or a school
+    list attribute ``school:<name>``)."""
 
 
 def shifts_page(view: ShiftsView) -> ShiftsPage:
@@ -264,4 +267,5 @@ def shifts_page(view: ShiftsView) -> ShiftsPage:
         statistics=shift_statistics(report, measures=(*MAIN, "item_favorable")),
         statements=report["statement"].astype(str).tolist(),
         family_size=next((s.family_size for s in view.report.shifts if s.role == "conditions"), 0),
+        compare_by=view.compare_by,
     )
