@@ -18,7 +18,7 @@ import argparse
 import json
 
 from survey_model.access import EVERY, ROLES, GrantError
-from survey_model.commands.store import _login_name, add_database_argument, fail, open_store
+from survey_model.commands.store import add_database_argument, add_user_argument, fail, open_store
 
 __all__ = ["register", "run_grant", "run_list", "run_revoke"]
 
@@ -28,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     common = argparse.ArgumentParser(add_help=False)
     add_database_argument(common)
     who = argparse.ArgumentParser(add_help=False)
-    who.add_argument("--user", default=_login_name(), help="who makes the change, for the audit log")
+    add_user_argument(who)
     subject = argparse.ArgumentParser(add_help=False)
     one = subject.add_mutually_exclusive_group(required=True)
     one.add_argument("--email", metavar="ADDRESS", help="one person's e-mail address")

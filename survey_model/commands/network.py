@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import argparse
 
-from survey_model.commands.store import _login_name, add_database_argument, fail, open_store, stored_org
+from survey_model.commands.store import add_database_argument, add_user_argument, fail, open_store, stored_org
 
 __all__ = ["register", "run"]
 
@@ -28,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "without, list every organization and its network.",
     )
     add_database_argument(parser)
-    parser.add_argument("--user", default=_login_name(), help="who makes the change, for the audit log")
+    add_user_argument(parser)
     parser.add_argument("--org", help="organization id")
     parser.add_argument("--name", help='network name, e.g. "Great Lakes Network" ("" to leave it)')
     parser.set_defaults(func=run)

@@ -17,7 +17,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from survey_model.commands.store import _login_name, add_database_argument, fail, open_store, stored_org, stored_wave
+from survey_model.commands.store import (
+    add_database_argument,
+    add_user_argument,
+    fail,
+    open_store,
+    stored_org,
+    stored_wave,
+)
 from survey_model.plurals import counted
 
 __all__ = ["register", "run"]
@@ -32,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "answers, and store it as the wave's roster when it has no problem.",
     )
     add_database_argument(parser)
-    parser.add_argument("--user", default=_login_name(), help="who makes the change, for the audit log")
+    add_user_argument(parser)
     parser.add_argument("file", type=Path, metavar="FILE", help="CSV, TSV or XLSX with columns school, staff")
     parser.add_argument("--org", required=True, help="organization id")
     parser.add_argument("--wave", required=True, help="wave label")

@@ -61,6 +61,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "add_database_argument",
+    "add_user_argument",
     "fail",
     "foreign_schools_issue",
     "open_store",
@@ -83,7 +84,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     common = argparse.ArgumentParser(add_help=False)
     add_database_argument(common)
     who = argparse.ArgumentParser(add_help=False)
-    who.add_argument("--user", default=_login_name(), help="who makes the change, for the audit log")
+    add_user_argument(who)
 
     imp = subparsers.add_parser(
         "import",
@@ -454,6 +455,11 @@ def add_database_argument(parser: argparse.ArgumentParser, *, purpose: str = "")
         help=f"database{purpose}: a SQLite file path or a SQLAlchemy URL (default: CLD_DATABASE_URL, else "
         "instance/survey.db)",
     )
+
+
+def add_user_argument(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """The ``--user`` option of every command that changes the store: who made the change, for the audit log."""
+    parser.add_argument("--user", default=_login_name(), help="who makes the change, for the audit log")
 
 
 def open_store(args: argparse.Namespace, *, create: bool) -> Store:
